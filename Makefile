@@ -1,0 +1,62 @@
+# Critical Friend: `make run` serves the app, `make test` runs the suite.
+# Slow steps leave a stamp under .venv/ or var/ so a second run skips them.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+WEASY_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+BROWSER_DEBS := chromium
+# xstatic packages still import pkg_resources when they build; cap setuptools for that.
+export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup bench lint messages clean
+
+run: setup
+	@$(MANAGE) demo_logins
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup $(VENV)/.test-deps var/.browser-debs
+	$(PY) -m pytest
+
+setup: $(VENV)/.deps var/.weasyprint-debs messages
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+
+$(VENV)/.deps: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: $(VENV)/.deps
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Debian libraries are installed only when dpkg says one is missing.
+var/.weasyprint-debs:
+	@mkdir -p var
+	@dpkg -s $(WEASY_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(WEASY_DEBS); }
+	touch $@
+
+var/.browser-debs:
+	@mkdir -p var
+	@dpkg -s $(BROWSER_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_DEBS); }
+	touch $@
+
+# Compiles a catalogue only when its .po is newer than its .mo.
+PO_FILES := $(shell find locale -name '*.po' 2>/dev/null)
+messages: $(PO_FILES:.po=.mo)
+%.mo: %.po $(VENV)/.deps
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+lint: $(VENV)/.test-deps
+	$(VENV)/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: setup $(VENV)/.test-deps
+	$(PY) -m tests.perf.run
+
+clean:
+	rm -rf $(VENV) var

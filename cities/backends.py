@@ -1,0 +1,31 @@
+"""Sign-in by e-mail address (case-insensitive) and admin rights for coordinators."""
+
+from django.contrib.auth.backends import ModelBackend
+
+# Apps whose models coordinators manage in the admin (axes: to lift a sign-in lockout).
+COORDINATOR_APPS = {"cities", "benchmarks", "reviews", "reports", "axes"}
+ADMIN_ACTIONS = {"add", "change", "delete", "view"}
+
+
+def _is_admin_model_perm(perm: str) -> bool:
+    """True for Django's model permissions ("reviews.change_review") in our apps.
+
+    Object rules that the permissions modules define (e.g. "reviews.see_review")
+    are left to `rules`, so being a coordinator never grants them by accident.
+    """
+    app_label, _, codename = perm.partition(".")
+    return app_label in COORDINATOR_APPS and codename.split("_", 1)[0] in ADMIN_ACTIONS
+
+
+class EmailBackend(ModelBackend):
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
+        if obj is None and user_obj.is_active and getattr(user_obj, "is_coordinator", False):
+            if _is_admin_model_perm(perm):
+                return True
+        return super().has_perm(user_obj, perm, obj)
+
+    def has_module_perms(self, user_obj, app_label: str) -> bool:
+        if user_obj.is_active and getattr(user_obj, "is_coordinator", False):
+            if app_label in COORDINATOR_APPS:
+                return True
+        return super().has_module_perms(user_obj, app_label)

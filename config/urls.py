@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "Critical Friend"
+admin.site.site_title = "Critical Friend"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="reviews:dashboard", permanent=False), name="home"),
+    path("accounts/", include("cities.urls")),
+    path("reviews/", include("reviews.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "config.errors.page_not_found"
+handler403 = "config.errors.permission_denied"
+handler500 = "config.errors.server_error"

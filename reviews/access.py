@@ -1,0 +1,34 @@
+"""The permission-scoped getter every review view goes through."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from reviews.models import Review
+
+
+def get_review(user, pk: int, permission: str) -> Review:
+    """The review if the user may open it (else 404) and holds `permission` (else 403)."""
+    review = get_object_or_404(Review.objects.for_user(user).select_related("host_city"), pk=pk)
+    if not user.has_perm(permission, review):
+        raise PermissionDenied
+    return review
+
+
+def review_view(permission: str):
+    """Decorate a view taking ``(request, review, ...)``; the URL passes ``pk``."""
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, pk: int, *args, **kwargs):
+            review = get_review(request.user, pk, permission)
+            return view(request, review, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,57 @@
+"""Who may see or change what in a review: the one place that decides.
+
+Views name a permission (e.g. ``@review_view("reviews.see_review")``) and never
+check roles themselves. Rules take ``(user, review)``; the user's role in that
+review is looked up once per request and cached on the review object.
+Someone else's review is a 404 (the scoped queryset hides it); a member who may
+read but not act gets a 403.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+
+_CACHE = "_cf_roles"
+
+
+def role_in(user, review) -> str | None:
+    """The user's role in the review, or None (coordinators without membership: None)."""
+    if review is None or not getattr(user, "is_authenticated", False):
+        return None
+    cache = review.__dict__.setdefault(_CACHE, {})
+    if user.pk not in cache:
+        cache[user.pk] = (
+            review.memberships.filter(user=user).values_list("role", flat=True).first()
+        )
+    return cache[user.pk]
+
+
+@rules.predicate
+def is_coordinator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_coordinator)
+
+
+@rules.predicate
+def is_member(user, review) -> bool:
+    return role_in(user, review) is not None
+
+
+def has_role(*roles: str):
+    @rules.predicate(name=f"has_role({', '.join(roles)})")
+    def predicate(user, review) -> bool:
+        return role_in(user, review) in roles
+
+    return predicate
+
+
+is_team_leader = has_role(TEAM_LEADER)
+is_peer = has_role(PEER, TEAM_LEADER)
+is_host = has_role(HOST)
+is_review_coordinator = has_role(COORDINATOR)
+
+rules.add_perm("reviews.see_all_reviews", is_coordinator)
+rules.add_perm("reviews.see_review", is_coordinator | is_member)
+rules.add_perm("reviews.see_step", is_coordinator | is_member)
+rules.add_perm("reviews.advance_review", is_coordinator | is_review_coordinator)

@@ -1,0 +1,105 @@
+"""The seven steps of the peer review method (METHOD.md, Part A "Stappenplan")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+COORDINATOR = "coordinator"
+TEAM_LEADER = "team_leader"
+PEER = "peer"
+HOST = "host"
+
+ROLE_CHOICES = [
+    (COORDINATOR, _("Coordinator")),
+    (TEAM_LEADER, _("Team leader")),
+    (PEER, _("Peer")),
+    (HOST, _("Host city")),
+]
+ROLE_LABELS = dict(ROLE_CHOICES)
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    name: Promise
+    summary: Promise
+    actors: tuple[str, ...]
+    action: Promise
+    due_field: str | None
+    built: bool = False
+
+    @property
+    def actor_labels(self) -> list[str]:
+        return [str(ROLE_LABELS[a]) for a in self.actors]
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        1,
+        _("Benchmark and indicators"),
+        _("The peers agree the focus, the standards and the indicators; all peers approve them."),
+        (COORDINATOR, TEAM_LEADER, PEER),
+        _("Agree the benchmark and its indicators"),
+        None,
+    ),
+    Step(
+        2,
+        _("Team and training"),
+        _("Teams are formed, a team leader is appointed, peers and host cities are trained."),
+        (COORDINATOR,),
+        _("Form the team and record the training"),
+        "training_date",
+    ),
+    Step(
+        3,
+        _("Inception report"),
+        _("The host city describes its background and rates itself on every indicator."),
+        (HOST,),
+        _("Write and submit the inception report"),
+        "inception_due",
+    ),
+    Step(
+        4,
+        _("Desk review"),
+        _("Each peer reads the inception report and records performance, hypotheses and questions."),
+        (TEAM_LEADER, PEER),
+        _("Write your desk review"),
+        "visit_start",
+    ),
+    Step(
+        5,
+        _("Site visit"),
+        _("The team visits the city: interviews with two peers each, workshops, a first feedback."),
+        (TEAM_LEADER, PEER),
+        _("Plan and hold the interviews"),
+        "visit_end",
+    ),
+    Step(
+        6,
+        _("Evaluation of evidence"),
+        _("Evidence is coded to indicators and colour-coded; a finding needs two interviews."),
+        (TEAM_LEADER, PEER),
+        _("Record and evaluate the evidence"),
+        "visit_end",
+    ),
+    Step(
+        7,
+        _("Feedback report"),
+        _("The team writes and approves the report; the host city commits to act."),
+        (TEAM_LEADER, PEER, HOST),
+        _("Write, approve and respond to the report"),
+        "report_due",
+    ),
+)
+STEP_NUMBERS = [s.number for s in STEPS]
+FIRST_STEP, LAST_STEP = STEPS[0].number, STEPS[-1].number
+
+
+def get_step(number: int) -> Step:
+    for step in STEPS:
+        if step.number == number:
+            return step
+    raise KeyError(number)

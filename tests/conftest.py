@@ -1,0 +1,126 @@
+"""The cast every test can use, and small factories with overridable defaults."""
+
+from __future__ import annotations
+
+import itertools
+import os
+
+import pytest
+
+from cities.models import City, User
+from reviews.models import Membership, Review
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_city(db):
+    def make(**fields) -> City:
+        n = next(_seq)
+        fields.setdefault("name", f"City {n}")
+        fields.setdefault("country", "Testland")
+        return City.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_user(db):
+    def make(**fields) -> User:
+        n = next(_seq)
+        fields.setdefault("email", f"person{n}@example.org")
+        fields.setdefault("name", f"Person {n}")
+        fields.setdefault("initials", "P" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26])
+        password = fields.pop("password", "secret-pass-123")
+        return User.objects.create_user(password=password, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_review(db, make_city):
+    def make(**fields) -> Review:
+        fields.setdefault("title", f"Review {next(_seq)}")
+        if "host_city" not in fields:
+            fields["host_city"] = make_city()
+        return Review.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def host_city(make_city) -> City:
+    return make_city(name="Rotterdam", country="Netherlands")
+
+
+@pytest.fixture
+def review(make_review, host_city) -> Review:
+    return make_review(title="Review of Rotterdam", host_city=host_city, current_step=3)
+
+
+@pytest.fixture
+def coordinator(make_user) -> User:
+    return make_user(email="coord@example.org", name="Clara Coordinator", is_coordinator=True)
+
+
+@pytest.fixture
+def team_leader(make_user, review) -> User:
+    user = make_user(email="leader@example.org", name="Jan Leader", initials="JB")
+    Membership.objects.create(review=review, user=user, role=TEAM_LEADER)
+    return user
+
+
+@pytest.fixture
+def peer(make_user, review) -> User:
+    user = make_user(email="peer@example.org", name="Fatima Peer", initials="FC")
+    Membership.objects.create(review=review, user=user, role=PEER)
+    return user
+
+
+@pytest.fixture
+def host(make_user, review, host_city) -> User:
+    user = make_user(email="host@example.org", name="Anouk Host", city=host_city)
+    Membership.objects.create(review=review, user=user, role=HOST, is_host_lead=True)
+    return user
+
+
+@pytest.fixture
+def review_coordinator(make_user, review) -> User:
+    """Network staff attached to one review, without the global coordinator role."""
+    user = make_user(email="expert@example.org", name="Eve Expert")
+    Membership.objects.create(review=review, user=user, role=COORDINATOR)
+    return user
+
+
+@pytest.fixture
+def outsider(make_user) -> User:
+    return make_user(email="outsider@example.org", name="Olga Outsider")
+
+
+@pytest.fixture
+def cast(coordinator, team_leader, peer, host, outsider) -> dict[str, User | None]:
+    return {
+        "anonymous": None,
+        "outsider": outsider,
+        "host": host,
+        "peer": peer,
+        "team_leader": team_leader,
+        "coordinator": coordinator,
+    }
+
+
+@pytest.fixture
+def client_for(client):
+    """A test client signed in as the given user (or anonymous for None)."""
+
+    def sign_in(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user, backend="cities.backends.EmailBackend")
+        return client
+
+    return sign_in

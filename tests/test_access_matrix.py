@@ -1,0 +1,198 @@
+"""Who gets what on every URL: one row per URL name, one column per role.
+
+The test walks the project's URL resolver, so a new URL without a row here
+fails `test_every_url_has_a_row`. Add its row when you add the URL.
+
+Answers: 200, 403, 404, 405, LOGIN (302 to the sign-in page), REDIRECT (any
+302 that is not the sign-in page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+LOGIN = "login"
+REDIRECT = "redirect"
+ROLES = ("anonymous", "outsider", "host", "peer", "team_leader", "coordinator")
+
+
+@dataclass(frozen=True)
+class Row:
+    anonymous: object
+    outsider: object
+    host: object
+    peer: object
+    team_leader: object
+    coordinator: object
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def everyone(answer, *, anonymous=LOGIN, method="get", data=None) -> Row:
+    return Row(anonymous, answer, answer, answer, answer, answer, method, data or {})
+
+
+MEMBERS_ONLY = Row(LOGIN, 404, 200, 200, 200, 200)
+COORDINATORS_ONLY = Row(LOGIN, 403, 403, 403, 403, 200)
+
+MATRIX: dict[str, Row] = {
+    "home": everyone(REDIRECT, anonymous=REDIRECT),
+    # Accounts
+    "login": everyone(REDIRECT, anonymous=200),
+    "logout": everyone(LOGIN, method="post"),
+    "profile": everyone(200),
+    "password_change": everyone(200),
+    "password_change_done": everyone(200),
+    "password_reset": everyone(200, anonymous=200),
+    "password_reset_done": everyone(200, anonymous=200),
+    "password_reset_confirm": everyone(200, anonymous=200),
+    "password_reset_complete": everyone(200, anonymous=200),
+    "set_language": everyone(REDIRECT, anonymous=REDIRECT, method="post", data={"language": "nl"}),
+    # Review shell
+    "reviews:dashboard": everyone(200),
+    "reviews:all": COORDINATORS_ONLY,
+    "reviews:detail": MEMBERS_ONLY,
+    "reviews:step": MEMBERS_ONLY,
+    "reviews:advance": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
+}
+
+# The admin is for coordinators; everybody else is sent to its sign-in page.
+ADMIN_ROW = Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 200)
+ADMIN_NO_ADD = Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+ADMIN_EXCEPTIONS: dict[str, Row] = {
+    "admin:logout": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, LOGIN, method="post"),
+    # django-axes records sign-in attempts itself; nobody adds them by hand.
+    "admin:axes_accessattempt_add": ADMIN_NO_ADD,
+    "admin:axes_accesslog_add": ADMIN_NO_ADD,
+    "admin:axes_accessfailurelog_add": ADMIN_NO_ADD,
+    "admin:login": Row(200, 200, 200, 200, 200, REDIRECT),
+    "admin:view_on_site": Row(
+        REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT
+    ),
+    "admin:autocomplete": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
+    "admin:password_change_done": ADMIN_ROW,
+}
+
+
+def _walk(patterns, prefix=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern):
+            yield (f"{prefix}{entry.name}" if entry.name else f"{prefix}<unnamed>"), entry
+
+
+def all_url_names() -> list[str]:
+    names = []
+    for name, pattern in _walk(get_resolver().url_patterns):
+        if name.endswith("<unnamed>"):
+            # Django's admin has unnamed redirects and a catch-all; every pattern of ours is named.
+            assert name.startswith("admin:"), f"Give this URL pattern a name: {pattern}"
+            continue
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def row_for(name: str) -> Row | None:
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:"):
+        return ADMIN_EXCEPTIONS.get(name, ADMIN_ROW)
+    return None
+
+
+def test_every_url_has_a_row():
+    missing = [name for name in all_url_names() if row_for(name) is None]
+    assert missing == [], f"Add these URL names to the access matrix: {missing}"
+
+
+def test_matrix_has_no_stale_rows():
+    names = set(all_url_names())
+    assert sorted(set(MATRIX) - names) == []
+
+
+def _admin_model(name: str):
+    app_model = name.split(":", 1)[1].replace("auth_user_", "cities_user_")
+    for model in apps.get_models():
+        if app_model.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    raise AssertionError(f"No model for admin URL {name}")
+
+
+def _url_for(name: str, review) -> str:
+    """The URL for `name`, with sample arguments that point at real rows."""
+    pattern = _pattern(name)
+    keys = set(pattern.pattern.regex.groupindex)
+    if name.endswith("_simple_history"):  # positional: object id, history id
+        obj = _admin_model(name)._default_manager.order_by("pk").first()
+        return reverse(name, args=[obj.pk, obj.history.order_by("pk").first().history_id])
+    kwargs: dict[str, object] = {}
+    for key in keys:
+        if key == "pk":
+            kwargs[key] = review.pk
+        elif key == "number":
+            kwargs[key] = review.current_step
+        elif key == "uidb64":
+            kwargs[key] = "MQ"
+        elif key == "token":
+            kwargs[key] = "set-password"
+        elif key == "app_label":
+            kwargs[key] = "reviews"
+        elif key == "content_type_id":
+            kwargs[key] = ContentType.objects.get_for_model(review).pk
+        elif key == "object_id" and name == "admin:view_on_site":
+            kwargs[key] = review.pk
+        elif key in ("object_id", "id"):
+            kwargs[key] = _admin_model(name)._default_manager.order_by("pk").first().pk
+        else:
+            raise AssertionError(f"No sample value for URL argument {key!r} in {name}")
+    return reverse(name, kwargs=kwargs)
+
+
+def _pattern(name: str) -> URLPattern:
+    for found, pattern in _walk(get_resolver().url_patterns):
+        if found == name:
+            return pattern
+    raise KeyError(name)
+
+
+@pytest.fixture
+def login_records(db):
+    """One row of each django-axes model, so their admin pages have an object to show."""
+    common = {"ip_address": "127.0.0.1", "user_agent": "test", "username": "someone@example.org"}
+    AccessAttempt.objects.create(
+        get_data="", post_data="", http_accept="", path_info="/", failures_since_start=1, **common
+    )
+    AccessLog.objects.create(http_accept="", path_info="/", **common)
+    AccessFailureLog.objects.create(http_accept="", path_info="/", **common)
+
+
+CASES = [(name, role) for name in all_url_names() for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_access(name, role, cast, review, client_for, request):
+    row = row_for(name)
+    assert row is not None, f"{name} has no row in the access matrix"
+    expected = getattr(row, role)
+    if name.startswith("admin:axes_"):
+        request.getfixturevalue("login_records")
+    url = _url_for(name, review)
+    client = client_for(cast[role])
+    response = getattr(client, row.method)(url, row.data)
+    if expected == LOGIN:
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"].startswith(reverse("login")), response["Location"]
+    elif expected == REDIRECT:
+        assert response.status_code in (301, 302), (url, response.status_code)
+        assert not response["Location"].startswith(reverse("login")), response["Location"]
+    else:
+        assert response.status_code == expected, (url, role, response.status_code)
