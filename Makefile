@@ -5,7 +5,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
-WEASY_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+# WeasyPrint needs Pango and HarfBuzz; compilemessages needs gettext.
+SYSTEM_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 BROWSER_DEBS := chromium
 # xstatic packages still import pkg_resources when they build; cap setuptools for that.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
@@ -20,7 +21,7 @@ run: setup
 test: setup $(VENV)/.test-deps var/.browser-debs
 	$(PY) -m pytest
 
-setup: $(VENV)/.deps var/.weasyprint-debs messages
+setup: $(VENV)/.deps var/.system-debs messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
 
@@ -35,9 +36,9 @@ $(VENV)/.test-deps: $(VENV)/.deps
 	touch $@
 
 # Debian libraries are installed only when dpkg says one is missing.
-var/.weasyprint-debs:
+var/.system-debs:
 	@mkdir -p var
-	@dpkg -s $(WEASY_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(WEASY_DEBS); }
+	@dpkg -s $(SYSTEM_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_DEBS); }
 	touch $@
 
 var/.browser-debs:

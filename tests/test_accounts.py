@@ -1,0 +1,125 @@
+"""Signing in by e-mail, signing out, password change and reset, the profile."""
+
+from __future__ import annotations
+
+import re
+
+from django.core import mail
+from django.urls import reverse
+
+from cities.models import User
+
+
+def test_sign_in_with_email_in_any_case(client, make_user):
+    make_user(email="jan@example.org", password="a-long-pass-phrase")
+    response = client.post(
+        reverse("login"), {"username": "JAN@Example.org", "password": "a-long-pass-phrase"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:dashboard")
+    assert client.get(reverse("reviews:dashboard")).status_code == 200
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_email(client, make_user):
+    make_user(email="jan@example.org", password="a-long-pass-phrase")
+    response = client.post(reverse("login"), {"username": "jan@example.org", "password": "nope"})
+    assert response.status_code == 200
+    assert "correct e-mail address and password" in response.content.decode()
+    assert 'value="jan@example.org"' in response.content.decode()
+
+
+def test_repeated_failures_lock_the_account_for_a_while(client, make_user, settings):
+    make_user(email="jan@example.org", password="a-long-pass-phrase")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "jan@example.org", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "jan@example.org", "password": "a-long-pass-phrase"}
+    )
+    assert response.status_code == 429
+    assert "Too many sign-in attempts" in response.content.decode()
+
+
+def test_sign_out_needs_post_and_ends_the_session(client_for, peer):
+    client = client_for(peer)
+    assert client.get(reverse("logout")).status_code == 405
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert client.get(reverse("reviews:dashboard"))["Location"].startswith(reverse("login"))
+
+
+def test_password_change(client_for, peer):
+    client = client_for(peer)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "secret-pass-123",
+            "new_password1": "brand-new-phrase-42",
+            "new_password2": "brand-new-phrase-42",
+        },
+    )
+    assert response.status_code == 302
+    peer.refresh_from_db()
+    assert peer.check_password("brand-new-phrase-42")
+
+
+def test_password_reset_sends_a_link_that_sets_a_new_password(client, make_user):
+    user = make_user(email="jan@example.org")
+    response = client.post(reverse("password_reset"), {"email": "jan@example.org"})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://[^/]+(/\S+)", mail.outbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "reset-phrase-2026", "new_password2": "reset-phrase-2026"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("reset-phrase-2026")
+
+
+def test_password_reset_for_unknown_address_reveals_nothing(client, db):
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+    assert response.status_code == 302
+    assert mail.outbox == []
+
+
+def test_profile_saves_name_initials_city_and_language(client_for, peer, host_city):
+    client = client_for(peer)
+    response = client.post(
+        reverse("profile"),
+        {"name": "Fatima C.", "initials": "fc", "city": host_city.pk, "preferred_language": "nl"},
+    )
+    assert response.status_code == 302
+    peer.refresh_from_db()
+    assert (peer.name, peer.initials, peer.city, peer.preferred_language) == (
+        "Fatima C.",
+        "FC",
+        host_city,
+        "nl",
+    )
+    page = client.get(reverse("profile"))
+    assert 'lang="nl"' in page.content.decode()
+    assert "Mijn profiel" in page.content.decode()
+
+
+def test_profile_rejects_bad_initials_next_to_the_field(client_for, peer):
+    client = client_for(peer)
+    response = client.post(
+        reverse("profile"),
+        {"name": "Fatima", "initials": "F.C.", "city": "", "preferred_language": "en"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Use one to four capital letters" in html
+    assert 'href="#id_initials"' in html  # error summary links to the field
+    assert 'value="Fatima"' in html  # what the person typed is kept
+    assert User.objects.get(pk=peer.pk).initials == "FC"
+
+
+def test_preferred_language_applies_after_sign_in(client, make_user):
+    make_user(email="nl@example.org", password="a-long-pass-phrase", preferred_language="nl")
+    client.post(reverse("login"), {"username": "nl@example.org", "password": "a-long-pass-phrase"})
+    page = client.get(reverse("reviews:dashboard"))
+    assert "Mijn reviews" in page.content.decode()
