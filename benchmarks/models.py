@@ -1,0 +1,468 @@
+"""The standards: a benchmark, its versions, and what a version holds.
+
+A version holds groups (pillars, roles, themes), an optional cross-cutting
+dimension of values, indicators, tag types, a glossary and rating scales.
+A draft is editable; publishing freezes it, and the freeze is enforced here in
+save() and delete(), not only in the views. Reviews are tied to one published
+version for good.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+code_validator = RegexValidator(
+    r"^[A-Z0-9]{1,8}$", _("Use one to eight capital letters or digits, e.g. GG or A.")
+)
+slug_code_validator = RegexValidator(
+    r"^[a-z0-9_]{1,40}$", _("Use lower-case letters, digits and underscores.")
+)
+
+
+class FrozenVersionError(ValidationError):
+    def __init__(self):
+        super().__init__(_("This version is published and can no longer be changed."))
+
+
+class Benchmark(models.Model):
+    slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in web addresses."))
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    group_label = models.CharField(
+        _("group label"), max_length=40, default="Pillar", help_text=_("Pillar, role, theme, ...")
+    )
+    value_label = models.CharField(
+        _("value label"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Name of the cross-cutting dimension, e.g. Value. Leave empty if there is none."
+        ),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("benchmark")
+        verbose_name_plural = _("benchmarks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("benchmarks:benchmark", kwargs={"slug": self.slug})
+
+
+class VersionQuerySet(models.QuerySet):
+    def published(self) -> VersionQuerySet:
+        return self.filter(status=BenchmarkVersion.PUBLISHED)
+
+    def for_user(self, user) -> VersionQuerySet:
+        """Published versions for everyone signed in; drafts for coordinators and their reviewers."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_coordinator:
+            return self
+        return self.filter(
+            Q(status=BenchmarkVersion.PUBLISHED) | Q(reviewers__user=user)
+        ).distinct()
+
+
+class BenchmarkVersion(models.Model):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    STATUS_CHOICES = [(DRAFT, _("Draft")), (PUBLISHED, _("Published"))]
+
+    benchmark = models.ForeignKey(Benchmark, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES, default=DRAFT)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="successors"
+    )
+    notes = models.TextField(_("notes on this version"), blank=True)
+    circulated_at = models.DateTimeField(_("circulated"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    override_reason = models.TextField(
+        _("reason for publishing without every approval"), blank=True
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["benchmark__name", "number"]
+        verbose_name = _("benchmark version")
+        verbose_name_plural = _("benchmark versions")
+        constraints = [
+            models.UniqueConstraint(fields=["benchmark", "number"], name="version_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benchmark.name} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "benchmarks:version", kwargs={"slug": self.benchmark.slug, "number": self.number}
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.PUBLISHED
+
+    def assert_editable(self) -> None:
+        if self.is_published:
+            raise FrozenVersionError
+
+    @property
+    def has_values(self) -> bool:
+        return self.values.exists()
+
+    def pending_reviewers(self):
+        return self.reviewers.filter(approved_at__isnull=True)
+
+    def publish(self, *, by, override_reason: str = "") -> None:
+        """Freeze the version. Without every reviewer's approval a recorded reason is needed."""
+        self.assert_editable()
+        if not self.indicators.exists():
+            raise ValidationError(
+                _("A version needs at least one indicator before it is published.")
+            )
+        pending = list(self.pending_reviewers().select_related("user"))
+        if pending and not override_reason.strip():
+            names = ", ".join(r.user.name for r in pending)
+            raise ValidationError(
+                _(
+                    "Not every reviewer has approved (waiting for: %(names)s). Give a reason to publish anyway."
+                )
+                % {"names": names}
+            )
+        self.status = self.PUBLISHED
+        self.published_at = timezone.now()
+        self.published_by = by
+        self.override_reason = override_reason.strip() if pending else ""
+        self._change_reason = "published" + (" with override" if pending else "")
+        super().save()
+
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_allow_frozen_save", False):
+            stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored == self.PUBLISHED:
+                raise FrozenVersionError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_published:
+            raise FrozenVersionError
+        return super().delete(*args, **kwargs)
+
+
+class VersionPart(models.Model):
+    """Anything inside a version: saving or deleting it checks the version is a draft."""
+
+    version = models.ForeignKey(
+        BenchmarkVersion, on_delete=models.CASCADE, related_name="%(class)ss"
+    )
+
+    class Meta:
+        abstract = True
+
+    def _version(self) -> BenchmarkVersion:
+        return self.version
+
+    def save(self, *args, **kwargs):
+        self._version().assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._version().assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+class Group(VersionPart):
+    code = models.CharField(_("code"), max_length=8, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    standard = models.TextField(_("standard"), blank=True, help_text=_("The benchmark sentence."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="group_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Value(VersionPart):
+    code = models.CharField(_("initial"), max_length=8, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("value")
+        verbose_name_plural = _("values")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="value_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def for_matrix(self) -> IndicatorQuerySet:
+        return self.select_related("group", "value").order_by(
+            "group__order", "group__code", "value__order", "value__code", "number"
+        )
+
+
+class Indicator(VersionPart):
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    value = models.ForeignKey(
+        Value,
+        verbose_name=_("value"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+    )
+    number = models.PositiveIntegerField(_("number"))
+    code = models.CharField(_("code"), max_length=30, editable=False)
+    text = models.TextField(_("text"))
+    guidance = models.TextField(_("guidance"), blank=True)
+    tags = models.JSONField(_("tags"), default=dict, blank=True)
+    # The same indicator across versions keeps its lineage: how the diff tells
+    # "reworded" or "moved" from "removed and added".
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
+    history = HistoricalRecords()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["group__order", "value__order", "number"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="indicator_unique_code"),
+            models.UniqueConstraint(fields=["version", "lineage"], name="indicator_unique_lineage"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @staticmethod
+    def make_code(group_code: str, value_code: str | None, number: int) -> str:
+        """The source's style: GG/A/1 with a value, PS/1 without."""
+        return "/".join(p for p in (group_code, value_code, str(number)) if p)
+
+    def clean(self) -> None:
+        errors = {}
+        if self.group_id and self.group.version_id != self.version_id:
+            errors["group"] = _("This group belongs to another version.")
+        if self.value_id and self.value.version_id != self.version_id:
+            errors["value"] = _("This value belongs to another version.")
+        if self.version_id and self.value_id is None and self.version.values.exists():
+            errors["value"] = _("This benchmark has values: choose one.")
+        if self.text is not None and not self.text.strip():
+            errors["text"] = _("The indicator needs a text.")
+        if self.group_id and self.number:
+            code = self.make_code(
+                self.group.code, self.value.code if self.value_id else None, self.number
+            )
+            clash = Indicator.objects.filter(version_id=self.version_id, code=code).exclude(
+                pk=self.pk
+            )
+            if clash.exists():
+                errors["number"] = _("Number %(n)s is already used in this cell (%(code)s).") % {
+                    "n": self.number,
+                    "code": code,
+                }
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        self.code = self.make_code(
+            self.group.code, self.value.code if self.value_id else None, self.number
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "benchmarks:indicator",
+            kwargs={
+                "slug": self.version.benchmark.slug,
+                "number": self.version.number,
+                "pk": self.pk,
+            },
+        )
+
+
+class TagType(VersionPart):
+    code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("tag type")
+        verbose_name_plural = _("tag types")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="tagtype_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TagChoice(models.Model):
+    tag_type = models.ForeignKey(TagType, on_delete=models.CASCADE, related_name="choices")
+    code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
+    name = models.CharField(_("name"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["tag_type", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tag_type", "code"], name="tagchoice_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.tag_type.version.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.tag_type.version.assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+class GlossaryEntry(VersionPart):
+    term = models.CharField(_("term"), max_length=200)
+    definition = models.TextField(_("definition"))
+    order = models.PositiveIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "term"]
+        verbose_name = _("glossary entry")
+        verbose_name_plural = _("glossary entries")
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class RatingScale(VersionPart):
+    PERFORMANCE = "performance"
+    EVIDENCE = "evidence"
+    PURPOSE_CHOICES = [
+        (PERFORMANCE, _("Performance (self-assessment, desk review, evaluation)")),
+        (EVIDENCE, _("Evidence colour")),
+    ]
+    purpose = models.CharField(_("used for"), max_length=20, choices=PURPOSE_CHOICES)
+    name = models.CharField(_("name"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["purpose"]
+        verbose_name = _("rating scale")
+        verbose_name_plural = _("rating scales")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "purpose"], name="scale_unique_purpose")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ScaleLevel(models.Model):
+    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
+    order = models.PositiveIntegerField(_("order"))
+    code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
+    label = models.CharField(_("label"), max_length=120)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use #rrggbb."))],
+    )
+    score = models.DecimalField(
+        _("score"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Used to aggregate; empty for levels such as 'more information needed'."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scale", "order"]
+        constraints = [models.UniqueConstraint(fields=["scale", "code"], name="level_unique_code")]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.scale.version.assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.scale.version.assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+class VersionReviewer(models.Model):
+    """A peer a draft was circulated to, and whether they approved it."""
+
+    version = models.ForeignKey(
+        BenchmarkVersion, on_delete=models.CASCADE, related_name="reviewers"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user__name"]
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="reviewer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.version}"
+
+
+class IndicatorComment(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.indicator}"

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.models import Group
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,7 +17,15 @@ class CityAdmin(SimpleHistoryAdmin):
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ordering = ["name"]
-    list_display = ["name", "email", "initials", "city", "is_coordinator", "is_active", "last_login"]
+    list_display = [
+        "name",
+        "email",
+        "initials",
+        "city",
+        "is_coordinator",
+        "is_active",
+        "last_login",
+    ]
     list_filter = ["is_coordinator", "is_active", "city"]
     search_fields = ["name", "email", "initials"]
     list_select_related = ["city"]
@@ -32,6 +40,7 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
+
 
 # People and roles live on the user and on review memberships; Django's groups are unused.
 admin.site.unregister(Group)

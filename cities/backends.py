@@ -17,15 +17,17 @@ def _is_admin_model_perm(perm: str) -> bool:
     return app_label in COORDINATOR_APPS and codename.split("_", 1)[0] in ADMIN_ACTIONS
 
 
+def _is_coordinator(user_obj) -> bool:
+    return user_obj.is_active and getattr(user_obj, "is_coordinator", False)
+
+
 class EmailBackend(ModelBackend):
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
-        if obj is None and user_obj.is_active and getattr(user_obj, "is_coordinator", False):
-            if _is_admin_model_perm(perm):
-                return True
+        if obj is None and _is_coordinator(user_obj) and _is_admin_model_perm(perm):
+            return True
         return super().has_perm(user_obj, perm, obj)
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
-        if user_obj.is_active and getattr(user_obj, "is_coordinator", False):
-            if app_label in COORDINATOR_APPS:
-                return True
+        if _is_coordinator(user_obj) and app_label in COORDINATOR_APPS:
+            return True
         return super().has_module_perms(user_obj, app_label)

@@ -16,7 +16,10 @@ class City(models.Model):
     country = models.CharField(_("country"), max_length=80)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     languages = models.CharField(
-        _("languages"), max_length=200, blank=True, help_text=_("Languages spoken at work, comma-separated.")
+        _("languages"),
+        max_length=200,
+        blank=True,
+        help_text=_("Languages spoken at work, comma-separated."),
     )
     profile = models.TextField(_("short profile"), blank=True)
     history = HistoricalRecords()

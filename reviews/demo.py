@@ -41,12 +41,27 @@ class DemoPerson:
 
 
 PEOPLE = [
-    DemoPerson("coordinator@example.org", "Clara Dupont", "CD", "Brussels", COORDINATOR, is_coordinator=True),
+    DemoPerson(
+        "coordinator@example.org",
+        "Clara Dupont",
+        "CD",
+        "Brussels",
+        COORDINATOR,
+        is_coordinator=True,
+    ),
     DemoPerson("leader@example.org", "Jan Berg", "JB", "Malmö", TEAM_LEADER),
     DemoPerson("peer1@example.org", "Fatima Chahid", "FC", "Ghent", PEER, language="nl"),
     DemoPerson("peer2@example.org", "Mikko Laine", "ML", "Helsinki", PEER),
     DemoPerson("peer3@example.org", "Sophie Martin", "SM", "Lyon", PEER),
-    DemoPerson("host@example.org", "Anouk de Vries", "AV", "Rotterdam", HOST, is_host_lead=True, language="nl"),
+    DemoPerson(
+        "host@example.org",
+        "Anouk de Vries",
+        "AV",
+        "Rotterdam",
+        HOST,
+        is_host_lead=True,
+        language="nl",
+    ),
     DemoPerson("host2@example.org", "Pieter Janssen", "PJ", "Rotterdam", HOST, language="nl"),
     DemoPerson("outsider@example.org", "Olga Nowak", "ON", "Helsinki", None),
 ]

@@ -56,7 +56,11 @@ class StepStatus:
 
     @property
     def state_label(self) -> str:
-        return str({"done": _("Done"), "current": _("In progress"), "upcoming": _("Not started")}[self.state])
+        return str(
+            {"done": _("Done"), "current": _("In progress"), "upcoming": _("Not started")}[
+                self.state
+            ]
+        )
 
 
 class Review(models.Model):
@@ -106,7 +110,9 @@ class Review(models.Model):
             else:
                 state = "upcoming"
             due = self.step_due(step)
-            result.append(StepStatus(step, state, due, state != "done" and due is not None and due < today))
+            result.append(
+                StepStatus(step, state, due, state != "done" and due is not None and due < today)
+            )
         return result
 
     @property
@@ -145,7 +151,11 @@ class Review(models.Model):
 
 class MembershipQuerySet(models.QuerySet):
     def for_dashboard(self, user) -> MembershipQuerySet:
-        return self.filter(user=user).select_related("review__host_city").order_by("-review__created_at")
+        return (
+            self.filter(user=user)
+            .select_related("review__host_city")
+            .order_by("-review__created_at")
+        )
 
 
 class Membership(models.Model):
@@ -168,7 +178,9 @@ class Membership(models.Model):
         verbose_name = _("review member")
         verbose_name_plural = _("review members")
         constraints = [
-            models.UniqueConstraint(fields=["review", "user"], name="membership_one_role_per_review"),
+            models.UniqueConstraint(
+                fields=["review", "user"], name="membership_one_role_per_review"
+            ),
             models.UniqueConstraint(
                 fields=["review"],
                 condition=Q(role=TEAM_LEADER),
@@ -181,7 +193,9 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         if self.is_host_lead and self.role != HOST:
-            raise ValidationError({"is_host_lead": _("Only a host city member can be the host lead.")})
+            raise ValidationError(
+                {"is_host_lead": _("Only a host city member can be the host lead.")}
+            )
 
 
 __all__ = ["COORDINATOR", "HOST", "PEER", "TEAM_LEADER", "Membership", "Review"]

@@ -22,9 +22,7 @@ def role_in(user, review) -> str | None:
         return None
     cache = review.__dict__.setdefault(_CACHE, {})
     if user.pk not in cache:
-        cache[user.pk] = (
-            review.memberships.filter(user=user).values_list("role", flat=True).first()
-        )
+        cache[user.pk] = review.memberships.filter(user=user).values_list("role", flat=True).first()
     return cache[user.pk]
 
 

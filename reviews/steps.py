@@ -64,7 +64,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         4,
         _("Desk review"),
-        _("Each peer reads the inception report and records performance, hypotheses and questions."),
+        _(
+            "Each peer reads the inception report and records performance, hypotheses and questions."
+        ),
         (TEAM_LEADER, PEER),
         _("Write your desk review"),
         "visit_start",

@@ -39,7 +39,9 @@ def all_reviews(request):
         raise PermissionDenied
     today = timezone.localdate()
     reviews = list(Review.objects.with_listing())
-    rows = [{"review": r, "overdue": r.is_overdue(today), "due": r.step_due(r.current)} for r in reviews]
+    rows = [
+        {"review": r, "overdue": r.is_overdue(today), "due": r.step_due(r.current)} for r in reviews
+    ]
     overdue_count = sum(1 for row in rows if row["overdue"])
     return render(
         request, "reviews/all_reviews.html", {"rows": rows, "overdue_count": overdue_count}

@@ -72,9 +72,7 @@ ADMIN_EXCEPTIONS: dict[str, Row] = {
     "admin:axes_accesslog_add": ADMIN_NO_ADD,
     "admin:axes_accessfailurelog_add": ADMIN_NO_ADD,
     "admin:login": Row(200, 200, 200, 200, 200, REDIRECT),
-    "admin:view_on_site": Row(
-        REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT
-    ),
+    "admin:view_on_site": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "admin:autocomplete": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:password_change_done": ADMIN_ROW,
 }

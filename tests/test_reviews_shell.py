@@ -60,7 +60,9 @@ def test_dashboard_hides_reviews_i_am_not_in(client_for, outsider, review):
     assert "not part of any review" in html
 
 
-def test_all_reviews_shows_step_and_overdue_count(client_for, coordinator, make_review, team_leader, review):
+def test_all_reviews_shows_step_and_overdue_count(
+    client_for, coordinator, make_review, team_leader, review
+):
     make_review(title="Late review", current_step=3, inception_due=datetime.date(2020, 1, 1))
     html = client_for(coordinator).get(reverse("reviews:all")).content.decode()
     assert "Late review" in html and review.title in html
@@ -80,7 +82,9 @@ def test_coordinator_moves_the_review_to_the_next_step(client_for, coordinator, 
 def test_the_last_step_cannot_be_advanced(client_for, coordinator, review):
     review.current_step = 7
     review.save()
-    response = client_for(coordinator).post(reverse("reviews:advance", args=[review.pk]), follow=True)
+    response = client_for(coordinator).post(
+        reverse("reviews:advance", args=[review.pk]), follow=True
+    )
     assert "already at the last step" in response.content.decode()
     review.refresh_from_db()
     assert review.current_step == 7

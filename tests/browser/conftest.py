@@ -42,7 +42,8 @@ def assert_accessible(axe):
         results = axe.run(page)
         violations = results.response["violations"]
         details = [
-            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}" for v in violations
+            f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:5]}"
+            for v in violations
         ]
         assert not details, f"axe on {page.url}: {details}"
 
