@@ -2,6 +2,8 @@
 
 A version holds groups (pillars, roles, themes), an optional cross-cutting
 dimension of values, indicators, tag types, a glossary and rating scales.
+Models with translated fields get their history in translation.py, after
+django-modeltranslation has added the per-language columns.
 A draft is editable; publishing freezes it, and the freeze is enforced here in
 save() and delete(), not only in the views. Reviews are tied to one published
 version for good.
@@ -50,7 +52,6 @@ class Benchmark(models.Model):
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -198,7 +199,6 @@ class Group(VersionPart):
     name = models.CharField(_("name"), max_length=200)
     standard = models.TextField(_("standard"), blank=True, help_text=_("The benchmark sentence."))
     order = models.PositiveIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -217,7 +217,6 @@ class Value(VersionPart):
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "code"]
@@ -258,7 +257,6 @@ class Indicator(VersionPart):
     # The same indicator across versions keeps its lineage: how the diff tells
     # "reworded" or "moved" from "removed and added".
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
-    history = HistoricalRecords()
 
     objects = IndicatorQuerySet.as_manager()
 
@@ -324,7 +322,6 @@ class Indicator(VersionPart):
 class TagType(VersionPart):
     code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
     name = models.CharField(_("name"), max_length=120)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
@@ -342,7 +339,6 @@ class TagChoice(models.Model):
     tag_type = models.ForeignKey(TagType, on_delete=models.CASCADE, related_name="choices")
     code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
     name = models.CharField(_("name"), max_length=120)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["tag_type", "pk"]
@@ -366,7 +362,6 @@ class GlossaryEntry(VersionPart):
     term = models.CharField(_("term"), max_length=200)
     definition = models.TextField(_("definition"))
     order = models.PositiveIntegerField(_("order"), default=0)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "term"]
@@ -386,7 +381,6 @@ class RatingScale(VersionPart):
     ]
     purpose = models.CharField(_("used for"), max_length=20, choices=PURPOSE_CHOICES)
     name = models.CharField(_("name"), max_length=120)
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["purpose"]
@@ -418,7 +412,6 @@ class ScaleLevel(models.Model):
         blank=True,
         help_text=_("Used to aggregate; empty for levels such as 'more information needed'."),
     )
-    history = HistoricalRecords()
 
     class Meta:
         ordering = ["scale", "order"]

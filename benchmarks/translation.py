@@ -1,5 +1,6 @@
 """Benchmark content in every UI language (django-modeltranslation), English as fallback."""
 
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from benchmarks.models import (
@@ -58,3 +59,9 @@ class ScaleTranslation(TranslationOptions):
 @register(ScaleLevel)
 class LevelTranslation(TranslationOptions):
     fields = ("label",)
+
+
+# History is registered here, not on the models, so the historical tables get the
+# per-language columns that modeltranslation adds above.
+for _model in (Benchmark, Group, Value, Indicator, TagType, TagChoice, GlossaryEntry, RatingScale, ScaleLevel):
+    simple_history.register(_model)

@@ -161,6 +161,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+BENCHMARK_IMPORT_MAX_BYTES = env_int("BENCHMARK_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- E-mail: console locally, SMTP when EMAIL_BACKEND=smtp.
 _email_backend = env_choice("EMAIL_BACKEND", "console", ("console", "smtp", "locmem"))

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard", permanent=False), name="home"),
     path("accounts/", include("cities.urls")),
     path("reviews/", include("reviews.urls")),
+    path("benchmarks/", include("benchmarks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

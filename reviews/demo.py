@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from benchmarks.models import BenchmarkVersion
 from cities.models import City, User
 from reviews.models import Membership, Review
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
@@ -96,6 +97,10 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     if review is None:
         review = Review.objects.create(
             title=DEMO_REVIEW_TITLE,
+            benchmark_version=BenchmarkVersion.objects.published()
+            .filter(benchmark__slug="inti-cities")
+            .order_by("-number")
+            .first(),
             host_city=cities["Rotterdam"],
             current_step=3,
             training_date=today - datetime.timedelta(days=30),

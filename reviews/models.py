@@ -68,6 +68,16 @@ class Review(models.Model):
     host_city = models.ForeignKey(
         City, verbose_name=_("host city"), on_delete=models.PROTECT, related_name="hosted_reviews"
     )
+    benchmark_version = models.ForeignKey(
+        "benchmarks.BenchmarkVersion",
+        verbose_name=_("benchmark version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        limit_choices_to={"status": "published"},
+        help_text=_("A review stays tied to this published version for good."),
+    )
     current_step = models.PositiveSmallIntegerField(
         _("current step"), default=1, choices=[(s.number, s.name) for s in STEPS]
     )
@@ -93,6 +103,14 @@ class Review(models.Model):
         return reverse("reviews:detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
+        if self.benchmark_version_id and not self.benchmark_version.is_published:
+            raise ValidationError({"benchmark_version": _("Choose a published benchmark version.")})
+        if self.pk and self.benchmark_version_id:
+            stored = Review.objects.filter(pk=self.pk).values_list("benchmark_version_id", flat=True).first()
+            if stored and stored != self.benchmark_version_id:
+                raise ValidationError(
+                    {"benchmark_version": _("A review stays tied to the benchmark version it started with.")}
+                )
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
             raise ValidationError({"visit_end": _("The visit cannot end before it starts.")})
 

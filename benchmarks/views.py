@@ -1,0 +1,390 @@
+"""Benchmarks: browse versions, edit drafts, circulate, publish, compare, import and export."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benchmarks.forms import (
+    BenchmarkForm,
+    CirculateForm,
+    CommentForm,
+    CompareForm,
+    GroupForm,
+    ImportForm,
+    IndicatorForm,
+    PublishForm,
+    ValueForm,
+)
+from benchmarks.models import (
+    Benchmark,
+    BenchmarkVersion,
+    Group,
+    Indicator,
+    IndicatorComment,
+    Value,
+    VersionReviewer,
+)
+from benchmarks.services import ImportRejected, compare_versions, export_version, import_version, start_new_draft
+from benchmarks.spreadsheet import read_upload, to_xlsx
+
+PARTS = {
+    "group": (Group, GroupForm),
+    "value": (Value, ValueForm),
+    "indicator": (Indicator, IndicatorForm),
+}
+
+
+def get_version(user, slug: str, number: int, permission: str = "benchmarks.see_version") -> BenchmarkVersion:
+    """The version if the user may see it (else 404) and holds `permission` (else 403)."""
+    version = get_object_or_404(
+        BenchmarkVersion.objects.for_user(user).select_related("benchmark"), benchmark__slug=slug, number=number
+    )
+    if not user.has_perm("benchmarks.see_version", version):
+        raise Http404
+    if not user.has_perm(permission, version):
+        raise PermissionDenied
+    return version
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(permission):
+        raise PermissionDenied
+
+
+@login_required
+def benchmark_list(request):
+    versions = BenchmarkVersion.objects.for_user(request.user).select_related("benchmark").annotate(
+        indicator_count=Count("indicators")
+    )
+    benchmarks: dict[int, dict] = {}
+    for version in versions.order_by("benchmark__name", "number"):
+        entry = benchmarks.setdefault(version.benchmark_id, {"benchmark": version.benchmark, "versions": []})
+        entry["versions"].append(version)
+    return render(
+        request,
+        "benchmarks/benchmark_list.html",
+        {"benchmarks": benchmarks.values(), "can_manage": request.user.has_perm("benchmarks.manage_benchmarks")},
+    )
+
+
+@login_required
+def benchmark_create(request):
+    _require(request.user, "benchmarks.manage_benchmarks")
+    form = BenchmarkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            benchmark = form.save()
+            version = BenchmarkVersion.objects.create(benchmark=benchmark, number=1)
+            import_scales(version)
+        messages.success(request, _("Benchmark created. Add its groups, values and indicators."))
+        return redirect(version)
+    return render(request, "benchmarks/benchmark_form.html", {"form": form})
+
+
+def import_scales(version: BenchmarkVersion) -> None:
+    from benchmarks.models import RatingScale, ScaleLevel
+    from benchmarks.services import DEFAULT_SCALES, _tr
+
+    for scale_data in DEFAULT_SCALES:
+        scale = RatingScale.objects.create(version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"]))
+        for i, level in enumerate(scale_data["levels"]):
+            ScaleLevel.objects.create(scale=scale, order=i, code=level["code"], colour=level["colour"], score=level.get("score"), **_tr("label", level["label"]))
+
+
+@login_required
+def benchmark_detail(request, slug: str):
+    versions = BenchmarkVersion.objects.for_user(request.user).filter(benchmark__slug=slug)
+    version = versions.published().order_by("-number").first() or versions.order_by("-number").first()
+    if version is None:
+        raise Http404
+    return redirect(version)
+
+
+@login_required
+def version_detail(request, slug: str, number: int):
+    version = get_version(request.user, slug, number)
+    groups = list(version.groups.all())
+    values = list(version.values.all())
+    indicators = list(version.indicators.for_matrix())
+    cells: dict[tuple[int, int | None], list[Indicator]] = {}
+    for indicator in indicators:
+        cells.setdefault((indicator.group_id, indicator.value_id), []).append(indicator)
+    matrix = [
+        {"group": g, "cells": [cells.get((g.pk, v.pk), []) for v in values], "total": sum(len(cells.get((g.pk, v.pk), [])) for v in values)}
+        for g in groups
+    ]
+    by_group = [{"group": g, "indicators": cells.get((g.pk, None), [])} for g in groups]
+    reviewers = list(version.reviewers.select_related("user"))
+    my_review = next((r for r in reviewers if r.user_id == request.user.pk), None)
+    versions = list(version.benchmark.versions.for_user(request.user).values_list("number", flat=True))
+    return render(
+        request,
+        "benchmarks/version_detail.html",
+        {
+            "version": version,
+            "benchmark": version.benchmark,
+            "groups": groups,
+            "values": values,
+            "matrix": matrix,
+            "by_group": by_group,
+            "indicator_count": len(indicators),
+            "value_totals": [sum(len(cells.get((g.pk, v.pk), [])) for g in groups) for v in values],
+            "glossary": version.glossaryentrys.all(),
+            "scales": version.ratingscales.prefetch_related("levels"),
+            "reviewers": reviewers,
+            "my_review": my_review,
+            "can_edit": request.user.has_perm("benchmarks.edit_version", version),
+            "can_approve": request.user.has_perm("benchmarks.approve_version", version),
+            "can_manage": request.user.has_perm("benchmarks.manage_benchmarks"),
+            "publish_form": PublishForm(),
+            "versions": versions,
+        },
+    )
+
+
+@login_required
+def indicator_detail(request, slug: str, number: int, pk: int):
+    version = get_version(request.user, slug, number)
+    indicator = get_object_or_404(version.indicators.select_related("group", "value"), pk=pk)
+    comments = indicator.comments.select_related("author")
+    return render(
+        request,
+        "benchmarks/indicator_detail.html",
+        {
+            "version": version,
+            "indicator": indicator,
+            "comments": comments,
+            "tag_names": _tag_names(version, indicator),
+            "comment_form": CommentForm(),
+            "can_comment": request.user.has_perm("benchmarks.approve_version", version)
+            or request.user.has_perm("benchmarks.edit_version", version),
+        },
+    )
+
+
+def _tag_names(version, indicator) -> list[tuple[str, list[str]]]:
+    result = []
+    for tag_type in version.tagtypes.prefetch_related("choices"):
+        chosen = indicator.tags.get(tag_type.code, [])
+        if chosen:
+            result.append((tag_type.name, [c.name for c in tag_type.choices.all() if c.code in chosen]))
+    return result
+
+
+@login_required
+def part_edit(request, slug: str, number: int, kind: str, pk: int | None = None):
+    version = get_version(request.user, slug, number, "benchmarks.edit_version")
+    model, form_class = PARTS[kind]
+    instance = get_object_or_404(model, version=version, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance, version=version)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            part = form.save(commit=False)
+            if instance is None and kind != "indicator":
+                part.order = model.objects.filter(version=version).count()
+            part.save()
+        messages.success(request, _("Saved %(what)s.") % {"what": part})
+        if "save_add" in request.POST:
+            return redirect("benchmarks:part_add", slug=slug, number=number, kind=kind)
+        return redirect(version)
+    return render(request, "benchmarks/part_form.html", {"version": version, "form": form, "kind": kind, "instance": instance})
+
+
+@require_POST
+@login_required
+def part_delete(request, slug: str, number: int, kind: str, pk: int):
+    version = get_version(request.user, slug, number, "benchmarks.edit_version")
+    model, _form = PARTS[kind]
+    part = get_object_or_404(model, version=version, pk=pk)
+    if kind != "indicator" and part.indicators.exists():
+        messages.error(request, _("%(what)s still has indicators: move or delete them first.") % {"what": part})
+    else:
+        part.delete()
+        messages.success(request, _("Deleted %(what)s.") % {"what": part})
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def part_move(request, slug: str, number: int, kind: str, pk: int, direction: str):
+    version = get_version(request.user, slug, number, "benchmarks.edit_version")
+    model, _form = PARTS[kind]
+    items = list(model.objects.filter(version=version))
+    index = next((i for i, item in enumerate(items) if item.pk == pk), None)
+    if index is None:
+        raise Http404
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        with transaction.atomic():
+            for order, item in enumerate(items):
+                if item.order != order:
+                    item.order = order
+                    item.save(update_fields=["order"])
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def version_publish(request, slug: str, number: int):
+    version = get_version(request.user, slug, number, "benchmarks.publish_version")
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        version.publish(by=request.user, override_reason=form.cleaned_data.get("override_reason", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Version %(n)s is published and frozen.") % {"n": version.number})
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def version_new_draft(request, slug: str, number: int):
+    version = get_version(request.user, slug, number)
+    _require(request.user, "benchmarks.manage_benchmarks")
+    try:
+        draft = start_new_draft(version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(version)
+    messages.success(request, _("Version %(n)s started as a draft.") % {"n": draft.number})
+    return redirect(draft)
+
+
+@login_required
+def version_circulate(request, slug: str, number: int):
+    version = get_version(request.user, slug, number, "benchmarks.publish_version")
+    form = CirculateForm(request.POST or None, initial={"reviewers": [r.user_id for r in version.reviewers.all()]})
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            chosen = set(form.cleaned_data["reviewers"])
+            version.reviewers.exclude(user__in=chosen).delete()
+            for user in chosen:
+                VersionReviewer.objects.get_or_create(version=version, user=user)
+            version.circulated_at = timezone.now()
+            version.save(update_fields=["circulated_at"])
+        messages.success(request, _("The draft is circulated to %(n)s peers.") % {"n": len(chosen)})
+        return redirect(version)
+    return render(request, "benchmarks/circulate.html", {"version": version, "form": form})
+
+
+@require_POST
+@login_required
+def version_approve(request, slug: str, number: int):
+    version = get_version(request.user, slug, number, "benchmarks.approve_version")
+    version.reviewers.filter(user=request.user, approved_at__isnull=True).update(approved_at=timezone.now())
+    messages.success(request, _("You approved this draft."))
+    return redirect(version)
+
+
+@require_POST
+@login_required
+def indicator_comment(request, slug: str, number: int, pk: int):
+    version = get_version(request.user, slug, number)
+    if not (
+        request.user.has_perm("benchmarks.approve_version", version)
+        or request.user.has_perm("benchmarks.edit_version", version)
+    ):
+        raise PermissionDenied
+    indicator = get_object_or_404(version.indicators, pk=pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        IndicatorComment.objects.create(indicator=indicator, author=request.user, text=form.cleaned_data["text"])
+        messages.success(request, _("Your comment is saved."))
+        return redirect(indicator)
+    return render(
+        request,
+        "benchmarks/indicator_detail.html",
+        {"version": version, "indicator": indicator, "comments": indicator.comments.select_related("author"),
+         "tag_names": _tag_names(version, indicator), "comment_form": form, "can_comment": True},
+    )
+
+
+@login_required
+def version_compare(request, slug: str):
+    benchmark = get_object_or_404(Benchmark, slug=slug)
+    numbers = list(BenchmarkVersion.objects.for_user(request.user).filter(benchmark=benchmark).values_list("number", flat=True))
+    if not numbers:
+        raise Http404
+    form = CompareForm(request.GET or {"old": max(min(numbers), max(numbers) - 1), "new": max(numbers)})
+    diff = old = new = None
+    if form.is_valid():
+        old = get_version(request.user, slug, form.cleaned_data["old"])
+        new = get_version(request.user, slug, form.cleaned_data["new"])
+        diff = compare_versions(old, new)
+    return render(
+        request,
+        "benchmarks/compare.html",
+        {"benchmark": benchmark, "numbers": numbers, "form": form, "diff": diff, "old": old, "new": new},
+    )
+
+
+@login_required
+def version_export(request, slug: str, number: int, fmt: str):
+    version = get_version(request.user, slug, number)
+    data = export_version(version)
+    filename = f"{slug}-v{number}"
+    if fmt == "json":
+        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+        return response
+    response = HttpResponse(
+        to_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
+
+
+@login_required
+def benchmark_import(request, slug: str | None = None):
+    _require(request.user, "benchmarks.manage_benchmarks")
+    benchmark = get_object_or_404(Benchmark, slug=slug) if slug else None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = read_upload(form.cleaned_data["file"])
+            if benchmark is None and Benchmark.objects.filter(slug=data.get("slug")).exists():
+                raise ImportRejected([_problem_slug(data.get("slug"))])
+            if benchmark is None and not data.get("slug"):
+                raise ImportRejected([_problem_slug("")])
+            if benchmark and benchmark.versions.filter(status=BenchmarkVersion.DRAFT).exists():
+                raise ImportRejected([_problem_draft()])
+            version = import_version(data, benchmark=benchmark, by=request.user)
+        except ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            messages.success(
+                request, _("Imported %(n)s indicators as draft version %(v)s.") % {"n": version.indicators.count(), "v": version.number}
+            )
+            return redirect(version)
+    return render(request, "benchmarks/import.html", {"form": form, "benchmark": benchmark, "problems": problems})
+
+
+def _problem_slug(slug):
+    from benchmarks.services import Problem
+
+    if not slug:
+        return Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing."))
+    return Problem(_("sheet benchmark"), _("A benchmark called %(s)r exists: import into it from its page.") % {"s": slug})
+
+
+def _problem_draft():
+    from benchmarks.services import Problem
+
+    return Problem(_("benchmark"), _("This benchmark already has a draft: finish or delete it first."))
+
+
