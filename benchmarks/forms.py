@@ -40,7 +40,9 @@ class GroupForm(HelperMixin, forms.ModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
-        clash = Group.objects.filter(version=self.instance.version, code=code).exclude(pk=self.instance.pk)
+        clash = Group.objects.filter(version=self.instance.version, code=code).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(_("Another group already has this code."))
         return code
@@ -58,7 +60,9 @@ class ValueForm(HelperMixin, forms.ModelForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
-        clash = Value.objects.filter(version=self.instance.version, code=code).exclude(pk=self.instance.pk)
+        clash = Value.objects.filter(version=self.instance.version, code=code).exclude(
+            pk=self.instance.pk
+        )
         if clash.exists():
             raise forms.ValidationError(_("Another value already has this code."))
         return code
@@ -96,7 +100,9 @@ class IndicatorForm(HelperMixin, forms.ModelForm):
 
     def save(self, commit=True):
         self.instance.tags = {
-            t.code: self.cleaned_data[f"tag_{t.code}"] for t in self.tag_types if self.cleaned_data.get(f"tag_{t.code}")
+            t.code: self.cleaned_data[f"tag_{t.code}"]
+            for t in self.tag_types
+            if self.cleaned_data.get(f"tag_{t.code}")
         }
         return super().save(commit)
 
@@ -118,7 +124,9 @@ class CirculateForm(HelperMixin, forms.Form):
 
 
 class CommentForm(HelperMixin, forms.Form):
-    text = forms.CharField(label=_("Your comment on this indicator"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Your comment on this indicator"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ImportForm(HelperMixin, forms.Form):
@@ -129,7 +137,10 @@ class ImportForm(HelperMixin, forms.Form):
         if upload.size > settings.BENCHMARK_IMPORT_MAX_BYTES:
             raise forms.ValidationError(
                 _("The file is too large (%(size)s KB; the limit is %(limit)s KB).")
-                % {"size": upload.size // 1024, "limit": settings.BENCHMARK_IMPORT_MAX_BYTES // 1024}
+                % {
+                    "size": upload.size // 1024,
+                    "limit": settings.BENCHMARK_IMPORT_MAX_BYTES // 1024,
+                }
             )
         return upload
 

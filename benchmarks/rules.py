@@ -29,7 +29,9 @@ def is_circulated_to(user, version) -> bool:
 is_signed_in = rules.is_authenticated
 
 rules.add_perm("benchmarks.manage_benchmarks", is_coordinator)
-rules.add_perm("benchmarks.see_version", is_signed_in & (is_published | is_coordinator | is_circulated_to))
+rules.add_perm(
+    "benchmarks.see_version", is_signed_in & (is_published | is_coordinator | is_circulated_to)
+)
 rules.add_perm("benchmarks.edit_version", is_coordinator & is_draft)
 rules.add_perm("benchmarks.publish_version", is_coordinator & is_draft)
 rules.add_perm("benchmarks.approve_version", is_draft & is_circulated_to)

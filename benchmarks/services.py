@@ -33,21 +33,65 @@ LANGS = [code for code, _name in settings.LANGUAGES]
 DEFAULT_SCALES = [
     {
         "purpose": RatingScale.PERFORMANCE,
-        "name": {"en": "Performance against the benchmark", "nl": "Prestatie ten opzichte van de benchmark"},
+        "name": {
+            "en": "Performance against the benchmark",
+            "nl": "Prestatie ten opzichte van de benchmark",
+        },
         "levels": [
-            {"code": "below", "label": {"en": "Below the benchmark", "nl": "Onder de benchmark"}, "colour": "#c0392b", "score": 1},
-            {"code": "above", "label": {"en": "Above the benchmark", "nl": "Boven de benchmark"}, "colour": "#e6a700", "score": 2},
-            {"code": "well_above", "label": {"en": "Well above the benchmark", "nl": "Ruim boven de benchmark"}, "colour": "#1e8449", "score": 3},
-            {"code": "more_info", "label": {"en": "More information needed", "nl": "Meer informatie nodig"}, "colour": "#7f8c8d", "score": None},
+            {
+                "code": "below",
+                "label": {"en": "Below the benchmark", "nl": "Onder de benchmark"},
+                "colour": "#c0392b",
+                "score": 1,
+            },
+            {
+                "code": "above",
+                "label": {"en": "Above the benchmark", "nl": "Boven de benchmark"},
+                "colour": "#e6a700",
+                "score": 2,
+            },
+            {
+                "code": "well_above",
+                "label": {"en": "Well above the benchmark", "nl": "Ruim boven de benchmark"},
+                "colour": "#1e8449",
+                "score": 3,
+            },
+            {
+                "code": "more_info",
+                "label": {"en": "More information needed", "nl": "Meer informatie nodig"},
+                "colour": "#7f8c8d",
+                "score": None,
+            },
         ],
     },
     {
         "purpose": RatingScale.EVIDENCE,
         "name": {"en": "Evidence colour code", "nl": "Kleurcode bewijs"},
         "levels": [
-            {"code": "meets", "label": {"en": "Meets or exceeds the benchmark", "nl": "Voldoet aan of overtreft de benchmark"}, "colour": "#1e8449", "score": 1},
-            {"code": "does_not_meet", "label": {"en": "Does not meet the benchmark", "nl": "Voldoet niet aan de benchmark"}, "colour": "#c0392b", "score": 0},
-            {"code": "inconclusive", "label": {"en": "Inconclusive", "nl": "Niet overtuigend"}, "colour": "#e6a700", "score": None},
+            {
+                "code": "meets",
+                "label": {
+                    "en": "Meets or exceeds the benchmark",
+                    "nl": "Voldoet aan of overtreft de benchmark",
+                },
+                "colour": "#1e8449",
+                "score": 1,
+            },
+            {
+                "code": "does_not_meet",
+                "label": {
+                    "en": "Does not meet the benchmark",
+                    "nl": "Voldoet niet aan de benchmark",
+                },
+                "colour": "#c0392b",
+                "score": 0,
+            },
+            {
+                "code": "inconclusive",
+                "label": {"en": "Inconclusive", "nl": "Niet overtuigend"},
+                "colour": "#e6a700",
+                "score": None,
+            },
         ],
     },
 ]
@@ -93,12 +137,16 @@ def check_data(data: dict) -> list[Problem]:
             if code in seen:
                 problems.append(Problem(f"{label} {code}", _("The code is used twice.")))
             seen.add(code)
-    tag_types = {t["code"]: {c["code"] for c in t.get("choices", [])} for t in data.get("tag_types", [])}
+    tag_types = {
+        t["code"]: {c["code"] for c in t.get("choices", [])} for t in data.get("tag_types", [])
+    }
     cells: dict[str, str] = {}
     for index, ind in enumerate(data.get("indicators", [])):
         where = ind.get("_where") or _("indicator %(n)s") % {"n": index + 1}
         if ind.get("group") not in groups:
-            problems.append(Problem(where, _("Unknown group %(code)r.") % {"code": ind.get("group")}))
+            problems.append(
+                Problem(where, _("Unknown group %(code)r.") % {"code": ind.get("group")})
+            )
         value = ind.get("value") or None
         if values and value is None:
             problems.append(Problem(where, _("This benchmark has values: the value is missing.")))
@@ -106,17 +154,29 @@ def check_data(data: dict) -> list[Problem]:
             problems.append(Problem(where, _("Unknown value %(code)r.") % {"code": value}))
         number = ind.get("number")
         if not isinstance(number, int) or number < 1:
-            problems.append(Problem(where, _("Column number: %(v)r is not a whole number from 1.") % {"v": number}))
+            problems.append(
+                Problem(
+                    where, _("Column number: %(v)r is not a whole number from 1.") % {"v": number}
+                )
+            )
         else:
             code = Indicator.make_code(str(ind.get("group")), value, number)
             if code in cells:
-                problems.append(Problem(where, _("Number %(code)s is used twice (also at %(other)s).") % {"code": code, "other": cells[code]}))
+                problems.append(
+                    Problem(
+                        where,
+                        _("Number %(code)s is used twice (also at %(other)s).")
+                        % {"code": code, "other": cells[code]},
+                    )
+                )
             cells[code] = where
         if not (ind.get("text") or {}).get("en", "").strip():
             problems.append(Problem(where, _("The English text is empty.")))
         for tag_type, choices in (ind.get("tags") or {}).items():
             if tag_type not in tag_types:
-                problems.append(Problem(where, _("Unknown tag type %(code)r.") % {"code": tag_type}))
+                problems.append(
+                    Problem(where, _("Unknown tag type %(code)r.") % {"code": tag_type})
+                )
                 continue
             for choice in choices:
                 if choice not in tag_types[tag_type]:
@@ -127,7 +187,9 @@ def check_data(data: dict) -> list[Problem]:
 
 
 @transaction.atomic
-def import_version(data: dict, *, benchmark: Benchmark | None = None, publish: bool = False, by=None) -> BenchmarkVersion:
+def import_version(
+    data: dict, *, benchmark: Benchmark | None = None, publish: bool = False, by=None
+) -> BenchmarkVersion:
     """Create a new version (draft unless `publish`) from data; the benchmark too if new."""
     problems = check_data(data)
     if problems:
@@ -140,14 +202,30 @@ def import_version(data: dict, *, benchmark: Benchmark | None = None, publish: b
             **_tr("group_label", data.get("group_label") or {"en": "Pillar", "nl": "Pijler"}),
             **_tr("value_label", data.get("value_label")),
         )
-    number = (benchmark.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = BenchmarkVersion.objects.create(benchmark=benchmark, number=number, notes=data.get("notes", ""))
+    number = (
+        benchmark.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    version = BenchmarkVersion.objects.create(
+        benchmark=benchmark, number=number, notes=data.get("notes", "")
+    )
     groups = {
-        g["code"]: Group.objects.create(version=version, code=g["code"], order=i, **_tr("name", g["name"]), **_tr("standard", g.get("standard")))
+        g["code"]: Group.objects.create(
+            version=version,
+            code=g["code"],
+            order=i,
+            **_tr("name", g["name"]),
+            **_tr("standard", g.get("standard")),
+        )
         for i, g in enumerate(data["groups"])
     }
     values = {
-        v["code"]: Value.objects.create(version=version, code=v["code"], order=i, **_tr("name", v["name"]), **_tr("description", v.get("description")))
+        v["code"]: Value.objects.create(
+            version=version,
+            code=v["code"],
+            order=i,
+            **_tr("name", v["name"]),
+            **_tr("description", v.get("description")),
+        )
         for i, v in enumerate(data.get("values", []))
     }
     for t in data.get("tag_types", []):
@@ -167,12 +245,24 @@ def import_version(data: dict, *, benchmark: Benchmark | None = None, publish: b
             **extra,
         )
     for i, entry in enumerate(data.get("glossary", [])):
-        GlossaryEntry.objects.create(version=version, order=i, **_tr("term", entry["term"]), **_tr("definition", entry["definition"]))
+        GlossaryEntry.objects.create(
+            version=version,
+            order=i,
+            **_tr("term", entry["term"]),
+            **_tr("definition", entry["definition"]),
+        )
     for scale_data in data.get("scales") or DEFAULT_SCALES:
-        scale = RatingScale.objects.create(version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"]))
+        scale = RatingScale.objects.create(
+            version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"])
+        )
         for i, level in enumerate(scale_data["levels"]):
             ScaleLevel.objects.create(
-                scale=scale, order=i, code=level["code"], colour=level["colour"], score=level.get("score"), **_tr("label", level["label"])
+                scale=scale,
+                order=i,
+                code=level["code"],
+                colour=level["colour"],
+                score=level.get("score"),
+                **_tr("label", level["label"]),
             )
     if publish:
         version.publish(by=by)
@@ -192,10 +282,20 @@ def export_version(version: BenchmarkVersion) -> dict:
         "description": _texts(benchmark, "description"),
         "group_label": _texts(benchmark, "group_label"),
         "value_label": _texts(benchmark, "value_label"),
-        "groups": [{"code": g.code, "name": _texts(g, "name"), "standard": _texts(g, "standard")} for g in version.groups.all()],
-        "values": [{"code": v.code, "name": _texts(v, "name"), "description": _texts(v, "description")} for v in version.values.all()],
+        "groups": [
+            {"code": g.code, "name": _texts(g, "name"), "standard": _texts(g, "standard")}
+            for g in version.groups.all()
+        ],
+        "values": [
+            {"code": v.code, "name": _texts(v, "name"), "description": _texts(v, "description")}
+            for v in version.values.all()
+        ],
         "tag_types": [
-            {"code": t.code, "name": _texts(t, "name"), "choices": [{"code": c.code, "name": _texts(c, "name")} for c in t.choices.all()]}
+            {
+                "code": t.code,
+                "name": _texts(t, "name"),
+                "choices": [{"code": c.code, "name": _texts(c, "name")} for c in t.choices.all()],
+            }
             for t in tag_types
         ],
         "indicators": [
@@ -211,13 +311,21 @@ def export_version(version: BenchmarkVersion) -> dict:
             }
             for i in version.indicators.for_matrix()
         ],
-        "glossary": [{"term": _texts(e, "term"), "definition": _texts(e, "definition")} for e in version.glossaryentrys.all()],
+        "glossary": [
+            {"term": _texts(e, "term"), "definition": _texts(e, "definition")}
+            for e in version.glossaryentrys.all()
+        ],
         "scales": [
             {
                 "purpose": s.purpose,
                 "name": _texts(s, "name"),
                 "levels": [
-                    {"code": lv.code, "label": _texts(lv, "label"), "colour": lv.colour, "score": float(lv.score) if lv.score is not None else None}
+                    {
+                        "code": lv.code,
+                        "label": _texts(lv, "label"),
+                        "colour": lv.colour,
+                        "score": float(lv.score) if lv.score is not None else None,
+                    }
                     for lv in s.levels.all()
                 ],
             }
@@ -273,7 +381,9 @@ def compare_versions(old: BenchmarkVersion, new: BenchmarkVersion) -> VersionDif
         if prev.code != ind.code:
             diff.moved.append(Change(ind.code, old_code=prev.code, new_text=ind.text))
         if _texts(prev, "text") != _texts(ind, "text"):
-            diff.reworded.append(Change(ind.code, old_code=prev.code, old_text=prev.text, new_text=ind.text))
+            diff.reworded.append(
+                Change(ind.code, old_code=prev.code, old_text=prev.text, new_text=ind.text)
+            )
     for lineage, ind in before.items():
         if lineage not in after:
             diff.removed.append(Change(ind.code, old_text=ind.text))

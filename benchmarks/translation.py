@@ -63,5 +63,15 @@ class LevelTranslation(TranslationOptions):
 
 # History is registered here, not on the models, so the historical tables get the
 # per-language columns that modeltranslation adds above.
-for _model in (Benchmark, Group, Value, Indicator, TagType, TagChoice, GlossaryEntry, RatingScale, ScaleLevel):
+for _model in (
+    Benchmark,
+    Group,
+    Value,
+    Indicator,
+    TagType,
+    TagChoice,
+    GlossaryEntry,
+    RatingScale,
+    ScaleLevel,
+):
     simple_history.register(_model)

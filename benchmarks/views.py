@@ -35,7 +35,13 @@ from benchmarks.models import (
     Value,
     VersionReviewer,
 )
-from benchmarks.services import ImportRejected, compare_versions, export_version, import_version, start_new_draft
+from benchmarks.services import (
+    ImportRejected,
+    compare_versions,
+    export_version,
+    import_version,
+    start_new_draft,
+)
 from benchmarks.spreadsheet import read_upload, to_xlsx
 
 PARTS = {
@@ -45,10 +51,14 @@ PARTS = {
 }
 
 
-def get_version(user, slug: str, number: int, permission: str = "benchmarks.see_version") -> BenchmarkVersion:
+def get_version(
+    user, slug: str, number: int, permission: str = "benchmarks.see_version"
+) -> BenchmarkVersion:
     """The version if the user may see it (else 404) and holds `permission` (else 403)."""
     version = get_object_or_404(
-        BenchmarkVersion.objects.for_user(user).select_related("benchmark"), benchmark__slug=slug, number=number
+        BenchmarkVersion.objects.for_user(user).select_related("benchmark"),
+        benchmark__slug=slug,
+        number=number,
     )
     if not user.has_perm("benchmarks.see_version", version):
         raise Http404
@@ -64,17 +74,24 @@ def _require(user, permission: str) -> None:
 
 @login_required
 def benchmark_list(request):
-    versions = BenchmarkVersion.objects.for_user(request.user).select_related("benchmark").annotate(
-        indicator_count=Count("indicators")
+    versions = (
+        BenchmarkVersion.objects.for_user(request.user)
+        .select_related("benchmark")
+        .annotate(indicator_count=Count("indicators"))
     )
     benchmarks: dict[int, dict] = {}
     for version in versions.order_by("benchmark__name", "number"):
-        entry = benchmarks.setdefault(version.benchmark_id, {"benchmark": version.benchmark, "versions": []})
+        entry = benchmarks.setdefault(
+            version.benchmark_id, {"benchmark": version.benchmark, "versions": []}
+        )
         entry["versions"].append(version)
     return render(
         request,
         "benchmarks/benchmark_list.html",
-        {"benchmarks": benchmarks.values(), "can_manage": request.user.has_perm("benchmarks.manage_benchmarks")},
+        {
+            "benchmarks": benchmarks.values(),
+            "can_manage": request.user.has_perm("benchmarks.manage_benchmarks"),
+        },
     )
 
 
@@ -97,15 +114,26 @@ def import_scales(version: BenchmarkVersion) -> None:
     from benchmarks.services import DEFAULT_SCALES, _tr
 
     for scale_data in DEFAULT_SCALES:
-        scale = RatingScale.objects.create(version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"]))
+        scale = RatingScale.objects.create(
+            version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"])
+        )
         for i, level in enumerate(scale_data["levels"]):
-            ScaleLevel.objects.create(scale=scale, order=i, code=level["code"], colour=level["colour"], score=level.get("score"), **_tr("label", level["label"]))
+            ScaleLevel.objects.create(
+                scale=scale,
+                order=i,
+                code=level["code"],
+                colour=level["colour"],
+                score=level.get("score"),
+                **_tr("label", level["label"]),
+            )
 
 
 @login_required
 def benchmark_detail(request, slug: str):
     versions = BenchmarkVersion.objects.for_user(request.user).filter(benchmark__slug=slug)
-    version = versions.published().order_by("-number").first() or versions.order_by("-number").first()
+    version = (
+        versions.published().order_by("-number").first() or versions.order_by("-number").first()
+    )
     if version is None:
         raise Http404
     return redirect(version)
@@ -121,13 +149,19 @@ def version_detail(request, slug: str, number: int):
     for indicator in indicators:
         cells.setdefault((indicator.group_id, indicator.value_id), []).append(indicator)
     matrix = [
-        {"group": g, "cells": [cells.get((g.pk, v.pk), []) for v in values], "total": sum(len(cells.get((g.pk, v.pk), [])) for v in values)}
+        {
+            "group": g,
+            "cells": [cells.get((g.pk, v.pk), []) for v in values],
+            "total": sum(len(cells.get((g.pk, v.pk), [])) for v in values),
+        }
         for g in groups
     ]
     by_group = [{"group": g, "indicators": cells.get((g.pk, None), [])} for g in groups]
     reviewers = list(version.reviewers.select_related("user"))
     my_review = next((r for r in reviewers if r.user_id == request.user.pk), None)
-    versions = list(version.benchmark.versions.for_user(request.user).values_list("number", flat=True))
+    versions = list(
+        version.benchmark.versions.for_user(request.user).values_list("number", flat=True)
+    )
     return render(
         request,
         "benchmarks/version_detail.html",
@@ -178,7 +212,9 @@ def _tag_names(version, indicator) -> list[tuple[str, list[str]]]:
     for tag_type in version.tagtypes.prefetch_related("choices"):
         chosen = indicator.tags.get(tag_type.code, [])
         if chosen:
-            result.append((tag_type.name, [c.name for c in tag_type.choices.all() if c.code in chosen]))
+            result.append(
+                (tag_type.name, [c.name for c in tag_type.choices.all() if c.code in chosen])
+            )
     return result
 
 
@@ -198,7 +234,11 @@ def part_edit(request, slug: str, number: int, kind: str, pk: int | None = None)
         if "save_add" in request.POST:
             return redirect("benchmarks:part_add", slug=slug, number=number, kind=kind)
         return redirect(version)
-    return render(request, "benchmarks/part_form.html", {"version": version, "form": form, "kind": kind, "instance": instance})
+    return render(
+        request,
+        "benchmarks/part_form.html",
+        {"version": version, "form": form, "kind": kind, "instance": instance},
+    )
 
 
 @require_POST
@@ -208,7 +248,9 @@ def part_delete(request, slug: str, number: int, kind: str, pk: int):
     model, _form = PARTS[kind]
     part = get_object_or_404(model, version=version, pk=pk)
     if kind != "indicator" and part.indicators.exists():
-        messages.error(request, _("%(what)s still has indicators: move or delete them first.") % {"what": part})
+        messages.error(
+            request, _("%(what)s still has indicators: move or delete them first.") % {"what": part}
+        )
     else:
         part.delete()
         messages.success(request, _("Deleted %(what)s.") % {"what": part})
@@ -242,11 +284,15 @@ def version_publish(request, slug: str, number: int):
     form = PublishForm(request.POST)
     form.is_valid()
     try:
-        version.publish(by=request.user, override_reason=form.cleaned_data.get("override_reason", ""))
+        version.publish(
+            by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Version %(n)s is published and frozen.") % {"n": version.number})
+        messages.success(
+            request, _("Version %(n)s is published and frozen.") % {"n": version.number}
+        )
     return redirect(version)
 
 
@@ -267,7 +313,9 @@ def version_new_draft(request, slug: str, number: int):
 @login_required
 def version_circulate(request, slug: str, number: int):
     version = get_version(request.user, slug, number, "benchmarks.publish_version")
-    form = CirculateForm(request.POST or None, initial={"reviewers": [r.user_id for r in version.reviewers.all()]})
+    form = CirculateForm(
+        request.POST or None, initial={"reviewers": [r.user_id for r in version.reviewers.all()]}
+    )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             chosen = set(form.cleaned_data["reviewers"])
@@ -285,7 +333,9 @@ def version_circulate(request, slug: str, number: int):
 @login_required
 def version_approve(request, slug: str, number: int):
     version = get_version(request.user, slug, number, "benchmarks.approve_version")
-    version.reviewers.filter(user=request.user, approved_at__isnull=True).update(approved_at=timezone.now())
+    version.reviewers.filter(user=request.user, approved_at__isnull=True).update(
+        approved_at=timezone.now()
+    )
     messages.success(request, _("You approved this draft."))
     return redirect(version)
 
@@ -302,24 +352,38 @@ def indicator_comment(request, slug: str, number: int, pk: int):
     indicator = get_object_or_404(version.indicators, pk=pk)
     form = CommentForm(request.POST)
     if form.is_valid():
-        IndicatorComment.objects.create(indicator=indicator, author=request.user, text=form.cleaned_data["text"])
+        IndicatorComment.objects.create(
+            indicator=indicator, author=request.user, text=form.cleaned_data["text"]
+        )
         messages.success(request, _("Your comment is saved."))
         return redirect(indicator)
     return render(
         request,
         "benchmarks/indicator_detail.html",
-        {"version": version, "indicator": indicator, "comments": indicator.comments.select_related("author"),
-         "tag_names": _tag_names(version, indicator), "comment_form": form, "can_comment": True},
+        {
+            "version": version,
+            "indicator": indicator,
+            "comments": indicator.comments.select_related("author"),
+            "tag_names": _tag_names(version, indicator),
+            "comment_form": form,
+            "can_comment": True,
+        },
     )
 
 
 @login_required
 def version_compare(request, slug: str):
     benchmark = get_object_or_404(Benchmark, slug=slug)
-    numbers = list(BenchmarkVersion.objects.for_user(request.user).filter(benchmark=benchmark).values_list("number", flat=True))
+    numbers = list(
+        BenchmarkVersion.objects.for_user(request.user)
+        .filter(benchmark=benchmark)
+        .values_list("number", flat=True)
+    )
     if not numbers:
         raise Http404
-    form = CompareForm(request.GET or {"old": max(min(numbers), max(numbers) - 1), "new": max(numbers)})
+    form = CompareForm(
+        request.GET or {"old": max(min(numbers), max(numbers) - 1), "new": max(numbers)}
+    )
     diff = old = new = None
     if form.is_valid():
         old = get_version(request.user, slug, form.cleaned_data["old"])
@@ -328,7 +392,14 @@ def version_compare(request, slug: str):
     return render(
         request,
         "benchmarks/compare.html",
-        {"benchmark": benchmark, "numbers": numbers, "form": form, "diff": diff, "old": old, "new": new},
+        {
+            "benchmark": benchmark,
+            "numbers": numbers,
+            "form": form,
+            "diff": diff,
+            "old": old,
+            "new": new,
+        },
     )
 
 
@@ -338,11 +409,14 @@ def version_export(request, slug: str, number: int, fmt: str):
     data = export_version(version)
     filename = f"{slug}-v{number}"
     if fmt == "json":
-        response = HttpResponse(json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json")
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+        )
         response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
         return response
     response = HttpResponse(
-        to_xlsx(data), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        to_xlsx(data),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response
@@ -368,10 +442,16 @@ def benchmark_import(request, slug: str | None = None):
             problems = rejected.problems
         else:
             messages.success(
-                request, _("Imported %(n)s indicators as draft version %(v)s.") % {"n": version.indicators.count(), "v": version.number}
+                request,
+                _("Imported %(n)s indicators as draft version %(v)s.")
+                % {"n": version.indicators.count(), "v": version.number},
             )
             return redirect(version)
-    return render(request, "benchmarks/import.html", {"form": form, "benchmark": benchmark, "problems": problems})
+    return render(
+        request,
+        "benchmarks/import.html",
+        {"form": form, "benchmark": benchmark, "problems": problems},
+    )
 
 
 def _problem_slug(slug):
@@ -379,12 +459,15 @@ def _problem_slug(slug):
 
     if not slug:
         return Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing."))
-    return Problem(_("sheet benchmark"), _("A benchmark called %(s)r exists: import into it from its page.") % {"s": slug})
+    return Problem(
+        _("sheet benchmark"),
+        _("A benchmark called %(s)r exists: import into it from its page.") % {"s": slug},
+    )
 
 
 def _problem_draft():
     from benchmarks.services import Problem
 
-    return Problem(_("benchmark"), _("This benchmark already has a draft: finish or delete it first."))
-
-
+    return Problem(
+        _("benchmark"), _("This benchmark already has a draft: finish or delete it first.")
+    )

@@ -106,10 +106,18 @@ class Review(models.Model):
         if self.benchmark_version_id and not self.benchmark_version.is_published:
             raise ValidationError({"benchmark_version": _("Choose a published benchmark version.")})
         if self.pk and self.benchmark_version_id:
-            stored = Review.objects.filter(pk=self.pk).values_list("benchmark_version_id", flat=True).first()
+            stored = (
+                Review.objects.filter(pk=self.pk)
+                .values_list("benchmark_version_id", flat=True)
+                .first()
+            )
             if stored and stored != self.benchmark_version_id:
                 raise ValidationError(
-                    {"benchmark_version": _("A review stays tied to the benchmark version it started with.")}
+                    {
+                        "benchmark_version": _(
+                            "A review stays tied to the benchmark version it started with."
+                        )
+                    }
                 )
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
             raise ValidationError({"visit_end": _("The visit cannot end before it starts.")})

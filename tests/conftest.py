@@ -124,3 +124,60 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+def small_benchmark_data(slug: str = "mini", indicators: int = 3) -> dict:
+    """A benchmark with 2 groups and 2 values; `indicators` spread over its cells."""
+    cells = [("AA", "X"), ("AA", "Y"), ("BB", "X"), ("BB", "Y")]
+    rows = []
+    for n in range(indicators):
+        group, value = cells[n % 4]
+        rows.append(
+            {
+                "group": group,
+                "value": value,
+                "number": n // 4 + 1,
+                "text": {"en": f"Indicator text {n}", "nl": f"Indicatortekst {n}"},
+            }
+        )
+    return {
+        "slug": slug,
+        "name": {"en": f"Benchmark {slug}", "nl": f"Benchmark {slug} (nl)"},
+        "group_label": {"en": "Pillar", "nl": "Pijler"},
+        "value_label": {"en": "Value", "nl": "Waarde"},
+        "groups": [
+            {
+                "code": "AA",
+                "name": {"en": "Alpha", "nl": "Alfa"},
+                "standard": {"en": "Alpha standard"},
+            },
+            {"code": "BB", "name": {"en": "Beta", "nl": "Bèta"}},
+        ],
+        "values": [
+            {"code": "X", "name": {"en": "Ex", "nl": "Iks"}},
+            {"code": "Y", "name": {"en": "Why", "nl": "Ei"}},
+        ],
+        "indicators": rows,
+    }
+
+
+@pytest.fixture
+def make_benchmark(db):
+    from benchmarks.services import import_version
+
+    def make(slug: str = "mini", indicators: int = 3, publish: bool = True):
+        return import_version(small_benchmark_data(slug, indicators), publish=publish)
+
+    return make
+
+
+@pytest.fixture
+def benchmark_versions(make_benchmark, peer):
+    """A published v1 and a draft v2 of one benchmark, the draft circulated to `peer`."""
+    from benchmarks.models import VersionReviewer
+    from benchmarks.services import start_new_draft
+
+    published = make_benchmark()
+    draft = start_new_draft(published)
+    VersionReviewer.objects.create(version=draft, user=peer)
+    return published, draft

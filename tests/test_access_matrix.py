@@ -41,6 +41,9 @@ def everyone(answer, *, anonymous=LOGIN, method="get", data=None) -> Row:
 MEMBERS_ONLY = Row(LOGIN, 404, 200, 200, 200, 200)
 COORDINATORS_ONLY = Row(LOGIN, 403, 403, 403, 403, 200)
 
+DRAFT_EDIT = Row(LOGIN, 404, 404, 403, 404, 200)
+DRAFT_EDIT_POST = Row(LOGIN, 404, 404, 403, 404, REDIRECT, method="post")
+
 MATRIX: dict[str, Row] = {
     "home": everyone(REDIRECT, anonymous=REDIRECT),
     # Accounts
@@ -60,6 +63,39 @@ MATRIX: dict[str, Row] = {
     "reviews:detail": MEMBERS_ONLY,
     "reviews:step": MEMBERS_ONLY,
     "reviews:advance": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
+    # Benchmarks: published versions for everyone signed in; drafts for coordinators
+    # and the peers they were circulated to (here: `peer`); only coordinators edit.
+    "benchmarks:list": everyone(200),
+    "benchmarks:create": COORDINATORS_ONLY,
+    "benchmarks:import_new": COORDINATORS_ONLY,
+    "benchmarks:import": COORDINATORS_ONLY,
+    "benchmarks:benchmark": everyone(REDIRECT),
+    "benchmarks:compare": everyone(200),
+    "benchmarks:version": everyone(200),
+    "benchmarks:indicator": everyone(200),
+    "benchmarks:export": everyone(200),
+    "benchmarks:new_draft": Row(LOGIN, 403, 403, 403, 403, REDIRECT, method="post"),
+    # On the draft:
+    "benchmarks:part_add": DRAFT_EDIT,
+    "benchmarks:part_edit": DRAFT_EDIT,
+    "benchmarks:circulate": DRAFT_EDIT,
+    "benchmarks:part_delete": DRAFT_EDIT_POST,
+    "benchmarks:part_move": DRAFT_EDIT_POST,
+    "benchmarks:publish": DRAFT_EDIT_POST,
+    "benchmarks:approve": Row(LOGIN, 404, 404, REDIRECT, 404, 403, method="post"),
+    "benchmarks:comment": Row(
+        LOGIN, 404, 404, REDIRECT, 404, REDIRECT, method="post", data={"text": "Too prescriptive"}
+    ),
+}
+DRAFT_URLS = {
+    "benchmarks:part_add",
+    "benchmarks:part_edit",
+    "benchmarks:circulate",
+    "benchmarks:part_delete",
+    "benchmarks:part_move",
+    "benchmarks:publish",
+    "benchmarks:approve",
+    "benchmarks:comment",
 }
 
 # The admin is for coordinators; everybody else is sent to its sign-in page.
@@ -125,7 +161,7 @@ def _admin_model(name: str):
     raise AssertionError(f"No model for admin URL {name}")
 
 
-def _url_for(name: str, review) -> str:
+def _url_for(name: str, review, versions=None) -> str:
     """The URL for `name`, with sample arguments that point at real rows."""
     pattern = _pattern(name)
     keys = set(pattern.pattern.regex.groupindex)
@@ -133,6 +169,18 @@ def _url_for(name: str, review) -> str:
         obj = _admin_model(name)._default_manager.order_by("pk").first()
         return reverse(name, args=[obj.pk, obj.history.order_by("pk").first().history_id])
     kwargs: dict[str, object] = {}
+    if name.startswith("benchmarks:"):
+        published, draft = versions
+        version = draft if name in DRAFT_URLS else published
+        samples = {
+            "slug": version.benchmark.slug,
+            "number": version.number,
+            "pk": version.indicators.order_by("pk").first().pk,
+            "kind": "indicator",
+            "direction": "up",
+            "fmt": "xlsx",
+        }
+        return reverse(name, kwargs={key: samples[key] for key in keys})
     for key in keys:
         if key == "pk":
             kwargs[key] = review.pk
@@ -183,7 +231,9 @@ def test_access(name, role, cast, review, client_for, request):
     expected = getattr(row, role)
     if name.startswith("admin:axes_"):
         request.getfixturevalue("login_records")
-    url = _url_for(name, review)
+    needs_benchmark = name.startswith(("benchmarks:", "admin:benchmarks_"))
+    versions = request.getfixturevalue("benchmark_versions") if needs_benchmark else None
+    url = _url_for(name, review, versions)
     client = client_for(cast[role])
     response = getattr(client, row.method)(url, row.data)
     if expected == LOGIN:

@@ -36,4 +36,6 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}: {problems}") from rejected
             loaded.append(f"{data['slug']} ({version.indicators.count()} indicators)")
         verb = "Would load" if dry_run else "Loaded"
-        self.stdout.write(f"Benchmarks: {verb} {', '.join(loaded) or 'none'}; already present: {', '.join(skipped) or 'none'}.")
+        self.stdout.write(
+            f"Benchmarks: {verb} {', '.join(loaded) or 'none'}; already present: {', '.join(skipped) or 'none'}."
+        )
