@@ -144,3 +144,10 @@ def test_host_lead_must_be_a_host(review, peer):
     membership.is_host_lead = True
     with pytest.raises(ValidationError):
         membership.full_clean()
+
+
+def test_review_page_links_its_benchmark_version(client_for, peer, review, make_benchmark):
+    review.benchmark_version = make_benchmark()
+    review.save()
+    html = client_for(peer).get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert review.benchmark_version.get_absolute_url() in html
