@@ -33,3 +33,17 @@ class ProfileForm(forms.ModelForm):
 
     def clean_initials(self) -> str:
         return self.cleaned_data["initials"].strip().upper()
+
+
+class CityForm(forms.ModelForm):
+    class Meta:
+        from cities.models import City
+
+        model = City
+        fields = ["name", "country", "population", "languages", "profile"]
+        widgets = {"profile": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

@@ -1,15 +1,20 @@
-"""Sign-in and the personal profile."""
+"""The personal profile and city pages."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cities.forms import ProfileForm
+from cities.forms import CityForm, ProfileForm
+from cities.models import City
+from reviews.models import Membership, Review
+from reviews.steps import PEER, TEAM_LEADER
 
 
 @login_required
@@ -31,3 +36,47 @@ def profile(request):
         )
         return response
     return render(request, "cities/profile.html", {"form": form})
+
+
+@login_required
+def city_list(request):
+    cities = City.objects.annotate(
+        people_count=Count("people", distinct=True), hosted=Count("hosted_reviews", distinct=True)
+    )
+    return render(request, "cities/city_list.html", {"cities": cities})
+
+
+@login_required
+def city_detail(request, pk: int):
+    city = get_object_or_404(City, pk=pk)
+    visible = Review.objects.for_user(request.user)
+    hosted = visible.filter(host_city=city).select_related("host_city")
+    joined = (
+        Membership.objects.filter(user__city=city, role__in=[PEER, TEAM_LEADER], review__in=visible)
+        .select_related("review__host_city", "user")
+        .order_by("-review__created_at")
+    )
+    return render(
+        request,
+        "cities/city_detail.html",
+        {
+            "city": city,
+            "hosted": hosted,
+            "joined": joined,
+            "people": city.people.filter(is_active=True),
+            "can_edit": request.user.has_perm("cities.edit_city_profile", city),
+        },
+    )
+
+
+@login_required
+def city_edit(request, pk: int):
+    city = get_object_or_404(City, pk=pk)
+    if not request.user.has_perm("cities.edit_city_profile", city):
+        raise PermissionDenied
+    form = CityForm(request.POST or None, instance=city)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The city profile is saved."))
+        return redirect("city", pk=city.pk)
+    return render(request, "cities/city_form.html", {"city": city, "form": form})

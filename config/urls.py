@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from cities import views as city_views
+
 admin.site.site_header = "Critical Friend"
 admin.site.site_title = "Critical Friend"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard", permanent=False), name="home"),
     path("accounts/", include("cities.urls")),
+    path("cities/", city_views.city_list, name="cities"),
+    path("cities/<int:pk>/", city_views.city_detail, name="city"),
+    path("cities/<int:pk>/edit/", city_views.city_edit, name="city_edit"),
     path("reviews/", include("reviews.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

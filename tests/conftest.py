@@ -181,3 +181,13 @@ def benchmark_versions(make_benchmark, peer):
     draft = start_new_draft(published)
     VersionReviewer.objects.create(version=draft, user=peer)
     return published, draft
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """Requests activate a language on the thread; start every test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

@@ -57,6 +57,10 @@ MATRIX: dict[str, Row] = {
     "password_reset_confirm": everyone(200, anonymous=200),
     "password_reset_complete": everyone(200, anonymous=200),
     "set_language": everyone(REDIRECT, anonymous=REDIRECT, method="post", data={"language": "nl"}),
+    # Cities: everyone signed in reads; the city's own staff (here: host) and coordinators edit.
+    "cities": everyone(200),
+    "city": everyone(200),
+    "city_edit": Row(LOGIN, 403, 200, 403, 403, 200),
     # Review shell
     "reviews:dashboard": everyone(200),
     "reviews:all": COORDINATORS_ONLY,
@@ -182,10 +186,14 @@ def _url_for(name: str, review, versions=None) -> str:
         }
         return reverse(name, kwargs={key: samples[key] for key in keys})
     for key in keys:
-        if key == "pk":
+        if key == "pk" and name in ("city", "city_edit"):
+            kwargs[key] = review.host_city.pk
+        elif key == "pk":
             kwargs[key] = review.pk
         elif key == "number":
             kwargs[key] = review.current_step
+        elif key == "pk" and name in ("city", "city_edit"):
+            kwargs[key] = review.host_city.pk
         elif key == "uidb64":
             kwargs[key] = "MQ"
         elif key == "token":

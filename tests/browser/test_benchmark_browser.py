@@ -19,7 +19,9 @@ def _add(page, kind_link: str, fields: dict[str, str], another: bool = False) ->
     page.get_by_role("button", name="Save", exact=True).click()
 
 
-def test_coordinator_builds_publishes_and_compares(page, live_server, sign_in, make_user, assert_accessible):
+def test_coordinator_builds_publishes_and_compares(
+    page, live_server, sign_in, make_user, assert_accessible
+):
     make_user(email="coord@example.org", password="a-long-pass-phrase", is_coordinator=True)
     sign_in(page, "coord@example.org", "a-long-pass-phrase")
 

@@ -1,0 +1,13 @@
+"""Cities: everyone signed in reads them; coordinators and the city's own staff edit the profile."""
+
+import rules
+
+from reviews.rules import is_coordinator
+
+
+@rules.predicate
+def works_for(user, city) -> bool:
+    return city is not None and getattr(user, "city_id", None) == city.pk
+
+
+rules.add_perm("cities.edit_city_profile", rules.is_authenticated & (is_coordinator | works_for))
