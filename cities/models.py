@@ -83,6 +83,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         blank=True,
         related_name="people",
     )
+    CITY_ROLE_CHOICES = [
+        ("integration_coordinator", _("Integration coordinator")),
+        ("contributor", _("Contributor")),
+        ("politician", _("Politician")),
+        ("network_staff", _("Network staff")),
+    ]
+    city_role = models.CharField(
+        _("role in the city"), max_length=30, choices=CITY_ROLE_CHOICES, blank=True
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )

@@ -89,7 +89,13 @@ def test_profile_saves_name_initials_city_and_language(client_for, peer, host_ci
     client = client_for(peer)
     response = client.post(
         reverse("profile"),
-        {"name": "Fatima C.", "initials": "fc", "city": host_city.pk, "preferred_language": "nl"},
+        {
+            "name": "Fatima C.",
+            "initials": "fc",
+            "city": host_city.pk,
+            "city_role": "contributor",
+            "preferred_language": "nl",
+        },
     )
     assert response.status_code == 302
     peer.refresh_from_db()

@@ -11,11 +11,12 @@ def test_city_page_lists_hosted_reviews_and_reviews_its_people_joined(
 ):
     ghent = make_city(name="Ghent")
     elsewhere = make_review(title="Review of Lyon")
-    Membership.objects.create(review=elsewhere, user=make_user(city=ghent, name="Fien"), role=PEER)
+    fien = make_user(city=ghent, name="Fien", city_role="integration_coordinator")
+    Membership.objects.create(review=elsewhere, user=fien, role=PEER)
     html = client_for(coordinator).get(reverse("city", args=[review.host_city.pk])).content.decode()
     assert review.title in html
     html = client_for(coordinator).get(reverse("city", args=[ghent.pk])).content.decode()
-    assert "Review of Lyon" in html and "Fien" in html
+    assert "Review of Lyon" in html and "Fien (Integration coordinator)" in html
 
 
 def test_city_page_hides_reviews_the_reader_cannot_open(client_for, outsider, review):
