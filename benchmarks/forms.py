@@ -28,44 +28,41 @@ class BenchmarkForm(HelperMixin, forms.ModelForm):
         fields = ["slug", *_translated("name", "description", "group_label", "value_label")]
 
 
-class GroupForm(HelperMixin, forms.ModelForm):
+class CodedPartForm(HelperMixin, forms.ModelForm):
+    """A group or a value: a code unique within the version and an English name at least."""
+
+    duplicate_message = _("Another item already has this code.")
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.version = version
+        self.fields["name_en"].required = True
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        model = type(self.instance)
+        clash = model.objects.filter(version=self.instance.version, code=code).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(self.duplicate_message)
+        return code
+
+
+class GroupForm(CodedPartForm):
+    duplicate_message = _("Another group already has this code.")
+
     class Meta:
         model = Group
         fields = ["code", *_translated("name", "standard")]
 
-    def __init__(self, *args, version, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.version = version
-        self.fields["name_en"].required = True
 
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().upper()
-        clash = Group.objects.filter(version=self.instance.version, code=code).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise forms.ValidationError(_("Another group already has this code."))
-        return code
+class ValueForm(CodedPartForm):
+    duplicate_message = _("Another value already has this code.")
 
-
-class ValueForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Value
         fields = ["code", *_translated("name", "description")]
-
-    def __init__(self, *args, version, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.version = version
-        self.fields["name_en"].required = True
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"].strip().upper()
-        clash = Value.objects.filter(version=self.instance.version, code=code).exclude(
-            pk=self.instance.pk
-        )
-        if clash.exists():
-            raise forms.ValidationError(_("Another value already has this code."))
-        return code
 
 
 class IndicatorForm(HelperMixin, forms.ModelForm):

@@ -251,7 +251,15 @@ def import_version(
             **_tr("term", entry["term"]),
             **_tr("definition", entry["definition"]),
         )
-    for scale_data in data.get("scales") or DEFAULT_SCALES:
+    add_scales(version, data.get("scales") or DEFAULT_SCALES)
+    if publish:
+        version.publish(by=by)
+    return version
+
+
+def add_scales(version: BenchmarkVersion, scales: list[dict]) -> None:
+    """Give a version its rating scales (the method's defaults unless a file brings others)."""
+    for scale_data in scales:
         scale = RatingScale.objects.create(
             version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"])
         )
@@ -264,9 +272,6 @@ def import_version(
                 score=level.get("score"),
                 **_tr("label", level["label"]),
             )
-    if publish:
-        version.publish(by=by)
-    return version
 
 
 def export_version(version: BenchmarkVersion) -> dict:

@@ -36,7 +36,9 @@ from benchmarks.models import (
     VersionReviewer,
 )
 from benchmarks.services import (
+    DEFAULT_SCALES,
     ImportRejected,
+    add_scales,
     compare_versions,
     export_version,
     import_version,
@@ -103,29 +105,10 @@ def benchmark_create(request):
         with transaction.atomic():
             benchmark = form.save()
             version = BenchmarkVersion.objects.create(benchmark=benchmark, number=1)
-            import_scales(version)
+            add_scales(version, DEFAULT_SCALES)
         messages.success(request, _("Benchmark created. Add its groups, values and indicators."))
         return redirect(version)
     return render(request, "benchmarks/benchmark_form.html", {"form": form})
-
-
-def import_scales(version: BenchmarkVersion) -> None:
-    from benchmarks.models import RatingScale, ScaleLevel
-    from benchmarks.services import DEFAULT_SCALES, _tr
-
-    for scale_data in DEFAULT_SCALES:
-        scale = RatingScale.objects.create(
-            version=version, purpose=scale_data["purpose"], **_tr("name", scale_data["name"])
-        )
-        for i, level in enumerate(scale_data["levels"]):
-            ScaleLevel.objects.create(
-                scale=scale,
-                order=i,
-                code=level["code"],
-                colour=level["colour"],
-                score=level.get("score"),
-                **_tr("label", level["label"]),
-            )
 
 
 @login_required

@@ -374,3 +374,29 @@ def test_peer_approves_a_circulated_draft(benchmark_versions, client_for, peer):
     _published, draft = benchmark_versions
     client_for(peer).post(reverse("benchmarks:approve", args=["mini", draft.number]))
     assert draft.reviewers.get(user=peer).approved_at is not None
+
+
+def test_duplicate_group_code_is_refused_at_the_field(make_benchmark, client_for, coordinator):
+    make_benchmark(publish=False)
+    response = client_for(coordinator).post(
+        reverse("benchmarks:part_add", args=["mini", 1, "group"]),
+        {"code": "aa", "name_en": "Again"},
+    )
+    assert "Another group already has this code" in response.content.decode()
+    assert Group.objects.filter(code="AA").count() == 1
+
+
+def test_new_benchmark_gets_the_methods_rating_scales(client_for, coordinator):
+    response = client_for(coordinator).post(
+        reverse("benchmarks:create"),
+        {"slug": "charter", "name_en": "Charter", "group_label_en": "Role"},
+    )
+    assert response.status_code == 302
+    version = BenchmarkVersion.objects.get(benchmark__slug="charter")
+    performance = version.ratingscales.get(purpose="performance")
+    assert list(performance.levels.values_list("code", flat=True)) == [
+        "below",
+        "above",
+        "well_above",
+        "more_info",
+    ]
