@@ -12,6 +12,7 @@ version for good.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -63,6 +64,33 @@ class Benchmark(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("benchmarks:benchmark", kwargs={"slug": self.slug})
+
+
+@dataclass
+class MatrixRow:
+    group: Group
+    cells: list[list[Indicator]]  # one list per value; empty when the benchmark has none
+    indicators: list[Indicator]  # every indicator of the group, in matrix order
+
+    @property
+    def total(self) -> int:
+        return len(self.indicators)
+
+
+@dataclass
+class Matrix:
+    """A version's groups x values, each cell with its indicators, in three queries."""
+
+    values: list[Value]
+    rows: list[MatrixRow]
+
+    @property
+    def value_totals(self) -> list[int]:
+        return [sum(len(row.cells[i]) for row in self.rows) for i in range(len(self.values))]
+
+    @property
+    def indicator_count(self) -> int:
+        return sum(row.total for row in self.rows)
 
 
 class VersionQuerySet(models.QuerySet):
@@ -133,6 +161,22 @@ class BenchmarkVersion(models.Model):
     def has_values(self) -> bool:
         return self.values.exists()
 
+    def matrix(self) -> Matrix:
+        groups = list(self.groups.all())
+        values = list(self.values.all())
+        by_group: dict[int, list[Indicator]] = {g.pk: [] for g in groups}
+        for indicator in self.indicators.for_matrix():
+            by_group[indicator.group_id].append(indicator)
+        rows = [
+            MatrixRow(
+                group=g,
+                cells=[[i for i in by_group[g.pk] if i.value_id == v.pk] for v in values],
+                indicators=by_group[g.pk],
+            )
+            for g in groups
+        ]
+        return Matrix(values=values, rows=rows)
+
     def pending_reviewers(self):
         return self.reviewers.filter(approved_at__isnull=True)
 
@@ -172,9 +216,25 @@ class BenchmarkVersion(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class VersionPart(models.Model):
-    """Anything inside a version: saving or deleting it checks the version is a draft."""
+class FrozenGuard(models.Model):
+    """Saving or deleting anything inside a version first checks the version is a draft."""
 
+    class Meta:
+        abstract = True
+
+    def _version(self) -> BenchmarkVersion:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        self._version().assert_editable()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._version().assert_editable()
+        return super().delete(*args, **kwargs)
+
+
+class VersionPart(FrozenGuard):
     version = models.ForeignKey(
         BenchmarkVersion, on_delete=models.CASCADE, related_name="%(class)ss"
     )
@@ -184,14 +244,6 @@ class VersionPart(models.Model):
 
     def _version(self) -> BenchmarkVersion:
         return self.version
-
-    def save(self, *args, **kwargs):
-        self._version().assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._version().assert_editable()
-        return super().delete(*args, **kwargs)
 
 
 class Group(VersionPart):
@@ -335,7 +387,7 @@ class TagType(VersionPart):
         return self.name
 
 
-class TagChoice(models.Model):
+class TagChoice(FrozenGuard):
     tag_type = models.ForeignKey(TagType, on_delete=models.CASCADE, related_name="choices")
     code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
     name = models.CharField(_("name"), max_length=120)
@@ -349,13 +401,8 @@ class TagChoice(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.tag_type.version.assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.tag_type.version.assert_editable()
-        return super().delete(*args, **kwargs)
+    def _version(self) -> BenchmarkVersion:
+        return self.tag_type.version
 
 
 class GlossaryEntry(VersionPart):
@@ -394,7 +441,7 @@ class RatingScale(VersionPart):
         return self.name
 
 
-class ScaleLevel(models.Model):
+class ScaleLevel(FrozenGuard):
     scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
     order = models.PositiveIntegerField(_("order"))
     code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
@@ -420,13 +467,8 @@ class ScaleLevel(models.Model):
     def __str__(self) -> str:
         return self.label
 
-    def save(self, *args, **kwargs):
-        self.scale.version.assert_editable()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self.scale.version.assert_editable()
-        return super().delete(*args, **kwargs)
+    def _version(self) -> BenchmarkVersion:
+        return self.scale.version
 
 
 class VersionReviewer(models.Model):

@@ -125,21 +125,6 @@ def benchmark_detail(request, slug: str):
 @login_required
 def version_detail(request, slug: str, number: int):
     version = get_version(request.user, slug, number)
-    groups = list(version.groups.all())
-    values = list(version.values.all())
-    indicators = list(version.indicators.for_matrix())
-    cells: dict[tuple[int, int | None], list[Indicator]] = {}
-    for indicator in indicators:
-        cells.setdefault((indicator.group_id, indicator.value_id), []).append(indicator)
-    matrix = [
-        {
-            "group": g,
-            "cells": [cells.get((g.pk, v.pk), []) for v in values],
-            "total": sum(len(cells.get((g.pk, v.pk), [])) for v in values),
-        }
-        for g in groups
-    ]
-    by_group = [{"group": g, "indicators": cells.get((g.pk, None), [])} for g in groups]
     reviewers = list(version.reviewers.select_related("user"))
     my_review = next((r for r in reviewers if r.user_id == request.user.pk), None)
     versions = list(
@@ -151,12 +136,7 @@ def version_detail(request, slug: str, number: int):
         {
             "version": version,
             "benchmark": version.benchmark,
-            "groups": groups,
-            "values": values,
-            "matrix": matrix,
-            "by_group": by_group,
-            "indicator_count": len(indicators),
-            "value_totals": [sum(len(cells.get((g.pk, v.pk), [])) for g in groups) for v in values],
+            "matrix": version.matrix(),
             "glossary": version.glossaryentrys.all(),
             "scales": version.ratingscales.prefetch_related("levels"),
             "reviewers": reviewers,

@@ -105,22 +105,29 @@ class Review(models.Model):
     def clean(self) -> None:
         if self.benchmark_version_id and not self.benchmark_version.is_published:
             raise ValidationError({"benchmark_version": _("Choose a published benchmark version.")})
-        if self.pk and self.benchmark_version_id:
-            stored = (
-                Review.objects.filter(pk=self.pk)
-                .values_list("benchmark_version_id", flat=True)
-                .first()
-            )
-            if stored and stored != self.benchmark_version_id:
-                raise ValidationError(
-                    {
-                        "benchmark_version": _(
-                            "A review stays tied to the benchmark version it started with."
-                        )
-                    }
-                )
+        self._check_version_tie()
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
             raise ValidationError({"visit_end": _("The visit cannot end before it starts.")})
+
+    def _check_version_tie(self) -> None:
+        """Once a review has a benchmark version, it keeps it for good."""
+        if self.pk is None:
+            return
+        stored = (
+            Review.objects.filter(pk=self.pk).values_list("benchmark_version_id", flat=True).first()
+        )
+        if stored and stored != self.benchmark_version_id:
+            raise ValidationError(
+                {
+                    "benchmark_version": _(
+                        "A review stays tied to the benchmark version it started with."
+                    )
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self._check_version_tie()
+        super().save(*args, **kwargs)
 
     def step_due(self, step: Step) -> datetime.date | None:
         return getattr(self, step.due_field) if step.due_field else None

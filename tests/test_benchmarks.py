@@ -79,6 +79,10 @@ def test_published_version_is_frozen_in_the_model(make_benchmark):
     version.notes = "edit"
     with pytest.raises(ValidationError):
         version.save()
+    level = version.ratingscales.get(purpose="evidence").levels.first()
+    level.label = "Renamed"
+    with pytest.raises(ValidationError):
+        level.save()
     assert Indicator.objects.get(pk=indicator.pk).text != "Changed behind the UI's back"
 
 
@@ -139,6 +143,10 @@ def test_review_stays_tied_to_its_version(make_benchmark, review):
     review.benchmark_version = other
     with pytest.raises(ValidationError):
         review.full_clean()
+    with pytest.raises(ValidationError):
+        review.save()
+    review.refresh_from_db()
+    assert review.benchmark_version == v1
 
 
 # --- Fixtures
@@ -400,3 +408,12 @@ def test_new_benchmark_gets_the_methods_rating_scales(client_for, coordinator):
         "well_above",
         "more_info",
     ]
+
+
+def test_matrix_puts_each_indicator_in_its_cell_with_totals(make_benchmark):
+    matrix = make_benchmark(indicators=5).matrix()
+    assert [v.code for v in matrix.values] == ["X", "Y"]
+    cells = {row.group.code: [[i.code for i in cell] for cell in row.cells] for row in matrix.rows}
+    assert cells == {"AA": [["AA/X/1", "AA/X/2"], ["AA/Y/1"]], "BB": [["BB/X/1"], ["BB/Y/1"]]}
+    assert matrix.value_totals == [3, 2]
+    assert matrix.indicator_count == 5
