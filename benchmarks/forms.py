@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import Benchmark, Group, Indicator, Value
 from cities.models import User
+from reviews.concurrency import VersionedFormMixin
 
 LANGS = [code for code, _name in settings.LANGUAGES]
 
@@ -28,7 +29,7 @@ class BenchmarkForm(HelperMixin, forms.ModelForm):
         fields = ["slug", *_translated("name", "description", "group_label", "value_label")]
 
 
-class CodedPartForm(HelperMixin, forms.ModelForm):
+class CodedPartForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     """A group or a value: a code unique within the version and an English name at least."""
 
     duplicate_message = _("Another item already has this code.")
@@ -65,7 +66,7 @@ class ValueForm(CodedPartForm):
         fields = ["code", *_translated("name", "description")]
 
 
-class IndicatorForm(HelperMixin, forms.ModelForm):
+class IndicatorForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["group", "value", "number", *_translated("text", "guidance")]

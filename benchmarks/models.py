@@ -24,6 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reviews.concurrency import EditVersioned
+
 code_validator = RegexValidator(
     r"^[A-Z0-9]{1,8}$", _("Use one to eight capital letters or digits, e.g. GG or A.")
 )
@@ -246,7 +248,7 @@ class VersionPart(FrozenGuard):
         return self.version
 
 
-class Group(VersionPart):
+class Group(VersionPart, EditVersioned):
     code = models.CharField(_("code"), max_length=8, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     standard = models.TextField(_("standard"), blank=True, help_text=_("The benchmark sentence."))
@@ -264,7 +266,7 @@ class Group(VersionPart):
         return f"{self.code} {self.name}"
 
 
-class Value(VersionPart):
+class Value(VersionPart, EditVersioned):
     code = models.CharField(_("initial"), max_length=8, validators=[code_validator])
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -289,7 +291,7 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
 
-class Indicator(VersionPart):
+class Indicator(VersionPart, EditVersioned):
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators"
     )

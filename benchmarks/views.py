@@ -45,6 +45,7 @@ from benchmarks.services import (
     start_new_draft,
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
+from reviews.concurrency import EditConflict, conflict_context, save_versioned
 
 PARTS = {
     "group": (Group, GroupForm),
@@ -187,21 +188,20 @@ def part_edit(request, slug: str, number: int, kind: str, pk: int | None = None)
     model, form_class = PARTS[kind]
     instance = get_object_or_404(model, version=version, pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance, version=version)
+    context = {"version": version, "form": form, "kind": kind, "instance": instance}
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            part = form.save(commit=False)
-            if instance is None and kind != "indicator":
-                part.order = model.objects.filter(version=version).count()
-            part.save()
+        if instance is None and kind != "indicator":
+            form.instance.order = model.objects.filter(version=version).count()
+        try:
+            part = save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "benchmarks/part_form.html", context, status=409)
         messages.success(request, _("Saved %(what)s.") % {"what": part})
         if "save_add" in request.POST:
             return redirect("benchmarks:part_add", slug=slug, number=number, kind=kind)
         return redirect(version)
-    return render(
-        request,
-        "benchmarks/part_form.html",
-        {"version": version, "form": form, "kind": kind, "instance": instance},
-    )
+    return render(request, "benchmarks/part_form.html", context)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import User
+from reviews.concurrency import VersionedFormMixin
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -35,7 +36,7 @@ class ProfileForm(forms.ModelForm):
         return self.cleaned_data["initials"].strip().upper()
 
 
-class CityForm(forms.ModelForm):
+class CityForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         from cities.models import City
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reviews.concurrency import EditVersioned
 
-class City(models.Model):
+
+class City(EditVersioned):
     name = models.CharField(_("name"), max_length=120)
     country = models.CharField(_("country"), max_length=80)
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cities.forms import CityForm, ProfileForm
 from cities.models import City
+from reviews.concurrency import EditConflict, conflict_context, save_versioned
 from reviews.models import Membership, Review
 from reviews.steps import PEER, TEAM_LEADER
 
@@ -75,8 +76,13 @@ def city_edit(request, pk: int):
     if not request.user.has_perm("cities.edit_city_profile", city):
         raise PermissionDenied
     form = CityForm(request.POST or None, instance=city)
+    context = {"city": city, "form": form}
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "cities/city_form.html", context, status=409)
         messages.success(request, _("The city profile is saved."))
         return redirect("city", pk=city.pk)
-    return render(request, "cities/city_form.html", {"city": city, "form": form})
+    return render(request, "cities/city_form.html", context)

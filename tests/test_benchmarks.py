@@ -366,13 +366,15 @@ def test_coordinator_adds_an_indicator_with_field_errors_kept(
     group = draft.groups.get(code="AA")
     value = draft.values.get(code="X")
     response = client_for(coordinator).post(
-        url, {"group": group.pk, "value": value.pk, "number": 1, "text_en": "Clash", "text_nl": ""}
+        url,
+        {"group": group.pk, "value": value.pk, "number": 1, "text_en": "Clash", "edit_version": 1},
     )
     assert response.status_code == 200
     assert "already used in this cell" in response.content.decode()
     assert "Clash" in response.content.decode()
     response = client_for(coordinator).post(
-        url, {"group": group.pk, "value": value.pk, "number": 2, "text_en": "Second", "text_nl": ""}
+        url,
+        {"group": group.pk, "value": value.pk, "number": 2, "text_en": "Second", "edit_version": 1},
     )
     assert response.status_code == 302
     assert draft.indicators.get(code="AA/X/2").text == "Second"
@@ -388,7 +390,7 @@ def test_duplicate_group_code_is_refused_at_the_field(make_benchmark, client_for
     make_benchmark(publish=False)
     response = client_for(coordinator).post(
         reverse("benchmarks:part_add", args=["mini", 1, "group"]),
-        {"code": "aa", "name_en": "Again"},
+        {"code": "aa", "name_en": "Again", "edit_version": 1},
     )
     assert "Another group already has this code" in response.content.decode()
     assert Group.objects.filter(code="AA").count() == 1

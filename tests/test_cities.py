@@ -27,7 +27,7 @@ def test_city_page_hides_reviews_the_reader_cannot_open(client_for, outsider, re
 def test_city_staff_edit_their_own_profile_with_errors_at_the_field(client_for, host, review):
     url = reverse("city_edit", args=[review.host_city.pk])
     response = client_for(host).post(
-        url, {"name": "", "country": "Netherlands", "profile": "Port city"}
+        url, {"name": "", "country": "Netherlands", "profile": "Port city", "edit_version": "1"}
     )
     assert response.status_code == 200
     assert 'href="#id_name"' in response.content.decode()
@@ -39,6 +39,7 @@ def test_city_staff_edit_their_own_profile_with_errors_at_the_field(client_for, 
             "country": "Netherlands",
             "population": "655000",
             "profile": "Port city",
+            "edit_version": "1",
         },
     )
     assert response.status_code == 302

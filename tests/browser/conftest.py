@@ -70,3 +70,11 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" and report.failed and "page" in item.funcargs:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         item.funcargs["page"].screenshot(path=str(SCREENSHOTS / f"{item.name}.png"), full_page=True)
+
+
+@pytest.fixture
+def second_page(browser):
+    """A page in its own browser context (another person), closed after the test."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()

@@ -1,0 +1,85 @@
+"""Two people editing the same thing never silently overwrite each other.
+
+Models that people edit together inherit `EditVersioned`; their ModelForms mix
+in `VersionedFormMixin`, which carries the version the person started from in a
+hidden field. `save_versioned(form)` saves only if nobody saved the row since;
+otherwise it raises `EditConflict`, and the view shows both versions with
+`conflict_context()` so the person chooses (the form keeps what they typed).
+Used by benchmarks and cities now, and by the review steps as they are built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models, transaction
+
+
+class EditVersioned(models.Model):
+    edit_version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class EditConflict(Exception):
+    def __init__(self, current):
+        super().__init__("saved by someone else in the meantime")
+        self.current = current
+
+
+class VersionedFormMixin:
+    """For a ModelForm of an EditVersioned model: adds the hidden version it started from."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["edit_version"] = forms.IntegerField(
+            widget=forms.HiddenInput, min_value=1, initial=self.instance.edit_version
+        )
+
+
+def save_versioned(form):
+    """Save a valid versioned ModelForm, or raise EditConflict with the row as saved now."""
+    instance = form.instance
+    with transaction.atomic():
+        if instance.pk is not None:
+            current = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+            if current.edit_version != form.cleaned_data["edit_version"]:
+                raise EditConflict(current)
+            instance.edit_version = current.edit_version + 1
+        return form.save()
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    mine: str
+    saved: str
+
+
+def conflict_context(form, current) -> dict:
+    """What differs between the person's input and the saved row, and the form made ready
+    to save their version over it on purpose (its hidden version now matches the row)."""
+    differences = []
+    for name, field in form.fields.items():
+        if name == "edit_version" or name not in form.cleaned_data:
+            continue
+        try:
+            model_field = current._meta.get_field(name)
+        except FieldDoesNotExist:  # a form-only field (e.g. tags) has no column to compare
+            continue
+        mine = form.cleaned_data[name]
+        saved = getattr(current, model_field.name)
+        mine_key = getattr(mine, "pk", mine)
+        saved_key = getattr(saved, "pk", saved)
+        if (mine_key or "") != (saved_key or ""):
+            differences.append(Difference(str(field.label), _show(mine), _show(saved)))
+    form.data = form.data.copy()
+    form.data[form.add_prefix("edit_version")] = current.edit_version
+    return {"conflict": differences, "form": form}
+
+
+def _show(value) -> str:
+    return "" if value is None else str(value)
