@@ -35,3 +35,4 @@ rules.add_perm(
 rules.add_perm("benchmarks.edit_version", is_coordinator & is_draft)
 rules.add_perm("benchmarks.publish_version", is_coordinator & is_draft)
 rules.add_perm("benchmarks.approve_version", is_draft & is_circulated_to)
+rules.add_perm("benchmarks.comment_version", is_draft & (is_coordinator | is_circulated_to))

@@ -257,6 +257,37 @@ def import_version(
     return version
 
 
+def import_as_draft(data: dict, *, benchmark: Benchmark | None = None, by=None) -> BenchmarkVersion:
+    """Import a file's data as a new draft: of `benchmark`, or of a new benchmark named by the
+    file's slug. Refuses (ImportRejected) a taken or missing slug, or a benchmark with a draft."""
+    if benchmark is None:
+        slug = data.get("slug") or ""
+        if not slug:
+            raise ImportRejected(
+                [Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing."))]
+            )
+        if Benchmark.objects.filter(slug=slug).exists():
+            raise ImportRejected(
+                [
+                    Problem(
+                        _("sheet benchmark"),
+                        _("A benchmark called %(s)r exists: import into it from its page.")
+                        % {"s": slug},
+                    )
+                ]
+            )
+    elif benchmark.versions.filter(status=BenchmarkVersion.DRAFT).exists():
+        raise ImportRejected(
+            [
+                Problem(
+                    _("benchmark"),
+                    _("This benchmark already has a draft: finish or delete it first."),
+                )
+            ]
+        )
+    return import_version(data, benchmark=benchmark, by=by)
+
+
 def add_scales(version: BenchmarkVersion, scales: list[dict]) -> None:
     """Give a version its rating scales (the method's defaults unless a file brings others)."""
     for scale_data in scales:

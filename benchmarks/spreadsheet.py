@@ -127,6 +127,11 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _texts(row: dict, prefixes: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    """{"name": {"en": row["name_en"], "nl": row["name_nl"]}, ...} for each prefix."""
+    return {p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS} for p in prefixes}
+
+
 def _rows(ws, name: str, problems: list[Problem]) -> list[tuple[int, dict]]:
     rows = list(ws.iter_rows(values_only=True))
     if not rows:
@@ -200,27 +205,10 @@ def from_xlsx(upload) -> dict:
         "indicators": [],
         "glossary": [],
     }
-    for _n, row in _rows(wb["groups"], "groups", problems):
-        data["groups"].append(
-            {
-                "code": _text(row.get("code")).upper(),
-                **{
-                    p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS}
-                    for p in ("name", "standard")
-                },
-            }
-        )
-    if "values" in wb.sheetnames:
-        for _n, row in _rows(wb["values"], "values", problems):
-            data["values"].append(
-                {
-                    "code": _text(row.get("code")).upper(),
-                    **{
-                        p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS}
-                        for p in ("name", "description")
-                    },
-                }
-            )
+    for sheet, texts in (("groups", ("name", "standard")), ("values", ("name", "description"))):
+        if sheet in wb.sheetnames:
+            for _n, row in _rows(wb[sheet], sheet, problems):
+                data[sheet].append({"code": _text(row.get("code")).upper(), **_texts(row, texts)})
     if "tag_types" in wb.sheetnames:
         types: dict[str, dict] = {}
         for _n, row in _rows(wb["tag_types"], "tag_types", problems):
@@ -242,12 +230,7 @@ def from_xlsx(upload) -> dict:
         data["tag_types"] = list(types.values())
     if "glossary" in wb.sheetnames:
         for _n, row in _rows(wb["glossary"], "glossary", problems):
-            data["glossary"].append(
-                {
-                    p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS}
-                    for p in ("term", "definition")
-                }
-            )
+            data["glossary"].append(_texts(row, ("term", "definition")))
     for row_number, row in _rows(wb["indicators"], "indicators", problems):
         where = _("sheet indicators, row %(r)s") % {"r": row_number}
         raw_number = row.get("number")
@@ -277,10 +260,7 @@ def from_xlsx(upload) -> dict:
                 "group": _text(row.get("group")).upper(),
                 "value": _text(row.get("value")).upper() or None,
                 "number": number,
-                **{
-                    p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS}
-                    for p in ("text", "guidance")
-                },
+                **_texts(row, ("text", "guidance")),
                 "tags": tags,
             }
         )

@@ -41,7 +41,7 @@ from benchmarks.services import (
     add_scales,
     compare_versions,
     export_version,
-    import_version,
+    import_as_draft,
     start_new_draft,
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
@@ -155,20 +155,19 @@ def version_detail(request, slug: str, number: int):
 def indicator_detail(request, slug: str, number: int, pk: int):
     version = get_version(request.user, slug, number)
     indicator = get_object_or_404(version.indicators.select_related("group", "value"), pk=pk)
-    comments = indicator.comments.select_related("author")
-    return render(
-        request,
-        "benchmarks/indicator_detail.html",
-        {
-            "version": version,
-            "indicator": indicator,
-            "comments": comments,
-            "tag_names": _tag_names(version, indicator),
-            "comment_form": CommentForm(),
-            "can_comment": request.user.has_perm("benchmarks.approve_version", version)
-            or request.user.has_perm("benchmarks.edit_version", version),
-        },
-    )
+    return _indicator_page(request, version, indicator, CommentForm())
+
+
+def _indicator_page(request, version, indicator, comment_form, status: int = 200):
+    context = {
+        "version": version,
+        "indicator": indicator,
+        "comments": indicator.comments.select_related("author"),
+        "tag_names": _tag_names(version, indicator),
+        "comment_form": comment_form,
+        "can_comment": request.user.has_perm("benchmarks.comment_version", version),
+    }
+    return render(request, "benchmarks/indicator_detail.html", context, status=status)
 
 
 def _tag_names(version, indicator) -> list[tuple[str, list[str]]]:
@@ -306,32 +305,16 @@ def version_approve(request, slug: str, number: int):
 @require_POST
 @login_required
 def indicator_comment(request, slug: str, number: int, pk: int):
-    version = get_version(request.user, slug, number)
-    if not (
-        request.user.has_perm("benchmarks.approve_version", version)
-        or request.user.has_perm("benchmarks.edit_version", version)
-    ):
-        raise PermissionDenied
-    indicator = get_object_or_404(version.indicators, pk=pk)
+    version = get_version(request.user, slug, number, "benchmarks.comment_version")
+    indicator = get_object_or_404(version.indicators.select_related("group", "value"), pk=pk)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        IndicatorComment.objects.create(
-            indicator=indicator, author=request.user, text=form.cleaned_data["text"]
-        )
-        messages.success(request, _("Your comment is saved."))
-        return redirect(indicator)
-    return render(
-        request,
-        "benchmarks/indicator_detail.html",
-        {
-            "version": version,
-            "indicator": indicator,
-            "comments": indicator.comments.select_related("author"),
-            "tag_names": _tag_names(version, indicator),
-            "comment_form": form,
-            "can_comment": True,
-        },
+    if not form.is_valid():
+        return _indicator_page(request, version, indicator, form)
+    IndicatorComment.objects.create(
+        indicator=indicator, author=request.user, text=form.cleaned_data["text"]
     )
+    messages.success(request, _("Your comment is saved."))
+    return redirect(indicator)
 
 
 @login_required
@@ -394,13 +377,7 @@ def benchmark_import(request, slug: str | None = None):
     if request.method == "POST" and form.is_valid():
         try:
             data = read_upload(form.cleaned_data["file"])
-            if benchmark is None and Benchmark.objects.filter(slug=data.get("slug")).exists():
-                raise ImportRejected([_problem_slug(data.get("slug"))])
-            if benchmark is None and not data.get("slug"):
-                raise ImportRejected([_problem_slug("")])
-            if benchmark and benchmark.versions.filter(status=BenchmarkVersion.DRAFT).exists():
-                raise ImportRejected([_problem_draft()])
-            version = import_version(data, benchmark=benchmark, by=request.user)
+            version = import_as_draft(data, benchmark=benchmark, by=request.user)
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
@@ -414,23 +391,4 @@ def benchmark_import(request, slug: str | None = None):
         request,
         "benchmarks/import.html",
         {"form": form, "benchmark": benchmark, "problems": problems},
-    )
-
-
-def _problem_slug(slug):
-    from benchmarks.services import Problem
-
-    if not slug:
-        return Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing."))
-    return Problem(
-        _("sheet benchmark"),
-        _("A benchmark called %(s)r exists: import into it from its page.") % {"s": slug},
-    )
-
-
-def _problem_draft():
-    from benchmarks.services import Problem
-
-    return Problem(
-        _("benchmark"), _("This benchmark already has a draft: finish or delete it first.")
     )

@@ -419,3 +419,36 @@ def test_matrix_puts_each_indicator_in_its_cell_with_totals(make_benchmark):
     assert cells == {"AA": [["AA/X/1", "AA/X/2"], ["AA/Y/1"]], "BB": [["BB/X/1"], ["BB/Y/1"]]}
     assert matrix.value_totals == [3, 2]
     assert matrix.indicator_count == 5
+
+
+def test_empty_comment_is_refused_at_the_field(benchmark_versions, client_for, peer):
+    _published, draft = benchmark_versions
+    indicator = draft.indicators.first()
+    response = client_for(peer).post(
+        reverse("benchmarks:comment", args=["mini", draft.number, indicator.pk]), {"text": ""}
+    )
+    assert response.status_code == 200
+    assert 'href="#id_text"' in response.content.decode()
+    assert not indicator.comments.exists()
+
+
+def test_import_into_a_benchmark_that_has_a_draft_is_refused(
+    benchmark_versions, client_for, coordinator
+):
+    published, _draft = benchmark_versions
+    upload = SimpleUploadedFile("v.xlsx", to_xlsx(export_version(published)))
+    response = client_for(coordinator).post(
+        reverse("benchmarks:import", args=["mini"]), {"file": upload}
+    )
+    assert "already has a draft" in response.content.decode()
+    assert published.benchmark.versions.count() == 2
+
+
+def test_import_of_a_new_benchmark_with_a_taken_short_name_is_refused(
+    make_benchmark, client_for, coordinator
+):
+    version = make_benchmark()
+    upload = SimpleUploadedFile("v.xlsx", to_xlsx(export_version(version)))
+    response = client_for(coordinator).post(reverse("benchmarks:import_new"), {"file": upload})
+    assert "import into it from its page" in response.content.decode()
+    assert BenchmarkVersion.objects.count() == 1

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from benchmarks.models import Benchmark
-from benchmarks.services import ImportRejected, import_version
+from benchmarks.services import ImportRejected, import_as_draft
 from benchmarks.spreadsheet import read_upload
 
 
@@ -29,8 +29,6 @@ class Command(BaseCommand):
         try:
             with Path(path).open("rb") as handle:
                 data = read_upload(handle)
-            if benchmark is None and Benchmark.objects.filter(slug=data.get("slug")).exists():
-                raise CommandError(f"Benchmark {data.get('slug')!r} exists: use --into.")
             if dry_run:
                 from benchmarks.services import check_data
 
@@ -39,7 +37,7 @@ class Command(BaseCommand):
                     raise ImportRejected(problems)
                 self.stdout.write(f"{len(data['indicators'])} indicators would be imported.")
                 return
-            version = import_version(data, benchmark=benchmark)
+            version = import_as_draft(data, benchmark=benchmark)
         except ImportRejected as rejected:
             lines = "\n".join(f"  {p.where}: {p.message}" for p in rejected.problems)
             raise CommandError(f"Nothing imported:\n{lines}") from rejected
