@@ -5,7 +5,18 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import Benchmark, Group, Indicator, Value
+from benchmarks.models import (
+    Benchmark,
+    GlossaryEntry,
+    Group,
+    Indicator,
+    RatingScale,
+    ScaleLevel,
+    TagChoice,
+    TagType,
+    Value,
+    slug_code_validator,
+)
 from cities.models import User
 from reviews.concurrency import VersionedFormMixin
 
@@ -146,3 +157,128 @@ class ImportForm(HelperMixin, forms.Form):
 class CompareForm(forms.Form):
     old = forms.IntegerField(label=_("From version"), min_value=1)
     new = forms.IntegerField(label=_("To version"), min_value=1)
+
+
+class GlossaryForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = GlossaryEntry
+        fields = _translated("term", "definition")
+        widgets = {f"definition_{lang}": forms.Textarea(attrs={"rows": 3}) for lang in LANGS}
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.version = version
+        self.fields["term_en"].required = True
+        self.fields["definition_en"].required = True
+
+
+class TagTypeForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    """A tag type and its choices, one choice a line: ``code | English name | Dutch name``."""
+
+    choices_text = forms.CharField(
+        label=_("Choices"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "One a line: code | English name | Dutch name, e.g. housing | Housing | Huisvesting"
+        ),
+    )
+
+    class Meta:
+        model = TagType
+        fields = ["code", *_translated("name")]
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.version = version
+        self.fields["name_en"].required = True
+        if self.instance.pk:
+            self.fields["code"].disabled = True  # indicators refer to it
+            self.initial["choices_text"] = "\n".join(
+                " | ".join([c.code, *[getattr(c, f"name_{lang}") or "" for lang in LANGS]])
+                for c in self.instance.choices.all()
+            )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().lower()
+        clash = TagType.objects.filter(version=self.instance.version, code=code).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Another tag type already has this code."))
+        return code
+
+    def clean_choices_text(self) -> list[dict]:
+        choices, errors = [], []
+        for number, line in enumerate(self.cleaned_data["choices_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split("|")]
+            code = parts[0].lower()
+            names = (parts[1:] + [""] * len(LANGS))[: len(LANGS)]
+            if not slug_code_validator.regex.match(code) or not names[0]:
+                errors.append(
+                    _("Line %(n)s: write code | English name | Dutch name.") % {"n": number}
+                )
+            elif any(c["code"] == code for c in choices):
+                errors.append(
+                    _("Line %(n)s: the code %(code)s is used twice.") % {"n": number, "code": code}
+                )
+            else:
+                choices.append({"code": code, "names": dict(zip(LANGS, names, strict=True))})
+        if self.instance.pk:
+            kept = {c["code"] for c in choices}
+            for choice in self.instance.choices.exclude(code__in=kept):
+                used = [
+                    i.code
+                    for i in self.instance.version.indicators.order_by("code")
+                    if choice.code in i.tags.get(self.instance.code, [])
+                ]
+                if used:
+                    errors.append(
+                        _("%(choice)s is used by %(codes)s: remove those tags first.")
+                        % {"choice": choice.code, "codes": ", ".join(used)}
+                    )
+        if errors:
+            raise forms.ValidationError(errors)
+        if not choices:
+            raise forms.ValidationError(_("Give at least one choice."))
+        return choices
+
+    def save(self, commit=True):
+        tag_type = super().save(commit)
+        wanted = {c["code"]: c["names"] for c in self.cleaned_data["choices_text"]}
+        tag_type.choices.exclude(code__in=wanted).delete()
+        for code, names in wanted.items():
+            TagChoice.objects.update_or_create(
+                tag_type=tag_type,
+                code=code,
+                defaults={f"name_{lang}": name for lang, name in names.items()},
+            )
+        return tag_type
+
+
+class ScaleForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = RatingScale
+        fields = _translated("name")
+
+
+class LevelForm(forms.ModelForm):
+    NEW_COLOUR = "#000000"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A colour input always sends a value: give blank rows the one it sends, so an
+        # untouched extra row counts as unchanged and is skipped.
+        self.fields["colour"].initial = self.instance.colour or self.NEW_COLOUR
+
+
+LevelFormSet = forms.inlineformset_factory(
+    RatingScale,
+    ScaleLevel,
+    form=LevelForm,
+    fields=["code", *_translated("label"), "colour", "score"],
+    extra=1,
+    can_delete=True,
+    widgets={"colour": forms.TextInput(attrs={"type": "color"})},
+)

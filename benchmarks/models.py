@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -248,11 +248,36 @@ class VersionPart(FrozenGuard):
         return self.version
 
 
-class Group(VersionPart, EditVersioned):
+class OrderedPart(VersionPart):
+    """A part with a place in its version's list (groups, values, glossary terms)."""
+
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def deletion_blocker(self) -> str | None:
+        return None
+
+    @transaction.atomic
+    def move(self, direction: str) -> None:
+        """Swap places with the neighbour above ("up") or below ("down"), if any."""
+        items = list(type(self).objects.filter(version=self.version))
+        index = next(i for i, item in enumerate(items) if item.pk == self.pk)
+        other = index - 1 if direction == "up" else index + 1
+        if not 0 <= other < len(items):
+            return
+        items[index], items[other] = items[other], items[index]
+        for order, item in enumerate(items):
+            if item.order != order:
+                item.order = order
+                item.save(update_fields=["order"])
+
+
+class Group(OrderedPart, EditVersioned):
     code = models.CharField(_("code"), max_length=8, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     standard = models.TextField(_("standard"), blank=True, help_text=_("The benchmark sentence."))
-    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
@@ -265,12 +290,18 @@ class Group(VersionPart, EditVersioned):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def deletion_blocker(self) -> str | None:
+        if self.indicators.exists():
+            return str(
+                _("%(what)s still has indicators: move or delete them first.") % {"what": self}
+            )
+        return None
 
-class Value(VersionPart, EditVersioned):
+
+class Value(OrderedPart, EditVersioned):
     code = models.CharField(_("initial"), max_length=8, validators=[code_validator])
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "code"]
@@ -282,6 +313,13 @@ class Value(VersionPart, EditVersioned):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def deletion_blocker(self) -> str | None:
+        if self.indicators.exists():
+            return str(
+                _("%(what)s still has indicators: move or delete them first.") % {"what": self}
+            )
+        return None
 
 
 class IndicatorQuerySet(models.QuerySet):
@@ -362,6 +400,27 @@ class Indicator(VersionPart, EditVersioned):
         )
         super().save(*args, **kwargs)
 
+    def deletion_blocker(self) -> str | None:
+        return None
+
+    @transaction.atomic
+    def move(self, direction: str) -> None:
+        """Swap numbers with the neighbour in the same cell: its code changes, its lineage stays."""
+        cell = Indicator.objects.filter(version=self.version, group=self.group, value=self.value)
+        if direction == "up":
+            neighbour = cell.filter(number__lt=self.number).order_by("-number").first()
+        else:
+            neighbour = cell.filter(number__gt=self.number).order_by("number").first()
+        if neighbour is None:
+            return
+        mine, theirs = self.number, neighbour.number
+        self.number = 0  # a free code while the two swap
+        self.save()
+        neighbour.number = mine
+        neighbour.save()
+        self.number = theirs
+        self.save()
+
     def get_absolute_url(self) -> str:
         return reverse(
             "benchmarks:indicator",
@@ -373,7 +432,7 @@ class Indicator(VersionPart, EditVersioned):
         )
 
 
-class TagType(VersionPart):
+class TagType(VersionPart, EditVersioned):
     code = models.CharField(_("code"), max_length=40, validators=[slug_code_validator])
     name = models.CharField(_("name"), max_length=120)
 
@@ -387,6 +446,18 @@ class TagType(VersionPart):
 
     def __str__(self) -> str:
         return self.name
+
+    def users(self) -> list[str]:
+        """Codes of the indicators that carry a tag of this type."""
+        return [i.code for i in self.version.indicators.order_by("code") if i.tags.get(self.code)]
+
+    def deletion_blocker(self) -> str | None:
+        if used := self.users():
+            return str(
+                _("%(what)s is used by %(codes)s: remove those tags first.")
+                % {"what": self, "codes": ", ".join(used)}
+            )
+        return None
 
 
 class TagChoice(FrozenGuard):
@@ -407,10 +478,9 @@ class TagChoice(FrozenGuard):
         return self.tag_type.version
 
 
-class GlossaryEntry(VersionPart):
+class GlossaryEntry(OrderedPart, EditVersioned):
     term = models.CharField(_("term"), max_length=200)
     definition = models.TextField(_("definition"))
-    order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["order", "term"]
@@ -421,7 +491,7 @@ class GlossaryEntry(VersionPart):
         return self.term
 
 
-class RatingScale(VersionPart):
+class RatingScale(VersionPart, EditVersioned):
     PERFORMANCE = "performance"
     EVIDENCE = "evidence"
     PURPOSE_CHOICES = [

@@ -305,6 +305,22 @@ def add_scales(version: BenchmarkVersion, scales: list[dict]) -> None:
             )
 
 
+def save_levels(scale: RatingScale, levels) -> None:
+    """Save a valid level formset in its on-screen order; blank extra rows are ignored."""
+    for form in levels.deleted_forms:
+        if form.instance.pk:
+            form.instance.delete()
+    kept = [
+        form.instance
+        for form in levels.forms
+        if form not in levels.deleted_forms and (form.instance.pk or form.has_changed())
+    ]
+    for order, level in enumerate(kept):
+        level.scale = scale
+        level.order = order
+        level.save()
+
+
 def export_version(version: BenchmarkVersion) -> dict:
     """The version as plain data, in the shape import_version reads."""
     benchmark = version.benchmark

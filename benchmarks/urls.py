@@ -21,7 +21,7 @@ def _converter(name: str, *choices: str) -> str:
     return name
 
 
-_converter("part", "group", "value", "indicator")
+_converter("part", "group", "value", "indicator", "term", "tagtype")
 _converter("direction", "up", "down")
 _converter("fmt", "json", "xlsx")
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path(V + "<part:kind>/<int:pk>/edit/", views.part_edit, name="part_edit"),
     path(V + "<part:kind>/<int:pk>/delete/", views.part_delete, name="part_delete"),
     path(V + "<part:kind>/<int:pk>/move/<direction:direction>/", views.part_move, name="part_move"),
+    path(V + "scales/<int:pk>/edit/", views.scale_edit, name="scale_edit"),
     path(V + "publish/", views.version_publish, name="publish"),
     path(V + "new-draft/", views.version_new_draft, name="new_draft"),
     path(V + "circulate/", views.version_circulate, name="circulate"),

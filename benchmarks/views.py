@@ -20,18 +20,25 @@ from benchmarks.forms import (
     CirculateForm,
     CommentForm,
     CompareForm,
+    GlossaryForm,
     GroupForm,
     ImportForm,
     IndicatorForm,
+    LevelFormSet,
     PublishForm,
+    ScaleForm,
+    TagTypeForm,
     ValueForm,
 )
 from benchmarks.models import (
     Benchmark,
     BenchmarkVersion,
+    GlossaryEntry,
     Group,
     Indicator,
     IndicatorComment,
+    RatingScale,
+    TagType,
     Value,
     VersionReviewer,
 )
@@ -42,6 +49,7 @@ from benchmarks.services import (
     compare_versions,
     export_version,
     import_as_draft,
+    save_levels,
     start_new_draft,
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
@@ -51,6 +59,8 @@ PARTS = {
     "group": (Group, GroupForm),
     "value": (Value, ValueForm),
     "indicator": (Indicator, IndicatorForm),
+    "term": (GlossaryEntry, GlossaryForm),
+    "tagtype": (TagType, TagTypeForm),
 }
 
 
@@ -139,6 +149,7 @@ def version_detail(request, slug: str, number: int):
             "benchmark": version.benchmark,
             "matrix": version.matrix(),
             "glossary": version.glossaryentrys.all(),
+            "tag_types": version.tagtypes.prefetch_related("choices"),
             "scales": version.ratingscales.prefetch_related("levels"),
             "reviewers": reviewers,
             "my_review": my_review,
@@ -209,10 +220,8 @@ def part_delete(request, slug: str, number: int, kind: str, pk: int):
     version = get_version(request.user, slug, number, "benchmarks.edit_version")
     model, _form = PARTS[kind]
     part = get_object_or_404(model, version=version, pk=pk)
-    if kind != "indicator" and part.indicators.exists():
-        messages.error(
-            request, _("%(what)s still has indicators: move or delete them first.") % {"what": part}
-        )
+    if blocker := part.deletion_blocker():
+        messages.error(request, blocker)
     else:
         part.delete()
         messages.success(request, _("Deleted %(what)s.") % {"what": part})
@@ -224,19 +233,31 @@ def part_delete(request, slug: str, number: int, kind: str, pk: int):
 def part_move(request, slug: str, number: int, kind: str, pk: int, direction: str):
     version = get_version(request.user, slug, number, "benchmarks.edit_version")
     model, _form = PARTS[kind]
-    items = list(model.objects.filter(version=version))
-    index = next((i for i, item in enumerate(items) if item.pk == pk), None)
-    if index is None:
+    part = get_object_or_404(model, version=version, pk=pk)
+    if not hasattr(part, "move"):
         raise Http404
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        with transaction.atomic():
-            for order, item in enumerate(items):
-                if item.order != order:
-                    item.order = order
-                    item.save(update_fields=["order"])
+    part.move(direction)
     return redirect(version)
+
+
+@login_required
+def scale_edit(request, slug: str, number: int, pk: int):
+    version = get_version(request.user, slug, number, "benchmarks.edit_version")
+    scale = get_object_or_404(RatingScale, version=version, pk=pk)
+    form = ScaleForm(request.POST or None, instance=scale)
+    levels = LevelFormSet(request.POST or None, instance=scale)
+    context = {"version": version, "scale": scale, "form": form, "levels": levels}
+    if request.method == "POST" and form.is_valid() and levels.is_valid():
+        try:
+            with transaction.atomic():
+                save_versioned(form)
+                save_levels(scale, levels)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "benchmarks/scale_form.html", context, status=409)
+        messages.success(request, _("Saved the levels of %(what)s.") % {"what": scale})
+        return redirect(version)
+    return render(request, "benchmarks/scale_form.html", context)
 
 
 @require_POST

@@ -22,12 +22,19 @@ def _is_coordinator(user_obj) -> bool:
 
 
 class EmailBackend(ModelBackend):
+    """Django's per-user and group permissions are not used: roles are the coordinator flag
+    and review memberships (see the rules modules), so no permission tables are read."""
+
     def has_perm(self, user_obj, perm: str, obj=None) -> bool:
-        if obj is None and _is_coordinator(user_obj) and _is_admin_model_perm(perm):
+        if not user_obj.is_active:
+            return False
+        if user_obj.is_superuser:
             return True
-        return super().has_perm(user_obj, perm, obj)
+        return obj is None and _is_coordinator(user_obj) and _is_admin_model_perm(perm)
 
     def has_module_perms(self, user_obj, app_label: str) -> bool:
-        if _is_coordinator(user_obj) and app_label in COORDINATOR_APPS:
-            return True
-        return super().has_module_perms(user_obj, app_label)
+        if not user_obj.is_active:
+            return False
+        return user_obj.is_superuser or (
+            _is_coordinator(user_obj) and app_label in COORDINATOR_APPS
+        )

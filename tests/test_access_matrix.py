@@ -86,6 +86,7 @@ MATRIX: dict[str, Row] = {
     "benchmarks:part_delete": DRAFT_EDIT_POST,
     "benchmarks:part_move": DRAFT_EDIT_POST,
     "benchmarks:publish": DRAFT_EDIT_POST,
+    "benchmarks:scale_edit": DRAFT_EDIT,
     "benchmarks:approve": Row(LOGIN, 404, 404, REDIRECT, 404, 403, method="post"),
     "benchmarks:comment": Row(
         LOGIN, 404, 404, REDIRECT, 404, REDIRECT, method="post", data={"text": "Too prescriptive"}
@@ -98,6 +99,7 @@ DRAFT_URLS = {
     "benchmarks:part_delete",
     "benchmarks:part_move",
     "benchmarks:publish",
+    "benchmarks:scale_edit",
     "benchmarks:approve",
     "benchmarks:comment",
 }
@@ -184,6 +186,8 @@ def _url_for(name: str, review, versions=None) -> str:
             "direction": "up",
             "fmt": "xlsx",
         }
+        if name == "benchmarks:scale_edit":
+            samples["pk"] = version.ratingscales.order_by("pk").first().pk
         return reverse(name, kwargs={key: samples[key] for key in keys})
     for key in keys:
         if key == "pk" and name in ("city", "city_edit"):

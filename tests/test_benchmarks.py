@@ -353,7 +353,7 @@ def test_matrix_query_count_does_not_grow_with_indicators(
 ):
     make_benchmark(indicators=size)
     client = client_for(peer)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("benchmarks:version", args=["mini", 1]))
     assert response.status_code == 200
 
@@ -452,3 +452,154 @@ def test_import_of_a_new_benchmark_with_a_taken_short_name_is_refused(
     response = client_for(coordinator).post(reverse("benchmarks:import_new"), {"file": upload})
     assert "import into it from its page" in response.content.decode()
     assert BenchmarkVersion.objects.count() == 1
+
+
+# --- Glossary, tag types, scales and ordering in the draft editor
+
+
+def _add_part(client, kind: str, data: dict):
+    return client.post(reverse("benchmarks:part_add", args=["mini", 1, kind]), data)
+
+
+def test_coordinator_adds_a_glossary_term(make_benchmark, client_for, coordinator):
+    draft = make_benchmark(publish=False)
+    client = client_for(coordinator)
+    response = _add_part(client, "term", {"term_en": "Migrant business", "edit_version": 1})
+    assert 'href="#id_definition_en"' in response.content.decode()
+    response = _add_part(
+        client,
+        "term",
+        {
+            "term_en": "Migrant business",
+            "definition_en": "51% owned by migrants",
+            "edit_version": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert draft.glossaryentrys.get().definition_en == "51% owned by migrants"
+
+
+def test_tag_type_with_choices_and_a_used_choice_cannot_be_removed(
+    make_benchmark, client_for, coordinator
+):
+    draft = make_benchmark(publish=False)
+    client = client_for(coordinator)
+    response = _add_part(
+        client,
+        "tagtype",
+        {
+            "code": "policy_area",
+            "name_en": "Policy area",
+            "choices_text": "housing | Housing | Huisvesting\neducation | Education | Onderwijs",
+            "edit_version": 1,
+        },
+    )
+    assert response.status_code == 302
+    tag_type = draft.tagtypes.get()
+    assert [(c.code, c.name_nl) for c in tag_type.choices.all()] == [
+        ("housing", "Huisvesting"),
+        ("education", "Onderwijs"),
+    ]
+    indicator = draft.indicators.get(code="AA/X/1")
+    indicator.tags = {"policy_area": ["housing"]}
+    indicator.save()
+    edit = reverse("benchmarks:part_edit", args=["mini", 1, "tagtype", tag_type.pk])
+    response = client.post(
+        edit,
+        {
+            "name_en": "Policy area",
+            "choices_text": "education | Education | Onderwijs",
+            "edit_version": 1,
+        },
+    )
+    assert "housing is used by AA/X/1" in response.content.decode()
+    assert tag_type.choices.count() == 2
+    delete = reverse("benchmarks:part_delete", args=["mini", 1, "tagtype", tag_type.pk])
+    response = client.post(delete, follow=True)
+    assert "is used by AA/X/1" in response.content.decode()
+    assert draft.tagtypes.exists()
+
+
+def test_malformed_choice_lines_are_listed(make_benchmark, client_for, coordinator):
+    make_benchmark(publish=False)
+    response = _add_part(
+        client_for(coordinator),
+        "tagtype",
+        {
+            "code": "kind",
+            "name_en": "Kind",
+            "choices_text": "Outcome!\nok | OK\nok | Again",
+            "edit_version": 1,
+        },
+    )
+    html = response.content.decode()
+    assert "Line 1: write code | English name | Dutch name." in html
+    assert "Line 3: the code ok is used twice." in html
+
+
+def test_coordinator_edits_scale_levels_in_order(make_benchmark, client_for, coordinator):
+    draft = make_benchmark(publish=False)
+    scale = draft.ratingscales.get(purpose="performance")
+    levels = list(scale.levels.all())
+    url = reverse("benchmarks:scale_edit", args=["mini", 1, scale.pk])
+    data = {
+        "name_en": "Index score",
+        "edit_version": 1,
+        "levels-TOTAL_FORMS": len(levels) + 1,
+        "levels-INITIAL_FORMS": len(levels),
+        "levels-MIN_NUM_FORMS": 0,
+        "levels-MAX_NUM_FORMS": 1000,
+    }
+    for i, level in enumerate(levels):
+        data |= {
+            f"levels-{i}-id": level.pk,
+            f"levels-{i}-scale": scale.pk,
+            f"levels-{i}-code": level.code,
+            f"levels-{i}-label_en": level.label_en,
+            f"levels-{i}-colour": level.colour,
+            f"levels-{i}-score": "" if level.score is None else level.score,
+        }
+    data["levels-3-DELETE"] = "on"  # "more information needed"
+    data |= {
+        "levels-4-code": "top",
+        "levels-4-label_en": "Top",
+        "levels-4-colour": "#000000",
+        "levels-4-score": "100",
+    }
+    response = client_for(coordinator).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    scale.refresh_from_db()
+    assert scale.name_en == "Index score"
+    assert list(scale.levels.values_list("code", "order")) == [
+        ("below", 0),
+        ("above", 1),
+        ("well_above", 2),
+        ("top", 3),
+    ]
+    data["levels-1-colour"] = "red"
+    response = client_for(coordinator).post(url, {**data, "edit_version": 2})
+    assert "Use #rrggbb." in response.content.decode()
+
+
+def test_indicator_moves_within_its_cell_and_keeps_its_lineage(
+    make_benchmark, client_for, coordinator
+):
+    draft = make_benchmark(indicators=5, publish=False)
+    first, second = draft.indicators.get(code="AA/X/1"), draft.indicators.get(code="AA/X/2")
+    url = reverse("benchmarks:part_move", args=["mini", 1, "indicator", second.pk, "up"])
+    client_for(coordinator).post(url)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.code, second.code) == ("AA/X/2", "AA/X/1")
+    client_for(coordinator).post(url)  # already first: nothing changes
+    second.refresh_from_db()
+    assert second.code == "AA/X/1"
+
+
+def test_groups_reorder(make_benchmark, client_for, coordinator):
+    draft = make_benchmark(publish=False)
+    beta = draft.groups.get(code="BB")
+    client_for(coordinator).post(
+        reverse("benchmarks:part_move", args=["mini", 1, "group", beta.pk, "up"])
+    )
+    assert list(draft.groups.values_list("code", flat=True)) == ["BB", "AA"]

@@ -53,6 +53,28 @@ def test_coordinator_builds_publishes_and_compares(
     expect(page.get_by_role("link", name="PM/A/1", exact=True)).to_have_count(2)  # matrix, list
     assert_accessible(page)
 
+    _add(
+        page,
+        "Add a glossary term",
+        {"#id_term_en": "Public procurement", "#id_definition_en": "Buying goods and services."},
+    )
+    expect(page.get_by_text("Buying goods and services.")).to_be_visible()
+    _add(
+        page,
+        "Add a tag type",
+        {
+            "#id_code": "area",
+            "#id_name_en": "Policy area",
+            "#id_choices_text": "housing | Housing | Huisvesting",
+        },
+    )
+    expect(page.get_by_text("Housing", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Edit levels Evidence colour code").click()
+    assert_accessible(page)
+    page.locator("#id_levels-2-label_en").fill("Not conclusive")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_role("cell", name="Not conclusive")).to_be_visible()
+
     page.get_by_role("button", name="Publish and freeze this version").click()
     expect(page.get_by_text("Version 1 is published and frozen")).to_be_visible()
     expect(page.get_by_role("button", name="Publish and freeze this version")).to_have_count(0)
