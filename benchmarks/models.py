@@ -543,6 +543,14 @@ class ScaleLevel(FrozenGuard):
         return self.scale.version
 
 
+class VersionReviewerQuerySet(models.QuerySet):
+    def awaiting(self, user) -> VersionReviewerQuerySet:
+        """Drafts circulated to this person that they have not approved yet."""
+        return self.filter(
+            user=user, approved_at__isnull=True, version__status=BenchmarkVersion.DRAFT
+        ).select_related("version__benchmark")
+
+
 class VersionReviewer(models.Model):
     """A peer a draft was circulated to, and whether they approved it."""
 
@@ -552,6 +560,8 @@ class VersionReviewer(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = VersionReviewerQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__name"]

@@ -11,3 +11,4 @@ def works_for(user, city) -> bool:
 
 
 rules.add_perm("cities.edit_city_profile", rules.is_authenticated & (is_coordinator | works_for))
+rules.add_perm("cities.add_city_page", is_coordinator)

@@ -71,6 +71,18 @@ def city_detail(request, pk: int):
 
 
 @login_required
+def city_create(request):
+    if not request.user.has_perm("cities.add_city_page"):
+        raise PermissionDenied
+    form = CityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        city = form.save()
+        messages.success(request, _("The city is added."))
+        return redirect("city", pk=city.pk)
+    return render(request, "cities/city_form.html", {"city": None, "form": form})
+
+
+@login_required
 def city_edit(request, pk: int):
     city = get_object_or_404(City, pk=pk)
     if not request.user.has_perm("cities.edit_city_profile", city):

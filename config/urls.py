@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reviews:dashboard", permanent=False), name="home"),
     path("accounts/", include("cities.urls")),
     path("cities/", city_views.city_list, name="cities"),
+    path("cities/new/", city_views.city_create, name="city_create"),
     path("cities/<int:pk>/", city_views.city_detail, name="city"),
     path("cities/<int:pk>/edit/", city_views.city_edit, name="city_edit"),
     path("reviews/", include("reviews.urls")),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from benchmarks.models import VersionReviewer
 from reviews.access import review_view
 from reviews.models import Membership, Review
 from reviews.rules import role_in
@@ -30,7 +31,8 @@ def dashboard(request):
         }
         for m in memberships
     ]
-    return render(request, "reviews/dashboard.html", {"rows": rows})
+    awaiting = VersionReviewer.objects.awaiting(request.user)
+    return render(request, "reviews/dashboard.html", {"rows": rows, "awaiting": awaiting})
 
 
 @login_required

@@ -61,6 +61,7 @@ MATRIX: dict[str, Row] = {
     "cities": everyone(200),
     "city": everyone(200),
     "city_edit": Row(LOGIN, 403, 200, 403, 403, 200),
+    "city_create": COORDINATORS_ONLY,
     # Review shell
     "reviews:dashboard": everyone(200),
     "reviews:all": COORDINATORS_ONLY,

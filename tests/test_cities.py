@@ -45,3 +45,13 @@ def test_city_staff_edit_their_own_profile_with_errors_at_the_field(client_for, 
     assert response.status_code == 302
     review.host_city.refresh_from_db()
     assert review.host_city.profile == "Port city"
+
+
+def test_coordinator_adds_a_city_and_a_duplicate_is_refused(client_for, coordinator, review):
+    url = reverse("city_create")
+    data = {"name": "Ghent", "country": "Belgium", "edit_version": "1"}
+    response = client_for(coordinator).post(url, data)
+    assert response.status_code == 302
+    response = client_for(coordinator).post(url, data)
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()

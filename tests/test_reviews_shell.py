@@ -151,3 +151,15 @@ def test_review_page_links_its_benchmark_version(client_for, peer, review, make_
     review.save()
     html = client_for(peer).get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert review.benchmark_version.get_absolute_url() in html
+
+
+def test_dashboard_lists_benchmark_drafts_awaiting_my_approval(
+    client_for, peer, benchmark_versions
+):
+    _published, draft = benchmark_versions
+    html = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
+    assert "waiting for your approval" in html
+    assert draft.get_absolute_url() in html
+    draft.reviewers.filter(user=peer).update(approved_at="2026-01-01T00:00:00Z")
+    html = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
+    assert "waiting for your approval" not in html

@@ -33,7 +33,9 @@ def test_coordinator_circulates_and_a_peer_comments_and_approves(
 
     peer_page = second_page
     sign_in(peer_page, "fatima@example.org", PASSWORD)
-    peer_page.goto(f"{live_server.url}/benchmarks/mini/v1/")
+    expect(peer_page.get_by_text("Benchmark drafts waiting for your approval")).to_be_visible()
+    assert_accessible(peer_page)
+    peer_page.get_by_role("link", name="Benchmark mini v1").click()
     peer_page.get_by_role("link", name="AA/X/1", exact=True).first.click()
     peer_page.get_by_label("Your comment on this indicator").fill(
         "Too prescriptive for small cities."
