@@ -14,7 +14,9 @@ from reviews.models import Review
 def get_review(user, pk: int, permission: str) -> Review:
     """The review if the user may open it (else 404) and holds `permission` (else 403)."""
     review = get_object_or_404(
-        Review.objects.for_user(user).select_related("host_city", "benchmark_version__benchmark"),
+        Review.objects.for_user(user).select_related(
+            "host_city", "benchmark_version__benchmark", "inception_report"
+        ),
         pk=pk,
     )
     if not user.has_perm(permission, review):

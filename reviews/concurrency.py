@@ -52,6 +52,29 @@ def save_versioned(form):
         return form.save()
 
 
+def save_all_versioned(pairs) -> list[tuple]:
+    """Save several versioned forms together, all or nothing.
+
+    `pairs` is a list of (form, twin) where twin is a row saved meanwhile by someone else
+    for a form whose instance is new (else None). Returns the conflicts as (form, current);
+    when there is any, nothing at all is saved.
+    """
+    conflicts = []
+    with transaction.atomic():
+        for form, twin in pairs:
+            if twin is not None:
+                conflicts.append((form, twin))
+                continue
+            try:
+                with transaction.atomic():
+                    save_versioned(form)
+            except EditConflict as conflict:
+                conflicts.append((form, conflict.current))
+        if conflicts:
+            transaction.set_rollback(True)
+    return conflicts
+
+
 @dataclass(frozen=True)
 class Difference:
     label: str

@@ -53,3 +53,21 @@ rules.add_perm("reviews.see_all_reviews", is_coordinator)
 rules.add_perm("reviews.see_review", is_coordinator | is_member)
 rules.add_perm("reviews.see_step", is_coordinator | is_member)
 rules.add_perm("reviews.advance_review", is_coordinator | is_review_coordinator)
+
+
+@rules.predicate
+def inception_submitted(user, review) -> bool:
+    return review is not None and review.inception_report.is_submitted
+
+
+is_team = has_role(PEER, TEAM_LEADER)
+may_manage = is_coordinator | is_review_coordinator
+
+rules.add_perm("reviews.open_review", is_coordinator)
+rules.add_perm("reviews.edit_review", may_manage)
+rules.add_perm("reviews.manage_team", may_manage)
+rules.add_perm("reviews.see_team", is_coordinator | is_member)
+# Before submission only the host and coordinators see the inception report; then the team.
+rules.add_perm("reviews.see_inception", may_manage | is_host | (is_team & inception_submitted))
+rules.add_perm("reviews.edit_inception", is_host & ~inception_submitted)
+rules.add_perm("reviews.reopen_inception", may_manage & inception_submitted)

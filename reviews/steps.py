@@ -29,7 +29,12 @@ class Step:
     actors: tuple[str, ...]
     action: Promise
     due_field: str | None
-    built: bool = False
+    # Pages of this step: (url name, label, permission needed to open it).
+    pages: tuple[tuple[str, Promise, str], ...] = ()
+
+    @property
+    def built(self) -> bool:
+        return bool(self.pages)
 
     @property
     def actor_labels(self) -> list[str]:
@@ -52,6 +57,7 @@ STEPS: tuple[Step, ...] = (
         (COORDINATOR,),
         _("Form the team and record the training"),
         "training_date",
+        (("reviews:team", _("Team and training"), "reviews.see_team"),),
     ),
     Step(
         3,
@@ -60,6 +66,11 @@ STEPS: tuple[Step, ...] = (
         (HOST,),
         _("Write and submit the inception report"),
         "inception_due",
+        (
+            ("reviews:inception", _("Inception report"), "reviews.see_inception"),
+            ("reviews:inception_read", _("Read the whole report"), "reviews.see_inception"),
+            ("reviews:interviewees", _("Proposed interviewees"), "reviews.see_inception"),
+        ),
     ),
     Step(
         4,

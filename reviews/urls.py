@@ -1,13 +1,49 @@
 from django.urls import path
 
-from reviews import views
+from reviews.views import files, inception, shell, team
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("all/", views.all_reviews, name="all"),
-    path("<int:pk>/", views.review_detail, name="detail"),
-    path("<int:pk>/steps/<int:number>/", views.step_detail, name="step"),
-    path("<int:pk>/advance/", views.advance_step, name="advance"),
+    path("", shell.dashboard, name="dashboard"),
+    path("all/", shell.all_reviews, name="all"),
+    path("<int:pk>/", shell.review_detail, name="detail"),
+    path("<int:pk>/steps/<int:number>/", shell.step_detail, name="step"),
+    path("<int:pk>/advance/", shell.advance_step, name="advance"),
+    # Opening a review and step 2
+    path("new/", team.review_create, name="new"),
+    path("<int:pk>/edit/", team.review_edit, name="edit"),
+    path("<int:pk>/scope/", team.review_scope, name="scope"),
+    path("<int:pk>/team/", team.team_page, name="team"),
+    path("<int:pk>/team/add/", team.team_add, name="team_add"),
+    path("<int:pk>/team/<int:member>/remove/", team.team_remove, name="team_remove"),
+    path("<int:pk>/training/new/", team.training_edit, name="training_add"),
+    path("<int:pk>/training/<int:session>/", team.training_edit, name="training_edit"),
+    # Step 3
+    path("<int:pk>/inception/", inception.overview, name="inception"),
+    path(
+        "<int:pk>/inception/background/<slug:key>/",
+        inception.section_edit,
+        name="inception_section",
+    ),
+    path(
+        "<int:pk>/inception/indicators/<int:group>/", inception.group_edit, name="inception_group"
+    ),
+    path("<int:pk>/inception/provenance/", inception.provenance_edit, name="inception_provenance"),
+    path("<int:pk>/inception/submit/", inception.submit, name="inception_submit"),
+    path("<int:pk>/inception/reopen/", inception.reopen, name="inception_reopen"),
+    path("<int:pk>/inception/read/", inception.read, name="inception_read"),
+    path("<int:pk>/inception/report.pdf", inception.pdf, name="inception_pdf"),
+    path("<int:pk>/interviewees/", inception.interviewees, name="interviewees"),
+    path("<int:pk>/interviewees/new/", inception.interviewee_edit, name="interviewee_add"),
+    path(
+        "<int:pk>/interviewees/<int:person>/", inception.interviewee_edit, name="interviewee_edit"
+    ),
+    path(
+        "<int:pk>/interviewees/<int:person>/delete/",
+        inception.interviewee_delete,
+        name="interviewee_delete",
+    ),
+    path("<int:pk>/files/<int:file>/", files.download, name="file"),
+    path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

@@ -191,3 +191,32 @@ def english_by_default():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
+    """The review with a benchmark version and a little of each step's work in it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.models import BackgroundSection, ProposedInterviewee, TrainingSession
+    from reviews.services import add_attachment
+
+    review.benchmark_version = make_benchmark(slug="review-benchmark", indicators=5)
+    review.save()
+    report = review.inception_report
+    section = BackgroundSection.objects.create(report=report, key="features", text="A port city.")
+    session = TrainingSession.objects.create(review=review, date="2026-10-01", place="Brussels")
+    session.attendees.set([peer, host])
+    person = ProposedInterviewee.objects.create(
+        review=review, name="Ayse Demir", organisation="Migrant council, chair", kind="immigrant_org"
+    )
+    attachment = add_attachment(
+        review=review,
+        upload=SimpleUploadedFile("structure.pdf", PDF_BYTES),
+        by=host,
+        section=section,
+    )
+    return {"section": section, "session": session, "person": person, "attachment": attachment}

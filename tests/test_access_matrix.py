@@ -39,6 +39,10 @@ def everyone(answer, *, anonymous=LOGIN, method="get", data=None) -> Row:
 
 
 MEMBERS_ONLY = Row(LOGIN, 404, 200, 200, 200, 200)
+MANAGERS_ONLY = Row(LOGIN, 404, 403, 403, 403, 200)
+HOST_AND_COORDINATORS = Row(LOGIN, 404, 200, 403, 403, 200)
+HOST_ONLY = Row(LOGIN, 404, 200, 403, 403, 403)
+HOST_ONLY_POST = Row(LOGIN, 404, REDIRECT, 403, 403, 403, method="post")
 COORDINATORS_ONLY = Row(LOGIN, 403, 403, 403, 403, 200)
 
 DRAFT_EDIT = Row(LOGIN, 404, 404, 403, 404, 200)
@@ -68,6 +72,31 @@ MATRIX: dict[str, Row] = {
     "reviews:detail": MEMBERS_ONLY,
     "reviews:step": MEMBERS_ONLY,
     "reviews:advance": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
+    # Opening a review and step 2: coordinators manage, members see the team.
+    "reviews:new": COORDINATORS_ONLY,
+    "reviews:edit": MANAGERS_ONLY,
+    "reviews:scope": MANAGERS_ONLY,
+    "reviews:team": MEMBERS_ONLY,
+    "reviews:team_add": Row(LOGIN, 404, 403, 403, 403, 200, method="post", data={"role": "peer"}),
+    "reviews:team_remove": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
+    "reviews:training_add": MANAGERS_ONLY,
+    "reviews:training_edit": MANAGERS_ONLY,
+    # Step 3, report not yet submitted: the host and coordinators see it, the team does not;
+    # only the host writes. (After submission: tests/test_inception.py.)
+    "reviews:inception": HOST_AND_COORDINATORS,
+    "reviews:inception_read": HOST_AND_COORDINATORS,
+    "reviews:inception_pdf": HOST_AND_COORDINATORS,
+    "reviews:interviewees": HOST_AND_COORDINATORS,
+    "reviews:file": HOST_AND_COORDINATORS,
+    "reviews:inception_section": HOST_ONLY,
+    "reviews:inception_group": HOST_ONLY,
+    "reviews:inception_provenance": HOST_ONLY,
+    "reviews:interviewee_add": HOST_ONLY,
+    "reviews:interviewee_edit": HOST_ONLY,
+    "reviews:interviewee_delete": HOST_ONLY_POST,
+    "reviews:file_delete": HOST_ONLY_POST,
+    "reviews:inception_submit": HOST_ONLY_POST,
+    "reviews:inception_reopen": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -168,6 +197,16 @@ def _admin_model(name: str):
     raise AssertionError(f"No model for admin URL {name}")
 
 
+REVIEW_SAMPLES = {
+    "member": lambda review: review.memberships.get(role="peer").pk,
+    "session": lambda review: review.training_sessions.first().pk,
+    "key": lambda review: "features",
+    "group": lambda review: review.indicators_in_scope().first().group_id,
+    "person": lambda review: review.proposed_interviewees.first().pk,
+    "file": lambda review: review.attachments.first().pk,
+}
+
+
 def _url_for(name: str, review, versions=None) -> str:
     """The URL for `name`, with sample arguments that point at real rows."""
     pattern = _pattern(name)
@@ -197,8 +236,8 @@ def _url_for(name: str, review, versions=None) -> str:
             kwargs[key] = review.pk
         elif key == "number":
             kwargs[key] = review.current_step
-        elif key == "pk" and name in ("city", "city_edit"):
-            kwargs[key] = review.host_city.pk
+        elif key in REVIEW_SAMPLES:
+            kwargs[key] = REVIEW_SAMPLES[key](review)
         elif key == "uidb64":
             kwargs[key] = "MQ"
         elif key == "token":
@@ -244,6 +283,8 @@ def test_access(name, role, cast, review, client_for, request):
     expected = getattr(row, role)
     if name.startswith("admin:axes_"):
         request.getfixturevalue("login_records")
+    if name.startswith("reviews:"):
+        request.getfixturevalue("review_work")
     needs_benchmark = name.startswith(("benchmarks:", "admin:benchmarks_"))
     versions = request.getfixturevalue("benchmark_versions") if needs_benchmark else None
     url = _url_for(name, review, versions)

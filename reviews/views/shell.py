@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -74,8 +75,15 @@ def step_detail(request, review: Review, number: int):
         raise Http404
     step = get_step(number)
     status = review.step_statuses()[number - 1]
+    pages = [
+        (reverse(name, args=[review.pk]), label)
+        for name, label, permission in step.pages
+        if request.user.has_perm(permission, review)
+    ]
     return render(
-        request, "reviews/step_detail.html", {"review": review, "step": step, "status": status}
+        request,
+        "reviews/step_detail.html",
+        {"review": review, "step": step, "status": status, "pages": pages},
     )
 
 

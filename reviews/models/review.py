@@ -78,6 +78,13 @@ class Review(models.Model):
         limit_choices_to={"status": "published"},
         help_text=_("A review stays tied to this published version for good."),
     )
+    scope = models.ManyToManyField(
+        "benchmarks.Indicator",
+        verbose_name=_("indicators in scope"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leave empty to review every indicator of the benchmark version."),
+    )
     current_step = models.PositiveSmallIntegerField(
         _("current step"), default=1, choices=[(s.number, s.name) for s in STEPS]
     )
@@ -128,6 +135,50 @@ class Review(models.Model):
     def save(self, *args, **kwargs):
         self._check_version_tie()
         super().save(*args, **kwargs)
+
+    def indicators_in_scope(self):
+        """The indicators this review covers, in matrix order (all of them when no scope is set)."""
+        from benchmarks.models import Indicator
+
+        if self.benchmark_version_id is None:
+            return Indicator.objects.none()
+        indicators = self.benchmark_version.indicators.for_matrix()
+        if self.scope.exists():
+            indicators = indicators.filter(pk__in=self.scope.values("pk"))
+        return indicators
+
+    def groups_in_scope(self):
+        from benchmarks.models import Group
+
+        return Group.objects.filter(pk__in=self.indicators_in_scope().values("group_id")).order_by(
+            "order", "code"
+        )
+
+    def team_warnings(self) -> list[str]:
+        """What the method advises against in the team as it stands (not refused)."""
+        members = list(self.memberships.select_related("user__city"))
+        leaders = [m for m in members if m.role == TEAM_LEADER]
+        peers = [m for m in members if m.role in (PEER, TEAM_LEADER)]
+        warnings = []
+        if not leaders:
+            warnings.append(str(_("The team has no team leader yet.")))
+        if len(peers) < 3:
+            warnings.append(
+                str(
+                    _("The team has %(n)s peers; the method advises at least three.")
+                    % {"n": len(peers)}
+                )
+            )
+        cities: dict[int, list[str]] = {}
+        for m in peers:
+            if m.user.city_id:
+                cities.setdefault(m.user.city_id, []).append(m.user.name)
+        for names in cities.values():
+            if len(names) > 1:
+                warnings.append(
+                    str(_("%(names)s come from the same city.") % {"names": " & ".join(names)})
+                )
+        return warnings
 
     def step_due(self, step: Step) -> datetime.date | None:
         return getattr(self, step.due_field) if step.due_field else None
@@ -229,6 +280,28 @@ class Membership(models.Model):
             raise ValidationError(
                 {"is_host_lead": _("Only a host city member can be the host lead.")}
             )
+        if (
+            self.role in (PEER, TEAM_LEADER)
+            and self.user_id
+            and self.user.city_id
+            and self.user.city_id == self.review.host_city_id
+        ):
+            raise ValidationError(
+                {
+                    "user": _(
+                        "%(name)s works for the host city and cannot be a peer or team leader "
+                        "of its review (conflict of interest)."
+                    )
+                    % {"name": self.user.name}
+                }
+            )
+        if (
+            self.role == TEAM_LEADER
+            and Membership.objects.filter(review_id=self.review_id, role=TEAM_LEADER)
+            .exclude(pk=self.pk)
+            .exists()
+        ):
+            raise ValidationError({"role": _("This review already has a team leader.")})
 
 
 __all__ = ["COORDINATOR", "HOST", "PEER", "TEAM_LEADER", "Membership", "Review"]

@@ -1,0 +1,262 @@
+"""Forms of the review steps. Layout only in crispy helpers; validation lives on models."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import BenchmarkVersion, Indicator, RatingScale
+from cities.models import User
+from reviews.concurrency import VersionedFormMixin
+from reviews.models import (
+    BackgroundSection,
+    InceptionReport,
+    Membership,
+    ProposedInterviewee,
+    Review,
+    SelfAssessment,
+    TrainingSession,
+)
+from reviews.steps import ROLE_CHOICES
+from reviews.uploads import validate_upload
+
+
+class HelperMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReviewForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = [
+            "title",
+            "host_city",
+            "benchmark_version",
+            "training_date",
+            "inception_due",
+            "visit_start",
+            "visit_end",
+            "report_due",
+        ]
+        widgets = {
+            name: DateInput()
+            for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "benchmark_version"
+        ].queryset = BenchmarkVersion.objects.published().select_related("benchmark")
+        self.fields["benchmark_version"].required = True
+        if self.instance.pk and self.instance.benchmark_version_id:
+            self.fields["benchmark_version"].disabled = True  # tied for good
+        for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
+            self.fields[name].widget.format = "%Y-%m-%d"
+
+
+class ScopeForm(forms.Form):
+    """Which indicators the review covers: whole groups, or single indicators, or all."""
+
+    groups = forms.MultipleChoiceField(
+        label=_("Whole groups"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    indicators = forms.MultipleChoiceField(
+        label=_("Single indicators"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = review.benchmark_version
+        self.all_indicators = list(version.indicators.for_matrix()) if version else []
+        groups = list(version.groups.all()) if version else []
+        self.fields["groups"].choices = [(str(g.pk), f"{g.code} {g.name}") for g in groups]
+        self.fields["indicators"].choices = [
+            (str(i.pk), f"{i.code} {i.text}") for i in self.all_indicators
+        ]
+        scoped = set(review.scope.values_list("pk", flat=True))
+        if scoped:
+            full = [
+                str(g.pk)
+                for g in groups
+                if all(i.pk in scoped for i in self.all_indicators if i.group_id == g.pk)
+            ]
+            self.initial.setdefault("groups", full)
+            self.initial.setdefault(
+                "indicators",
+                [
+                    str(i.pk)
+                    for i in self.all_indicators
+                    if i.pk in scoped and str(i.group_id) not in full
+                ],
+            )
+
+    def chosen_indicators(self) -> list[Indicator]:
+        groups = {int(pk) for pk in self.cleaned_data["groups"]}
+        singles = {int(pk) for pk in self.cleaned_data["indicators"]}
+        return [i for i in self.all_indicators if i.group_id in groups or i.pk in singles]
+
+
+class MemberForm(HelperMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_active=True).select_related("city")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    is_host_lead = forms.BooleanField(label=_("Host lead"), required=False)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["user"].queryset = (
+            self.fields["user"].queryset.exclude(memberships__review=review).order_by("name")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.name} ({u.city.name if u.city else '—'})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("user") and data.get("role"):
+            membership = Membership(
+                review=self.review,
+                user=data["user"],
+                role=data["role"],
+                is_host_lead=data.get("is_host_lead", False),
+            )
+            try:
+                membership.full_clean(exclude=["review"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    target = field if field in self.fields else None
+                    for message in messages:
+                        self.add_error(target, message)
+        return data
+
+
+class TrainingSessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["date", "place", "topics", "attendees"]
+        widgets = {
+            "date": DateInput(format="%Y-%m-%d"),
+            "attendees": forms.CheckboxSelectMultiple,
+            "topics": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["attendees"].queryset = User.objects.filter(
+            memberships__review=review
+        ).order_by("name")
+
+
+class SectionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    attachment = forms.FileField(label=_("Attach a file (optional)"), required=False)
+
+    class Meta:
+        model = BackgroundSection
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 12})}
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+class ProvenanceForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = InceptionReport
+        fields = ["written_by", "partners", "political_involvement", "sign_off"]
+        widgets = {
+            "written_by": forms.Textarea(attrs={"rows": 3}),
+            "partners": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class SelfAssessmentForm(VersionedFormMixin, forms.ModelForm):
+    """One indicator's self-assessment; the group page shows one per indicator in scope."""
+
+    attachment = forms.FileField(label=_("Attach a document"), required=False)
+
+    class Meta:
+        model = SelfAssessment
+        fields = [
+            "rating",
+            "achieved",
+            "aspiration",
+            "evidence",
+            "how_why_who",
+            "political_responsible",
+            "operational_responsible",
+            "links",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 3})
+            for name in ["achieved", "aspiration", "evidence", "how_why_who", "links"]
+        }
+
+    def __init__(self, *args, indicator: Indicator, rating_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        # The scale's levels are read once for the whole page, not once per form.
+        self.fields["rating"].queryset = rating_choices["queryset"]
+        self.fields["rating"].choices = rating_choices["choices"]
+
+    def clean_links(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
+        validator = forms.URLField().clean
+        for line in lines:
+            try:
+                validator(line)
+            except ValidationError as error:
+                raise ValidationError(
+                    _("%(link)s is not a web address.") % {"link": line}
+                ) from error
+        return "\n".join(lines)
+
+    def clean_attachment(self):
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+
+def rating_choices(version: BenchmarkVersion) -> dict:
+    scale = RatingScale.objects.filter(version=version, purpose=RatingScale.PERFORMANCE).first()
+    levels = list(scale.levels.all()) if scale else []
+    queryset = scale.levels.all() if scale else RatingScale.objects.none()
+    return {
+        "queryset": queryset,
+        "choices": [("", "—"), *[(level.pk, level.label) for level in levels]],
+    }
+
+
+class IntervieweeForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = ProposedInterviewee
+        fields = ["name", "organisation", "kind", "contact", "indicators"]
+        widgets = {"indicators": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["indicators"].queryset = review.indicators_in_scope()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.text[:90]}"
+
+
+class ReopenForm(HelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why is the report reopened?"), widget=forms.Textarea(attrs={"rows": 2})
+    )

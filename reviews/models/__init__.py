@@ -1,0 +1,12 @@
+"""A review cycle and what its steps produce, one module per step."""
+
+from reviews.models.attachments import Attachment  # noqa: F401
+from reviews.models.events import Notification, ReviewEvent  # noqa: F401
+from reviews.models.inception import (  # noqa: F401
+    BackgroundSection,
+    InceptionReport,
+    ProposedInterviewee,
+    SelfAssessment,
+)
+from reviews.models.review import Membership, Review, StepStatus  # noqa: F401
+from reviews.models.team import TrainingSession  # noqa: F401

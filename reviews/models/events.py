@@ -1,0 +1,57 @@
+"""What happened in a review (shown on its page) and what each person should look at
+(shown on their dashboard)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reviews.models.review import Review
+
+
+class ReviewEvent(models.Model):
+    SUBMITTED = "inception_submitted"
+    REOPENED = "inception_reopened"
+    VERB_CHOICES = [
+        (SUBMITTED, _("submitted the inception report")),
+        (REOPENED, _("reopened the inception report")),
+    ]
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verb = models.CharField(max_length=40, choices=VERB_CHOICES)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.get_verb_display()}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread_for(self, user) -> NotificationQuerySet:
+        return self.filter(user=user, read_at__isnull=True).select_related("review")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,0 +1,283 @@
+"""Step 3: the host city's inception report (background, self-assessment per
+indicator, provenance) and the people it proposes the peers meet."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reviews.concurrency import EditVersioned
+from reviews.models.review import Review
+
+# The seven background sections of the method's template (METHOD.md, step 3).
+SECTIONS = [
+    (
+        "features",
+        _("Key features of the municipality"),
+        _("Population, economy, geography, the composition of the population."),
+    ),
+    (
+        "structure",
+        _("Role and structure of the municipality"),
+        _(
+            "Its role in policy and services, with a diagram of its political, administrative and operational structure (attach it)."
+        ),
+    ),
+    (
+        "levels",
+        _("Division of responsibilities"),
+        _(
+            "What the local, regional and national governments are each responsible for in integration."
+        ),
+    ),
+    (
+        "politics",
+        _("Political decision-making and balance"),
+        _("How decisions are made and the political balance in the council."),
+    ),
+    (
+        "strategy",
+        _("Strategies, plans and the definition of 'immigrant'"),
+        _(
+            "Strategies, plans and actions for integration, including the city's own definition of 'immigrant'."
+        ),
+    ),
+    (
+        "cooperation",
+        _("Cooperation arrangements"),
+        _("How stakeholders cooperate: partners, networks, agreements."),
+    ),
+    (
+        "budgets",
+        _("Budgets for integration"),
+        _("Budgets by source: local, regional, national, EU."),
+    ),
+]
+SECTION_KEYS = [key for key, _title, _help in SECTIONS]
+SECTION_TITLES = {key: title for key, title, _help in SECTIONS}
+SECTION_HELP = {key: help_text for key, _title, help_text in SECTIONS}
+
+
+class InceptionReport(EditVersioned):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    STATUS_CHOICES = [(DRAFT, _("Being written")), (SUBMITTED, _("Submitted"))]
+    INVOLVEMENT_CHOICES = [
+        ("none", _("None: written by officials only")),
+        ("informed", _("Informed: politicians were told about it")),
+        ("consulted", _("Consulted: politicians commented on it")),
+        ("approved", _("Approved: signed off by the responsible politician")),
+    ]
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="inception_report")
+    status = models.CharField(_("status"), max_length=12, choices=STATUS_CHOICES, default=DRAFT)
+    written_by = models.TextField(_("who wrote it, and how"), blank=True)
+    partners = models.TextField(_("partners who contributed"), blank=True)
+    political_involvement = models.CharField(
+        _("political involvement"), max_length=12, choices=INVOLVEMENT_CHOICES, blank=True
+    )
+    sign_off = models.CharField(_("signed off by"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("inception report")
+        verbose_name_plural = _("inception reports")
+
+    def __str__(self) -> str:
+        return str(_("Inception report of %(review)s") % {"review": self.review})
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.SUBMITTED
+
+    def assert_editable(self) -> None:
+        if self.is_submitted:
+            raise ValidationError(
+                _("The inception report is submitted and locked. A coordinator can reopen it.")
+            )
+
+    def sections_by_key(self) -> list[tuple[str, str, BackgroundSection | None]]:
+        """The seven sections in the template's order, None where nothing is written yet."""
+        found = {s.key: s for s in self.backgroundsections.all()}
+        return [(key, str(title), found.get(key)) for key, title, _help in SECTIONS]
+
+    def progress(self) -> dict:
+        """Completed self-assessments per group in scope, overall, and sections written."""
+        indicators = list(self.review.indicators_in_scope())
+        complete = {
+            a.indicator_id
+            for a in self.selfassessments.filter(indicator__in=indicators)
+            if a.is_complete
+        }
+        groups: list[dict] = []
+        for indicator in indicators:
+            if not groups or groups[-1]["group"].pk != indicator.group_id:
+                groups.append({"group": indicator.group, "done": 0, "total": 0})
+            groups[-1]["total"] += 1
+            groups[-1]["done"] += indicator.pk in complete
+        for group in groups:
+            group["percent"] = round(100 * group["done"] / group["total"])
+        written = sum(1 for s in self.backgroundsections.all() if s.is_written)
+        return {
+            "groups": groups,
+            "done": len(complete),
+            "total": len(indicators),
+            "percent": round(100 * len(complete) / len(indicators)) if indicators else 0,
+            "sections_written": written,
+            "sections_total": len(SECTIONS),
+        }
+
+    @transaction.atomic
+    def submit(self, *, by) -> None:
+        self.assert_editable()
+        self.status = self.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.submitted_by = by
+        self.edit_version += 1
+        self._change_reason = "submitted"
+        self.save()
+
+    @transaction.atomic
+    def reopen(self, *, by, reason: str) -> None:
+        if not self.is_submitted:
+            raise ValidationError(_("The inception report is not submitted."))
+        self.status = self.DRAFT
+        self.edit_version += 1
+        self._change_reason = f"reopened by {by}: {reason}"
+        self.save()
+
+
+class ReportPart(EditVersioned):
+    """A piece of the inception report: it cannot change once the report is submitted."""
+
+    report = models.ForeignKey(InceptionReport, on_delete=models.CASCADE, related_name="%(class)ss")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        InceptionReport.objects.get(pk=self.report_id).assert_editable()
+        super().save(*args, **kwargs)
+
+
+class BackgroundSection(ReportPart):
+    key = models.CharField(max_length=20, choices=[(k, t) for k, t, _h in SECTIONS])
+    text = models.TextField(
+        _("text"),
+        blank=True,
+        help_text=_("Formatting: Markdown (**bold**, *italic*, lists with -, links)."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "key"], name="section_once")]
+
+    def __str__(self) -> str:
+        return str(SECTION_TITLES[self.key])
+
+    @property
+    def title(self) -> str:
+        return str(SECTION_TITLES[self.key])
+
+    @property
+    def is_written(self) -> bool:
+        return bool(self.text.strip())
+
+
+class SelfAssessmentQuerySet(models.QuerySet):
+    def for_indicators(self, report, indicators) -> dict[int, SelfAssessment]:
+        rows = self.filter(report=report, indicator__in=indicators).select_related("rating")
+        return {row.indicator_id: row for row in rows}
+
+
+class SelfAssessment(ReportPart):
+    indicator = models.ForeignKey(
+        "benchmarks.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.ForeignKey(
+        "benchmarks.ScaleLevel",
+        verbose_name=_("self-rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    achieved = models.TextField(_("what has been achieved"), blank=True)
+    aspiration = models.TextField(_("what is still aspiration"), blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+    how_why_who = models.TextField(_("how, why and who"), blank=True)
+    political_responsible = models.CharField(
+        _("politically responsible"), max_length=200, blank=True
+    )
+    operational_responsible = models.CharField(
+        _("operationally responsible"), max_length=200, blank=True
+    )
+    links = models.TextField(_("links"), blank=True, help_text=_("One web address a line."))
+    history = HistoricalRecords()
+
+    objects = SelfAssessmentQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="assessment_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} – {self.report.review}"
+
+    @property
+    def is_complete(self) -> bool:
+        """Rated, with achievements and evidence: what the method asks of every indicator."""
+        return bool(self.rating_id and self.achieved.strip() and self.evidence.strip())
+
+    def link_list(self) -> list[str]:
+        return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class ProposedInterviewee(EditVersioned):
+    KIND_CHOICES = [
+        ("staff", _("City staff")),
+        ("politician", _("Politician")),
+        ("partner", _("Partner organisation")),
+        ("immigrant_org", _("Immigrant organisation")),
+        ("service_user", _("Service user")),
+    ]
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="proposed_interviewees"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    organisation = models.CharField(_("organisation and role"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    indicators = models.ManyToManyField(
+        "benchmarks.Indicator",
+        verbose_name=_("indicators they can speak to"),
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("proposed interviewee")
+        verbose_name_plural = _("proposed interviewees")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+@receiver(post_save, sender=Review)
+def give_every_review_its_report(sender, instance: Review, created: bool, **kwargs) -> None:
+    if created:
+        InceptionReport.objects.create(review=instance)

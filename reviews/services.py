@@ -1,0 +1,102 @@
+"""Work on a review that spans models or has side effects (e-mail, notifications)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from reviews.models import (
+    Attachment,
+    InceptionReport,
+    Membership,
+    Notification,
+    Review,
+    ReviewEvent,
+)
+from reviews.steps import COORDINATOR, PEER, TEAM_LEADER
+from reviews.uploads import validate_upload
+
+
+@transaction.atomic
+def add_member(*, review: Review, user, role: str, is_host_lead: bool = False) -> Membership:
+    """Add a person to the review; the conflict-of-interest and one-leader rules apply."""
+    membership = Membership(review=review, user=user, role=role, is_host_lead=is_host_lead)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
+    """A dashboard entry and an e-mail for each person, each in their own language.
+
+    `text` and `subject` are untranslated message ids; they are translated per person.
+    """
+    for user in users:
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            body = _(text) % {"review": review.title}
+            Notification.objects.create(user=user, review=review, text=body, url=url)
+            send_mail(
+                _(subject) % {"review": review.title},
+                f"{body}\n\n{_('Open it here:')} {settings.SITE_URL}{url}\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [user.email],
+                fail_silently=True,
+            )
+
+
+@transaction.atomic
+def submit_inception_report(*, review: Review, by) -> None:
+    report = InceptionReport.objects.select_for_update().get(review=review)
+    report.submit(by=by)
+    ReviewEvent.objects.create(review=review, actor=by, verb=ReviewEvent.SUBMITTED)
+    team = [
+        m.user
+        for m in review.memberships.select_related("user")
+        if m.role in (PEER, TEAM_LEADER, COORDINATOR) and m.user.is_active
+    ]
+    url = reverse("reviews:inception_read", args=[review.pk])
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=team,
+            url=url,
+            text=gettext_noop(
+                "The inception report of %(review)s is submitted: you can read it now."
+            ),
+            subject=gettext_noop("Inception report submitted: %(review)s"),
+        )
+    )
+
+
+@transaction.atomic
+def reopen_inception_report(*, review: Review, by, reason: str) -> None:
+    if not reason.strip():
+        raise ValidationError(_("Say why the report is reopened."))
+    report = InceptionReport.objects.select_for_update().get(review=review)
+    report.reopen(by=by, reason=reason)
+    ReviewEvent.objects.create(review=review, actor=by, verb=ReviewEvent.REOPENED, note=reason)
+
+
+@transaction.atomic
+def add_attachment(*, review: Review, upload, by, section=None, assessment=None) -> Attachment:
+    """Store an uploaded file after checking its content type and size."""
+    review.inception_report.assert_editable()
+    kind = validate_upload(upload)
+    attachment = Attachment(
+        review=review,
+        section=section,
+        assessment=assessment,
+        kind=kind,
+        original_name=upload.name[:255],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment

@@ -1,0 +1,283 @@
+"""Step 3: the host city writes the inception report, group by group; the team reads it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews.access import review_view
+from reviews.concurrency import (
+    EditConflict,
+    conflict_context,
+    save_all_versioned,
+    save_versioned,
+)
+from reviews.forms import (
+    IntervieweeForm,
+    ProvenanceForm,
+    ReopenForm,
+    SectionForm,
+    SelfAssessmentForm,
+    rating_choices,
+)
+from reviews.models import BackgroundSection, Review, SelfAssessment
+from reviews.models.inception import SECTION_HELP, SECTION_KEYS, SECTION_TITLES
+from reviews.services import (
+    add_attachment,
+    reopen_inception_report,
+    submit_inception_report,
+)
+
+
+@review_view("reviews.see_inception")
+def overview(request, review: Review):
+    report = review.inception_report
+    return render(
+        request,
+        "reviews/inception/overview.html",
+        {
+            "review": review,
+            "report": report,
+            "sections": report.sections_by_key(),
+            "progress": report.progress(),
+            "interviewee_count": review.proposed_interviewees.count(),
+            "events": review.events.select_related("actor")[:10],
+            "can_edit": request.user.has_perm("reviews.edit_inception", review),
+            "can_reopen": request.user.has_perm("reviews.reopen_inception", review),
+            "reopen_form": ReopenForm(),
+        },
+    )
+
+
+@review_view("reviews.edit_inception")
+def section_edit(request, review: Review, key: str):
+    if key not in SECTION_KEYS:
+        raise Http404
+    report = review.inception_report
+    section, _created = BackgroundSection.objects.get_or_create(report=report, key=key)
+    form = SectionForm(request.POST or None, request.FILES or None, instance=section)
+    context = {
+        "review": review,
+        "section": section,
+        "title": SECTION_TITLES[key],
+        "help": SECTION_HELP[key],
+        "form": form,
+        "attachments": section.attachments.all(),
+    }
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save_versioned(form)
+                if upload := form.cleaned_data.get("attachment"):
+                    add_attachment(review=review, upload=upload, by=request.user, section=section)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/inception/section_form.html", context, status=409)
+        messages.success(request, _("Saved: %(title)s.") % {"title": SECTION_TITLES[key]})
+        return redirect("reviews:inception", pk=review.pk)
+    return render(request, "reviews/inception/section_form.html", context)
+
+
+@review_view("reviews.edit_inception")
+def group_edit(request, review: Review, group: int):
+    report = review.inception_report
+    indicators = list(review.indicators_in_scope().filter(group_id=group))
+    if not indicators:
+        raise Http404
+    existing = SelfAssessment.objects.for_indicators(report, indicators)
+    attachments = {}
+    for row in existing.values():
+        attachments[row.indicator_id] = list(row.attachments.all())
+    choices = rating_choices(review.benchmark_version)
+    forms = [
+        SelfAssessmentForm(
+            request.POST or None,
+            request.FILES or None,
+            prefix=f"i{indicator.pk}",
+            instance=existing.get(indicator.pk)
+            or SelfAssessment(report=report, indicator=indicator),
+            indicator=indicator,
+            rating_choices=choices,
+        )
+        for indicator in indicators
+    ]
+    context = {
+        "review": review,
+        "group": indicators[0].group,
+        "rows": [(f, attachments.get(f.indicator.pk, [])) for f in forms],
+        "forms": forms,
+        "progress": report.progress(),
+    }
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        changed = [f for f in forms if f.has_changed()]
+        pairs = [(f, _twin(f)) for f in changed]
+        with transaction.atomic():
+            conflicts = save_all_versioned(pairs)
+            if not conflicts:
+                for form in changed:
+                    if upload := form.cleaned_data.get("attachment"):
+                        add_attachment(
+                            review=review, upload=upload, by=request.user, assessment=form.instance
+                        )
+        if conflicts:
+            context["conflicts"] = [
+                (form.indicator, conflict_context(form, current)["conflict"])
+                for form, current in conflicts
+            ]
+            return render(request, "reviews/inception/group_form.html", context, status=409)
+        messages.success(
+            request,
+            _("Saved %(n)s indicators of %(group)s.")
+            % {"n": len(changed), "group": context["group"].name},
+        )
+        return redirect("reviews:inception_group", pk=review.pk, group=group)
+    if request.method == "POST":
+        context["invalid"] = [f for f in forms if f.errors]
+    return render(request, "reviews/inception/group_form.html", context)
+
+
+def _twin(form):
+    """A row someone else created for this indicator after this form was loaded."""
+    if form.instance.pk is not None:
+        return None
+    return SelfAssessment.objects.filter(
+        report=form.instance.report, indicator=form.instance.indicator
+    ).first()
+
+
+@review_view("reviews.edit_inception")
+def provenance_edit(request, review: Review):
+    report = review.inception_report
+    form = ProvenanceForm(request.POST or None, instance=report)
+    context = {"review": review, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/inception/provenance_form.html", context, status=409)
+        messages.success(request, _("Saved who wrote the report and how."))
+        return redirect("reviews:inception", pk=review.pk)
+    return render(request, "reviews/inception/provenance_form.html", context)
+
+
+@review_view("reviews.see_inception")
+def interviewees(request, review: Review):
+    return render(
+        request,
+        "reviews/inception/interviewees.html",
+        {
+            "review": review,
+            "interviewees": review.proposed_interviewees.prefetch_related("indicators"),
+            "can_edit": request.user.has_perm("reviews.edit_inception", review),
+        },
+    )
+
+
+@review_view("reviews.edit_inception")
+def interviewee_edit(request, review: Review, person: int | None = None):
+    instance = get_object_or_404(review.proposed_interviewees, pk=person) if person else None
+    form = IntervieweeForm(request.POST or None, instance=instance, review=review)
+    context = {"review": review, "form": form, "instance": instance}
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/inception/interviewee_form.html", context, status=409)
+        messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
+        return redirect("reviews:interviewees", pk=review.pk)
+    return render(request, "reviews/inception/interviewee_form.html", context)
+
+
+@require_POST
+@review_view("reviews.edit_inception")
+def interviewee_delete(request, review: Review, person: int):
+    instance = get_object_or_404(review.proposed_interviewees, pk=person)
+    instance.delete()
+    messages.success(request, _("Removed %(name)s from the list.") % {"name": instance.name})
+    return redirect("reviews:interviewees", pk=review.pk)
+
+
+@require_POST
+@review_view("reviews.edit_inception")
+def submit(request, review: Review):
+    submit_inception_report(review=review, by=request.user)
+    messages.success(request, _("The inception report is submitted. The team has been told."))
+    return redirect("reviews:inception", pk=review.pk)
+
+
+@require_POST
+@review_view("reviews.reopen_inception")
+def reopen(request, review: Review):
+    form = ReopenForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        reopen_inception_report(review=review, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The inception report is open again for the host city."))
+    return redirect("reviews:inception", pk=review.pk)
+
+
+def _reading_context(review: Review) -> dict:
+    report = review.inception_report
+    indicators = list(review.indicators_in_scope())
+    assessments = SelfAssessment.objects.for_indicators(report, indicators)
+    attachments: dict[int, list] = {}
+    for attachment in review.attachments.filter(assessment__isnull=False):
+        attachments.setdefault(attachment.assessment_id, []).append(attachment)
+    groups: list[dict] = []
+    for indicator in indicators:
+        if not groups or groups[-1]["group"].pk != indicator.group_id:
+            groups.append({"group": indicator.group, "rows": []})
+        assessment = assessments.get(indicator.pk)
+        groups[-1]["rows"].append(
+            (indicator, assessment, attachments.get(assessment.pk, []) if assessment else [])
+        )
+    section_files: dict[int, list] = {}
+    for attachment in review.attachments.filter(section__isnull=False):
+        section_files.setdefault(attachment.section_id, []).append(attachment)
+    sections = [
+        (key, title, section, section_files.get(section.pk, []) if section else [])
+        for key, title, section in report.sections_by_key()
+    ]
+    return {
+        "review": review,
+        "report": report,
+        "sections": sections,
+        "groups": groups,
+        "interviewees": review.proposed_interviewees.prefetch_related("indicators"),
+    }
+
+
+@review_view("reviews.see_inception")
+def read(request, review: Review):
+    return render(request, "reviews/inception/read.html", _reading_context(review))
+
+
+@review_view("reviews.see_inception")
+def pdf(request, review: Review):
+    from reports.pdf import render_pdf
+
+    html = render_to_string("reports/inception_pdf.html", _reading_context(review), request=request)
+    try:
+        content = render_pdf(html)
+    except Exception:  # noqa: BLE001 - any rendering failure becomes a friendly page
+        return render(
+            request,
+            "reports/pdf_failed.html",
+            {"review": review, "retry": request.path},
+            status=503,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="inception-report-{review.pk}.pdf"'
+    return response

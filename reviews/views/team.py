@@ -1,0 +1,130 @@
+"""Opening a review and step 2: the team and its training."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews.access import review_view
+from reviews.concurrency import EditConflict, conflict_context, save_versioned
+from reviews.forms import MemberForm, ReviewForm, ScopeForm, TrainingSessionForm
+from reviews.models import Review, TrainingSession
+from reviews.services import add_member
+from reviews.steps import HOST, PEER, TEAM_LEADER
+
+
+@login_required
+def review_create(request):
+    if not request.user.has_perm("reviews.open_review"):
+        raise PermissionDenied
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = form.save()
+        messages.success(
+            request, _("The review is open. Choose its scope, or keep every indicator.")
+        )
+        return redirect("reviews:scope", pk=review.pk)
+    return render(request, "reviews/review_form.html", {"form": form, "review": None})
+
+
+@review_view("reviews.edit_review")
+def review_edit(request, review: Review):
+    form = ReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The review is saved."))
+        return redirect(review)
+    return render(request, "reviews/review_form.html", {"form": form, "review": review})
+
+
+@review_view("reviews.edit_review")
+def review_scope(request, review: Review):
+    form = ScopeForm(request.POST or None, review=review)
+    if request.method == "POST" and form.is_valid():
+        chosen = form.chosen_indicators()
+        review.scope.set(chosen)
+        if chosen:
+            messages.success(request, _("The review covers %(n)s indicators.") % {"n": len(chosen)})
+        else:
+            messages.success(request, _("The review covers every indicator of the benchmark."))
+        return redirect(review)
+    return render(request, "reviews/scope_form.html", {"form": form, "review": review})
+
+
+@review_view("reviews.see_team")
+def team_page(request, review: Review):
+    can_manage = request.user.has_perm("reviews.manage_team", review)
+    form = MemberForm(review=review) if can_manage else None
+    return render(request, "reviews/team.html", _team_context(review, form, can_manage))
+
+
+def _team_context(review: Review, form, can_manage: bool) -> dict:
+    members = list(review.memberships.select_related("user__city"))
+    trained = set(
+        TrainingSession.attendees.through.objects.filter(
+            trainingsession__review=review
+        ).values_list("user_id", flat=True)
+    )
+    team = [m for m in members if m.role in (PEER, TEAM_LEADER)]
+    hosts = [m for m in members if m.role == HOST]
+    return {
+        "review": review,
+        "members": [(m, m.user_id in trained) for m in members],
+        "warnings": review.team_warnings(),
+        "sessions": review.training_sessions.prefetch_related("attendees"),
+        "can_manage": can_manage,
+        "form": form,
+        "trained_team": sum(1 for m in team if m.user_id in trained),
+        "team_total": len(team),
+        "trained_hosts": sum(1 for m in hosts if m.user_id in trained),
+        "host_total": len(hosts),
+    }
+
+
+@require_POST
+@review_view("reviews.manage_team")
+def team_add(request, review: Review):
+    form = MemberForm(request.POST, review=review)
+    if not form.is_valid():
+        return render(request, "reviews/team.html", _team_context(review, form, True))
+    add_member(
+        review=review,
+        user=form.cleaned_data["user"],
+        role=form.cleaned_data["role"],
+        is_host_lead=form.cleaned_data["is_host_lead"],
+    )
+    messages.success(
+        request, _("%(name)s joined the review.") % {"name": form.cleaned_data["user"].name}
+    )
+    return redirect("reviews:team", pk=review.pk)
+
+
+@require_POST
+@review_view("reviews.manage_team")
+def team_remove(request, review: Review, member: int):
+    membership = get_object_or_404(review.memberships.select_related("user"), pk=member)
+    membership.delete()
+    messages.success(request, _("%(name)s left the review.") % {"name": membership.user.name})
+    return redirect("reviews:team", pk=review.pk)
+
+
+@review_view("reviews.manage_team")
+def training_edit(request, review: Review, session: int | None = None):
+    instance = get_object_or_404(review.training_sessions, pk=session) if session else None
+    form = TrainingSessionForm(request.POST or None, instance=instance, review=review)
+    context = {"review": review, "form": form, "instance": instance}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/training_form.html", context, status=409)
+        messages.success(request, _("The training session is saved."))
+        return redirect("reviews:team", pk=review.pk)
+    return render(request, "reviews/training_form.html", context)
