@@ -35,8 +35,11 @@ class VersionedFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # 0 stands for "not saved yet": if someone saves the row meanwhile, it is at 1.
         self.fields["edit_version"] = forms.IntegerField(
-            widget=forms.HiddenInput, min_value=1, initial=self.instance.edit_version
+            widget=forms.HiddenInput,
+            min_value=0,
+            initial=self.instance.edit_version if self.instance.pk else 0,
         )
 
 

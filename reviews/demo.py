@@ -13,7 +13,14 @@ from django.db import transaction
 
 from benchmarks.models import BenchmarkVersion
 from cities.models import City, User
-from reviews.models import Membership, Review
+from reviews.models import (
+    BackgroundSection,
+    Membership,
+    ProposedInterviewee,
+    Review,
+    SelfAssessment,
+    TrainingSession,
+)
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 
 DEMO_PASSWORD = "critical-friend-demo"  # noqa: S105 - printed for local demo use only
@@ -119,4 +126,98 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
             defaults={"role": person.role, "is_host_lead": person.is_host_lead},
         )
         created["memberships"] += new
+    if not review.training_sessions.exists():
+        _demo_training(review, today=today)
+    report = review.inception_report
+    if review.benchmark_version_id and not report.backgroundsections.exists():
+        _demo_inception(review, host=users["host@example.org"])
+        created["inception sections"] = report.backgroundsections.count()
     return created
+
+
+def _demo_training(review: Review, *, today: datetime.date) -> None:
+    session = TrainingSession.objects.create(
+        review=review,
+        date=today - datetime.timedelta(days=30),
+        place="Brussels",
+        topics="The benchmark; writing the inception report; interview practice",
+    )
+    session.attendees.set(
+        [
+            m.user
+            for m in review.memberships.select_related("user")
+            if m.user.email != "host2@example.org"
+        ]
+    )
+
+
+SECTIONS_TEXT = {
+    "features": (
+        "Rotterdam has about **655,000 inhabitants** from some 170 nationalities. "
+        "About half of the population has a migration background.\n\n"
+        "- A port city with a large logistics sector\n- A young population\n- High unemployment in the south"
+    ),
+    "structure": (
+        "The municipality delivers integration services through its Social Development department. "
+        "The diagram of the political, administrative and operational structure follows."
+    ),
+    "strategy": (
+        "The integration strategy *Rotterdam Together* runs from 2023 to 2027. "
+        "The city defines an *immigrant* as a resident born abroad or with at least one parent born abroad."
+    ),
+}
+
+
+def _demo_inception(review: Review, *, host) -> None:
+    report = review.inception_report
+    for key, text in SECTIONS_TEXT.items():
+        BackgroundSection.objects.create(report=report, key=key, text=text)
+    report.written_by = (
+        "The integration team of Social Development, with input from three departments."
+    )
+    report.partners = "Migrant council; Refugee Work; the regional employment office."
+    report.political_involvement = "consulted"
+    report.save()
+    scale = review.benchmark_version.ratingscales.get(purpose="performance")
+    levels = {level.code: level for level in scale.levels.all()}
+    answers = [
+        (
+            "GG/A/1",
+            "above",
+            "A strategic plan was adopted by the council in 2023.",
+            "A needs assessment covering all districts.",
+            "Council decision 2023/114; needs assessment 2022.",
+        ),
+        ("GG/A/2", "below", "", "Targets per district are being drafted.", ""),
+        (
+            "GG/L/1",
+            "well_above",
+            "The alderman for integration chairs a yearly integration summit.",
+            "",
+            "Summit reports 2023 and 2024.",
+        ),
+    ]
+    for code, level, achieved, aspiration, evidence in answers:
+        indicator = review.benchmark_version.indicators.filter(code=code).first()
+        if indicator is None:
+            continue
+        SelfAssessment.objects.create(
+            report=report,
+            indicator=indicator,
+            rating=levels.get(level),
+            achieved=achieved,
+            aspiration=aspiration,
+            evidence=evidence,
+            political_responsible="Alderman for integration",
+            operational_responsible="Head of Social Development",
+        )
+    people = [
+        ("Karim Bouzid", "Alderman for integration", "politician", ["GG/A/1", "GG/L/1"]),
+        ("Marloes de Wit", "Head of Social Development", "staff", ["GG/A/1", "GG/A/2"]),
+        ("Ayse Demir", "Migrant council, chair", "immigrant_org", ["GG/L/1"]),
+    ]
+    for name, organisation, kind, codes in people:
+        person = ProposedInterviewee.objects.create(
+            review=review, name=name, organisation=organisation, kind=kind
+        )
+        person.indicators.set(review.benchmark_version.indicators.filter(code__in=codes))

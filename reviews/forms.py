@@ -216,7 +216,7 @@ class SelfAssessmentForm(VersionedFormMixin, forms.ModelForm):
 
     def clean_links(self) -> str:
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
-        validator = forms.URLField().clean
+        validator = forms.URLField(assume_scheme="https").clean
         for line in lines:
             try:
                 validator(line)

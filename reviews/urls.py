@@ -7,6 +7,7 @@ app_name = "reviews"
 urlpatterns = [
     path("", shell.dashboard, name="dashboard"),
     path("all/", shell.all_reviews, name="all"),
+    path("notifications/<int:pk>/", shell.notification_open, name="notification"),
     path("<int:pk>/", shell.review_detail, name="detail"),
     path("<int:pk>/steps/<int:number>/", shell.step_detail, name="step"),
     path("<int:pk>/advance/", shell.advance_step, name="advance"),

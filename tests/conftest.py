@@ -211,12 +211,20 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
     session = TrainingSession.objects.create(review=review, date="2026-10-01", place="Brussels")
     session.attendees.set([peer, host])
     person = ProposedInterviewee.objects.create(
-        review=review, name="Ayse Demir", organisation="Migrant council, chair", kind="immigrant_org"
+        review=review,
+        name="Ayse Demir",
+        organisation="Migrant council, chair",
+        kind="immigrant_org",
     )
     attachment = add_attachment(
         review=review,
         upload=SimpleUploadedFile("structure.pdf", PDF_BYTES),
         by=host,
         section=section,
+    )
+    from reviews.models import Notification
+
+    Notification.objects.create(
+        user=host, review=review, text="Something new", url=review.get_absolute_url()
     )
     return {"section": section, "session": session, "person": person, "attachment": attachment}

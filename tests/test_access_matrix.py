@@ -17,6 +17,8 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from reviews.models import Notification
+
 LOGIN = "login"
 REDIRECT = "redirect"
 ROLES = ("anonymous", "outsider", "host", "peer", "team_leader", "coordinator")
@@ -74,6 +76,8 @@ MATRIX: dict[str, Row] = {
     "reviews:advance": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
     # Opening a review and step 2: coordinators manage, members see the team.
     "reviews:new": COORDINATORS_ONLY,
+    # Someone else's notification is not found; the sample belongs to the host.
+    "reviews:notification": Row(LOGIN, 404, REDIRECT, 404, 404, 404, method="post"),
     "reviews:edit": MANAGERS_ONLY,
     "reviews:scope": MANAGERS_ONLY,
     "reviews:team": MEMBERS_ONLY,
@@ -230,7 +234,9 @@ def _url_for(name: str, review, versions=None) -> str:
             samples["pk"] = version.ratingscales.order_by("pk").first().pk
         return reverse(name, kwargs={key: samples[key] for key in keys})
     for key in keys:
-        if key == "pk" and name in ("city", "city_edit"):
+        if key == "pk" and name == "reviews:notification":
+            kwargs[key] = Notification.objects.get(review=review).pk
+        elif key == "pk" and name in ("city", "city_edit"):
             kwargs[key] = review.host_city.pk
         elif key == "pk":
             kwargs[key] = review.pk

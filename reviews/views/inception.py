@@ -60,7 +60,9 @@ def section_edit(request, review: Review, key: str):
     if key not in SECTION_KEYS:
         raise Http404
     report = review.inception_report
-    section, _created = BackgroundSection.objects.get_or_create(report=report, key=key)
+    section = report.backgroundsections.filter(key=key).first() or BackgroundSection(
+        report=report, key=key
+    )
     form = SectionForm(request.POST or None, request.FILES or None, instance=section)
     context = {
         "review": review,
@@ -68,16 +70,16 @@ def section_edit(request, review: Review, key: str):
         "title": SECTION_TITLES[key],
         "help": SECTION_HELP[key],
         "form": form,
-        "attachments": section.attachments.all(),
+        "attachments": section.attachments.all() if section.pk else [],
     }
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                save_versioned(form)
-                if upload := form.cleaned_data.get("attachment"):
-                    add_attachment(review=review, upload=upload, by=request.user, section=section)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
+        twin = None if section.pk else report.backgroundsections.filter(key=key).first()
+        with transaction.atomic():
+            conflicts = save_all_versioned([(form, twin)])
+            if not conflicts and (upload := form.cleaned_data.get("attachment")):
+                add_attachment(review=review, upload=upload, by=request.user, section=section)
+        if conflicts:
+            context.update(conflict_context(form, conflicts[0][1]))
             return render(request, "reviews/inception/section_form.html", context, status=409)
         messages.success(request, _("Saved: %(title)s.") % {"title": SECTION_TITLES[key]})
         return redirect("reviews:inception", pk=review.pk)
@@ -91,9 +93,11 @@ def group_edit(request, review: Review, group: int):
     if not indicators:
         raise Http404
     existing = SelfAssessment.objects.for_indicators(report, indicators)
-    attachments = {}
-    for row in existing.values():
-        attachments[row.indicator_id] = list(row.attachments.all())
+    attachments: dict[int, list] = {}
+    for attachment in review.attachments.filter(assessment__in=existing.values()).select_related(
+        "assessment"
+    ):
+        attachments.setdefault(attachment.assessment.indicator_id, []).append(attachment)
     choices = rating_choices(review.benchmark_version)
     forms = [
         SelfAssessmentForm(

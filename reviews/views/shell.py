@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from benchmarks.models import VersionReviewer
 from reviews.access import review_view
-from reviews.models import Membership, Review
+from reviews.models import Membership, Notification, Review
 from reviews.rules import role_in
 from reviews.steps import ROLE_LABELS, STEP_NUMBERS, get_step
 
@@ -33,7 +33,22 @@ def dashboard(request):
         for m in memberships
     ]
     awaiting = VersionReviewer.objects.awaiting(request.user)
-    return render(request, "reviews/dashboard.html", {"rows": rows, "awaiting": awaiting})
+    notifications = Notification.objects.unread_for(request.user)[:20]
+    return render(
+        request,
+        "reviews/dashboard.html",
+        {"rows": rows, "awaiting": awaiting, "notifications": notifications},
+    )
+
+
+@require_POST
+@login_required
+def notification_open(request, pk: int):
+    """Mark one of my notifications read and go where it points."""
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    notification.read_at = timezone.now()
+    notification.save(update_fields=["read_at"])
+    return redirect(notification.url)
 
 
 @login_required
@@ -65,6 +80,7 @@ def review_detail(request, review: Review):
             "my_role": ROLE_LABELS.get(role) if role else None,
             "next_action": review.next_action_for(role),
             "can_advance": request.user.has_perm("reviews.advance_review", review),
+            "can_manage": request.user.has_perm("reviews.edit_review", review),
         },
     )
 

@@ -24,7 +24,9 @@ def review_create(request):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        review = form.save()
+        review = form.save(commit=False)
+        review.current_step = 2  # step 1 is done: the benchmark is a published version
+        review.save()
         messages.success(
             request, _("The review is open. Choose its scope, or keep every indicator.")
         )

@@ -1,0 +1,326 @@
+"""Step 3: the inception report, written by the host, read by the team after submission."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from benchmarks.services import import_version
+from reviews.models import (
+    Attachment,
+    BackgroundSection,
+    InceptionReport,
+    Notification,
+    ReviewEvent,
+    SelfAssessment,
+)
+from tests.conftest import PDF_BYTES, small_benchmark_data
+
+
+@pytest.fixture
+def ready(review_work, review):
+    """The review of the cast with a 5-indicator benchmark and some work (see conftest)."""
+    return review
+
+
+def group_url(review, code="AA"):
+    group = review.benchmark_version.groups.get(code=code)
+    return reverse("reviews:inception_group", args=[review.pk, group.pk])
+
+
+def assessment_data(review, code: str, edit_version: int = 0, **fields) -> dict:
+    indicator = review.benchmark_version.indicators.get(code=code)
+    prefix = f"i{indicator.pk}"
+    data = {f"{prefix}-edit_version": edit_version}
+    for name, value in fields.items():
+        data[f"{prefix}-{name}"] = value
+    return data
+
+
+def untouched(review, code: str) -> dict:
+    return assessment_data(review, code)
+
+
+def test_host_writes_a_background_section_rendered_safely(client_for, host, ready):
+    client = client_for(host)
+    url = reverse("reviews:inception_section", args=[ready.pk, "strategy"])
+    response = client.post(
+        url,
+        {"text": "We define *immigrant* as...\n\n<script>alert('x')</script>", "edit_version": 1},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("reviews:inception_read", args=[ready.pk])).content.decode()
+    assert "<em>immigrant</em>" in html
+    assert "<script>alert" not in html
+
+
+def test_self_assessment_per_group_saves_only_what_changed(client_for, host, ready):
+    data = {
+        **assessment_data(
+            ready,
+            "AA/X/1",
+            achieved="A strategic plan since 2019",
+            evidence="Council decision 2019/12",
+        ),
+        **untouched(ready, "AA/X/2"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    response = client_for(host).post(group_url(ready), data)
+    assert response.status_code == 302
+    saved = SelfAssessment.objects.get()
+    assert (saved.indicator.code, saved.achieved) == ("AA/X/1", "A strategic plan since 2019")
+
+
+def test_bad_input_is_shown_at_the_field_and_nothing_is_saved(client_for, host, ready):
+    data = {
+        **assessment_data(ready, "AA/X/1", achieved="Good text that must not be lost"),
+        **assessment_data(ready, "AA/X/2", links="not a link"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    response = client_for(host).post(group_url(ready), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "not a link is not a web address" in html
+    assert "Nothing was saved" in html
+    assert "Good text that must not be lost" in html
+    assert not SelfAssessment.objects.exists()
+
+
+def test_two_hosts_saving_one_indicator_see_a_conflict(client_for, host, ready, make_user):
+    from reviews.models import Membership
+
+    colleague = make_user(name="Pieter", city=ready.host_city)
+    Membership.objects.create(review=ready, user=colleague, role="host")
+    first = {
+        **assessment_data(ready, "AA/X/1", achieved="Written by Anouk"),
+        **untouched(ready, "AA/X/2"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    assert client_for(host).post(group_url(ready), first).status_code == 302
+    # Pieter loaded the page before Anouk saved: his form still says version 1 / new row.
+    second = {
+        **assessment_data(ready, "AA/X/1", achieved="Written by Pieter"),
+        **untouched(ready, "AA/X/2"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    response = client_for(colleague).post(group_url(ready), second)
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Written by Anouk" in html and "Written by Pieter" in html
+    assert SelfAssessment.objects.get().achieved == "Written by Anouk"
+    # He chooses his version: the page now carries the saved version number.
+    version = re.search(r'name="i\d+-edit_version" value="(\d+)"', html)
+    assert version is not None
+    first_version = SelfAssessment.objects.get().edit_version
+    third = {
+        **assessment_data(
+            ready, "AA/X/1", edit_version=first_version, achieved="Written by Pieter"
+        ),
+        **untouched(ready, "AA/X/2"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    assert client_for(colleague).post(group_url(ready), third).status_code == 302
+    assert SelfAssessment.objects.get().achieved == "Written by Pieter"
+
+
+def test_an_edit_of_an_existing_row_from_a_stale_page_conflicts(client_for, host, ready):
+    client = client_for(host)
+    base = {**untouched(ready, "AA/X/2"), **untouched(ready, "AA/Y/1")}
+    client.post(group_url(ready), {**assessment_data(ready, "AA/X/1", achieved="v1"), **base})
+    row = SelfAssessment.objects.get()
+    client.post(
+        group_url(ready),
+        {**assessment_data(ready, "AA/X/1", edit_version=row.edit_version, achieved="v2"), **base},
+    )
+    stale = client.post(
+        group_url(ready),
+        {**assessment_data(ready, "AA/X/1", edit_version=row.edit_version, achieved="v3"), **base},
+    )
+    assert stale.status_code == 409
+    assert SelfAssessment.objects.get().achieved == "v2"
+
+
+def test_submit_locks_notifies_the_team_and_opens_it_to_peers(
+    client_for, host, peer, team_leader, coordinator, ready, django_capture_on_commit_callbacks
+):
+    assert (
+        client_for(peer).get(reverse("reviews:inception_read", args=[ready.pk])).status_code == 403
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(host).post(reverse("reviews:inception_submit", args=[ready.pk]))
+    assert response.status_code == 302
+    report = InceptionReport.objects.get(review=ready)
+    assert report.is_submitted and report.submitted_by == host
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == sorted([peer.email, team_leader.email])
+    assert "Inception report submitted" in mail.outbox[0].subject
+    assert Notification.objects.filter(user=peer, review=ready).exists()
+    assert not Notification.objects.filter(user=host, text__contains="submitted").exists()
+    # Locked: the host can no longer edit, in the views and in the model.
+    assert client_for(host).get(group_url(ready)).status_code == 403
+    with pytest.raises(ValidationError):
+        BackgroundSection.objects.create(report=report, key="budgets", text="late")
+    # The team reads it now, on screen and as PDF.
+    assert (
+        client_for(peer).get(reverse("reviews:inception_read", args=[ready.pk])).status_code == 200
+    )
+    pdf = client_for(peer).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    dashboard = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
+    assert "is submitted: you can read it now" in dashboard
+
+
+def test_notifications_are_written_in_each_persons_language(
+    client_for, host, peer, ready, django_capture_on_commit_callbacks
+):
+    peer.preferred_language = "nl"
+    peer.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(host).post(reverse("reviews:inception_submit", args=[ready.pk]))
+    message = next(m for m in mail.outbox if m.to == [peer.email])
+    assert message.subject == "Startrapport ingediend: Review of Rotterdam"
+    assert "kun je het nu lezen" in message.body
+
+
+def test_coordinator_reopens_with_a_recorded_reason(client_for, host, coordinator, ready):
+    client_for(host).post(reverse("reviews:inception_submit", args=[ready.pk]))
+    url = reverse("reviews:inception_reopen", args=[ready.pk])
+    response = client_for(coordinator).post(url, {"reason": ""}, follow=True)
+    assert "This field is required" in response.content.decode()
+    assert InceptionReport.objects.get(review=ready).is_submitted
+    client_for(coordinator).post(url, {"reason": "Budget figures are missing"})
+    report = InceptionReport.objects.get(review=ready)
+    assert not report.is_submitted
+    event = ReviewEvent.objects.get(verb=ReviewEvent.REOPENED)
+    assert (event.actor, event.note) == (coordinator, "Budget figures are missing")
+    assert "Budget figures are missing" in report.history.first().history_change_reason
+    assert (
+        "Budget figures are missing"
+        in client_for(host).get(reverse("reviews:inception", args=[ready.pk])).content.decode()
+    )
+
+
+def test_a_pdf_attachment_is_stored_and_served_to_the_host(client_for, host, ready):
+    url = reverse("reviews:inception_section", args=[ready.pk, "structure"])
+    upload = SimpleUploadedFile("organigram.pdf", PDF_BYTES)
+    response = client_for(host).post(
+        url, {"text": "See the diagram.", "edit_version": 1, "attachment": upload}
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(original_name="organigram.pdf")
+    assert "organigram" not in attachment.file.name  # stored under an unguessable name
+    download = client_for(host).get(reverse("reviews:file", args=[ready.pk, attachment.pk]))
+    assert b"".join(download.streaming_content) == PDF_BYTES
+    assert "organigram.pdf" in download["Content-Disposition"]
+
+
+def test_a_file_renamed_to_pdf_is_refused(client_for, host, ready):
+    url = reverse("reviews:inception_section", args=[ready.pk, "structure"])
+    fake = SimpleUploadedFile("report.pdf", b"MZ\x90\x00 this is a Windows program")
+    response = client_for(host).post(
+        url, {"text": "Text stays.", "edit_version": 1, "attachment": fake}
+    )
+    html = response.content.decode()
+    assert "This file type is not accepted" in html
+    assert "Text stays." in html
+    assert not Attachment.objects.filter(original_name="report.pdf").exists()
+    assert not BackgroundSection.objects.filter(key="structure").exclude(text="").exists()
+
+
+def test_an_oversized_file_is_refused(client_for, host, ready, settings):
+    settings.UPLOAD_MAX_BYTES = 100
+    url = reverse("reviews:inception_section", args=[ready.pk, "structure"])
+    big = SimpleUploadedFile("big.pdf", PDF_BYTES + b"0" * 200)
+    response = client_for(host).post(url, {"text": "x", "edit_version": 1, "attachment": big})
+    assert "The file is too large" in response.content.decode()
+    assert not Attachment.objects.filter(original_name="big.pdf").exists()
+
+
+def test_outsiders_get_404_and_peers_403_for_a_file_before_submission(
+    client_for, outsider, peer, ready, review_work
+):
+    url = reverse("reviews:file", args=[ready.pk, review_work["attachment"].pk])
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(peer).get(url).status_code == 403
+
+
+def test_scope_limits_the_indicators_the_host_assesses(client_for, host, ready):
+    ready.scope.set(ready.benchmark_version.indicators.filter(code="AA/X/1"))
+    html = client_for(host).get(group_url(ready)).content.decode()
+    assert "AA/X/1" in html and "AA/Y/1" not in html
+    other_group = client_for(host).get(group_url(ready, "BB"))
+    assert other_group.status_code == 404
+    assert ready.inception_report.progress()["total"] == 1
+
+
+def test_progress_counts_complete_assessments(client_for, host, ready):
+    level = ready.benchmark_version.ratingscales.get(purpose="performance").levels.first()
+    data = {
+        **assessment_data(ready, "AA/X/1", rating=level.pk, achieved="a", evidence="e"),
+        **assessment_data(ready, "AA/X/2", achieved="only this"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    client_for(host).post(group_url(ready), data)
+    progress = ready.inception_report.progress()
+    assert (progress["done"], progress["total"]) == (1, 5)
+    assert progress["groups"][0] | {"group": None} == {
+        "group": None,
+        "done": 1,
+        "total": 3,
+        "percent": 33,
+    }
+
+
+def _big_review(review, count: int):
+    data = small_benchmark_data(slug="big")
+    data["indicators"] = [
+        {
+            "group": "AA",
+            "value": "XY"[n % 2],
+            "number": n // 2 + 1,
+            "text": {"en": f"Indicator {n}"},
+        }
+        for n in range(count)
+    ]
+    review.benchmark_version = import_version(data, publish=True)
+    review.save()
+    return review.benchmark_version.groups.get(code="AA")
+
+
+@pytest.mark.parametrize("filled", [0, 24])
+def test_group_page_query_count_is_bounded_for_24_indicators(
+    client_for, host, review, django_assert_max_num_queries, filled
+):
+    group = _big_review(review, 24)
+    report = review.inception_report
+    for indicator in review.benchmark_version.indicators.all()[:filled]:
+        SelfAssessment.objects.create(
+            report=report, indicator=indicator, achieved="x", evidence="y"
+        )
+    client = client_for(host)
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("reviews:inception_group", args=[review.pk, group.pk]))
+    assert response.content.decode().count("<fieldset") == 24
+
+
+def test_opening_a_section_creates_nothing_and_two_first_saves_conflict(
+    client_for, host, ready, make_user
+):
+    from reviews.models import Membership
+
+    url = reverse("reviews:inception_section", args=[ready.pk, "budgets"])
+    assert client_for(host).get(url).status_code == 200
+    assert not BackgroundSection.objects.filter(key="budgets").exists()
+    colleague = make_user(name="Pieter", city=ready.host_city)
+    Membership.objects.create(review=ready, user=colleague, role="host")
+    client_for(host).post(url, {"text": "EUR 4 million a year", "edit_version": 0})
+    response = client_for(colleague).post(url, {"text": "EUR 5 million", "edit_version": 0})
+    assert response.status_code == 409
+    assert "EUR 4 million a year" in response.content.decode()
+    assert BackgroundSection.objects.get(key="budgets").text == "EUR 4 million a year"

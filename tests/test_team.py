@@ -1,0 +1,141 @@
+"""Opening a review, its scope, the team with its conflict-of-interest rule, and training."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from reviews.models import Membership, Review, TrainingSession
+from reviews.steps import HOST, PEER, TEAM_LEADER
+
+
+def test_coordinator_opens_a_review_and_limits_its_scope(
+    client_for, coordinator, host_city, make_benchmark
+):
+    version = make_benchmark(indicators=5)
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("reviews:new"),
+        {
+            "title": "Peer review of Rotterdam",
+            "host_city": host_city.pk,
+            "benchmark_version": version.pk,
+            "visit_start": "2027-03-01",
+            "visit_end": "2027-03-04",
+        },
+    )
+    review = Review.objects.get(title="Peer review of Rotterdam")
+    assert response["Location"] == reverse("reviews:scope", args=[review.pk])
+    assert review.inception_report.status == "draft"
+    assert review.current_step == 2
+    alpha = version.groups.get(code="AA")
+    single = version.indicators.get(code="BB/Y/1")
+    client.post(
+        reverse("reviews:scope", args=[review.pk]),
+        {"groups": [alpha.pk], "indicators": [single.pk]},
+    )
+    assert sorted(review.indicators_in_scope().values_list("code", flat=True)) == [
+        "AA/X/1",
+        "AA/X/2",
+        "AA/Y/1",
+        "BB/Y/1",
+    ]
+    assert [g.code for g in review.groups_in_scope()] == ["AA", "BB"]
+
+
+def test_a_review_needs_a_published_version_and_sensible_dates(
+    client_for, coordinator, host_city, make_benchmark
+):
+    draft = make_benchmark(publish=False)
+    response = client_for(coordinator).post(
+        reverse("reviews:new"),
+        {
+            "title": "X",
+            "host_city": host_city.pk,
+            "benchmark_version": draft.pk,
+            "visit_start": "2027-03-04",
+            "visit_end": "2027-03-01",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#id_benchmark_version"' in html
+    assert "The visit cannot end before it starts" in html
+    assert not Review.objects.filter(title="X").exists()
+
+
+def test_the_version_cannot_be_changed_when_editing(
+    client_for, coordinator, review, make_benchmark
+):
+    first = make_benchmark()
+    review.benchmark_version = first
+    review.save()
+    other = make_benchmark(slug="other")
+    client_for(coordinator).post(
+        reverse("reviews:edit", args=[review.pk]),
+        {"title": "Renamed", "host_city": review.host_city_id, "benchmark_version": other.pk},
+    )
+    review.refresh_from_db()
+    assert (review.title, review.benchmark_version) == ("Renamed", first)
+
+
+def test_host_city_staff_cannot_be_peer_or_team_leader(client_for, coordinator, review, make_user):
+    colleague = make_user(name="Local Officer", city=review.host_city)
+    for role in (PEER, TEAM_LEADER):
+        response = client_for(coordinator).post(
+            reverse("reviews:team_add", args=[review.pk]), {"user": colleague.pk, "role": role}
+        )
+        assert "works for the host city" in response.content.decode()
+        assert 'href="#id_user"' in response.content.decode()
+    assert not Membership.objects.filter(user=colleague).exists()
+    client_for(coordinator).post(
+        reverse("reviews:team_add", args=[review.pk]), {"user": colleague.pk, "role": HOST}
+    )
+    assert Membership.objects.get(user=colleague).role == HOST
+
+
+def test_only_one_team_leader(client_for, coordinator, review, team_leader, make_user):
+    response = client_for(coordinator).post(
+        reverse("reviews:team_add", args=[review.pk]), {"user": make_user().pk, "role": TEAM_LEADER}
+    )
+    assert "already has a team leader" in response.content.decode()
+
+
+def test_team_warnings(review, make_user, make_city):
+    assert "The team has no team leader yet." in review.team_warnings()
+    ghent = make_city(name="Ghent")
+    Membership.objects.create(
+        review=review, user=make_user(name="Ann", city=ghent), role=TEAM_LEADER
+    )
+    Membership.objects.create(review=review, user=make_user(name="Bo", city=ghent), role=PEER)
+    warnings = review.team_warnings()
+    assert "The team has 2 peers; the method advises at least three." in warnings
+    assert "Ann & Bo come from the same city." in warnings
+    Membership.objects.create(review=review, user=make_user(name="Cy"), role=PEER)
+    assert len(review.team_warnings()) == 1
+
+
+def test_training_record_shows_who_is_trained(
+    client_for, coordinator, review, peer, host, team_leader
+):
+    client = client_for(coordinator)
+    response = client.post(
+        reverse("reviews:training_add", args=[review.pk]),
+        {
+            "date": "2026-10-01",
+            "place": "Brussels",
+            "topics": "Interviewing",
+            "attendees": [peer.pk, host.pk],
+            "edit_version": 1,
+        },
+    )
+    assert response.status_code == 302
+    session = TrainingSession.objects.get(review=review)
+    assert set(session.attendees.all()) == {peer, host}
+    html = client.get(reverse("reviews:team", args=[review.pk])).content.decode()
+    assert "Trained: 1 of 2 peers, 1 of 1 host city members." in html
+
+
+def test_removing_a_member(client_for, coordinator, review, peer):
+    membership = Membership.objects.get(user=peer)
+    client_for(coordinator).post(reverse("reviews:team_remove", args=[review.pk, membership.pk]))
+    assert not Membership.objects.filter(pk=membership.pk).exists()
