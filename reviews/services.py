@@ -43,7 +43,7 @@ def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
             Notification.objects.create(user=user, review=review, text=body, url=url)
             send_mail(
                 _(subject) % {"review": review.title},
-                f"{body}\n\n{_('Open it here:')} {settings.SITE_URL}{url}\n",
+                "{}\n\n{} {}{}\n".format(body, _("Open it here:"), settings.SITE_URL, url),
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],
                 fail_silently=True,

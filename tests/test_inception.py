@@ -185,7 +185,8 @@ def test_notifications_are_written_in_each_persons_language(
         client_for(host).post(reverse("reviews:inception_submit", args=[ready.pk]))
     message = next(m for m in mail.outbox if m.to == [peer.email])
     assert message.subject == "Startrapport ingediend: Review of Rotterdam"
-    assert "kun je het nu lezen" in message.body
+    assert "je kunt het nu lezen" in message.body
+    assert "Open het hier:" in message.body
 
 
 def test_coordinator_reopens_with_a_recorded_reason(client_for, host, coordinator, ready):
