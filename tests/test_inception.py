@@ -325,3 +325,37 @@ def test_opening_a_section_creates_nothing_and_two_first_saves_conflict(
     assert response.status_code == 409
     assert "EUR 4 million a year" in response.content.decode()
     assert BackgroundSection.objects.get(key="budgets").text == "EUR 4 million a year"
+
+
+def test_pdf_of_the_report_holds_its_text_in_the_readers_language(
+    client_for, host, coordinator, ready
+):
+    import io
+
+    from pypdf import PdfReader
+
+    client_for(host).post(
+        reverse("reviews:inception_section", args=[ready.pk, "politics"]),
+        {"text": "A coalition of <b>four</b> parties.", "edit_version": 0},
+    )
+    coordinator.preferred_language = "nl"
+    coordinator.save()
+    response = client_for(coordinator).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Startrapport van Rotterdam" in text
+    assert "A coalition of" in text and "four" in text
+    assert "pagina 1 van" in text
+    assert reader.trailer["/Root"]["/Lang"] == "nl"
+
+
+def test_a_failed_pdf_render_shows_a_retry_page(client_for, host, ready, monkeypatch):
+    import reports.pdf
+
+    def broken(html):
+        raise OSError("out of memory")
+
+    monkeypatch.setattr(reports.pdf, "render_pdf", broken)
+    response = client_for(host).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    assert response.status_code == 503
+    assert "Try again" in response.content.decode()

@@ -176,7 +176,10 @@ class Review(models.Model):
         for names in cities.values():
             if len(names) > 1:
                 warnings.append(
-                    str(_("%(names)s come from the same city.") % {"names": " & ".join(sorted(names))})
+                    str(
+                        _("%(names)s come from the same city.")
+                        % {"names": " & ".join(sorted(names))}
+                    )
                 )
         return warnings
 

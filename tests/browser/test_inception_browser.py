@@ -45,7 +45,9 @@ def test_coordinator_opens_a_review_and_forms_the_team(
     page.get_by_label("Person").select_option(label="Local Officer (Rotterdam)")
     page.get_by_label("Role").select_option(label="Peer")
     page.get_by_role("button", name="Add", exact=True).click()
-    expect(page.get_by_role("link", name="Person: Local Officer works for the host city")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Person: Local Officer works for the host city")
+    ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Person").select_option(label="Fatima Chahid (Ghent)")
     page.get_by_label("Role").select_option(label="Team leader")
@@ -103,7 +105,9 @@ def test_host_writes_and_submits_and_a_peer_reads(
     page.get_by_role("button", name="Save this group").click()
     expect(page.get_by_text("Saved 2 indicators of Alpha.")).to_be_visible()
 
-    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Inception report").click()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Inception report"
+    ).click()
     expect(page.get_by_text("1 of 3 indicators assessed in full")).to_be_visible()
     page.get_by_role("button", name="Submit the inception report").click()
     expect(page.get_by_text("The inception report is submitted.")).to_be_visible()
