@@ -359,3 +359,49 @@ def test_a_failed_pdf_render_shows_a_retry_page(client_for, host, ready, monkeyp
     response = client_for(host).get(reverse("reviews:inception_pdf", args=[ready.pk]))
     assert response.status_code == 503
     assert "Try again" in response.content.decode()
+
+
+def test_host_proposes_edits_and_removes_an_interviewee(client_for, host, ready):
+    from reviews.models import ProposedInterviewee
+
+    client = client_for(host)
+    indicator = ready.benchmark_version.indicators.get(code="AA/X/1")
+    response = client.post(
+        reverse("reviews:interviewee_add", args=[ready.pk]),
+        {
+            "name": "Karim",
+            "organisation": "Alderman",
+            "kind": "politician",
+            "indicators": [indicator.pk],
+            "edit_version": 0,
+        },
+    )
+    assert response.status_code == 302
+    karim = ProposedInterviewee.objects.get(name="Karim")
+    assert list(karim.indicators.values_list("code", flat=True)) == ["AA/X/1"]
+    html = client.get(reverse("reviews:interviewees", args=[ready.pk])).content.decode()
+    assert "Karim" in html and "AA/X/1" in html
+    response = client.post(
+        reverse("reviews:interviewee_edit", args=[ready.pk, karim.pk]),
+        {"name": "Karim", "organisation": "", "kind": "politician", "edit_version": 1},
+    )
+    assert 'href="#id_organisation"' in response.content.decode()
+    client.post(reverse("reviews:interviewee_delete", args=[ready.pk, karim.pk]))
+    assert not ProposedInterviewee.objects.filter(pk=karim.pk).exists()
+
+
+def test_provenance_is_saved_and_shown_to_the_team(client_for, host, peer, ready):
+    client_for(host).post(
+        reverse("reviews:inception_provenance", args=[ready.pk]),
+        {
+            "written_by": "The integration team",
+            "partners": "Migrant council",
+            "political_involvement": "approved",
+            "sign_off": "Alderman",
+            "edit_version": 1,
+        },
+    )
+    client_for(host).post(reverse("reviews:inception_submit", args=[ready.pk]))
+    html = client_for(peer).get(reverse("reviews:inception_read", args=[ready.pk])).content.decode()
+    assert "The integration team" in html
+    assert "Approved: signed off by the responsible politician" in html
