@@ -71,3 +71,37 @@ rules.add_perm("reviews.see_team", is_coordinator | is_member)
 rules.add_perm("reviews.see_inception", may_manage | is_host | (is_team & inception_submitted))
 rules.add_perm("reviews.edit_inception", is_host & ~inception_submitted)
 rules.add_perm("reviews.reopen_inception", may_manage & inception_submitted)
+
+
+@rules.predicate
+def submitted_own_desk_review(user, review) -> bool:
+    if review is None or not getattr(user, "is_authenticated", False):
+        return False
+    cache = review.__dict__.setdefault("_cf_desk_submitted", {})
+    if user.pk not in cache:
+        cache[user.pk] = review.desk_reviews.filter(peer=user, submitted_at__isnull=False).exists()
+    return cache[user.pk]
+
+
+@rules.predicate
+def all_desk_reviews_submitted(user, review) -> bool:
+    if review is None:
+        return False
+    team = review.memberships.filter(role__in=(PEER, TEAM_LEADER)).values("user_id")
+    pending = team.exclude(
+        user_id__in=review.desk_reviews.filter(submitted_at__isnull=False).values("peer_id")
+    )
+    return team.exists() and not pending.exists()
+
+
+# Step 4: peers write alone; they see the others' desk reviews once they submitted their own.
+rules.add_perm("reviews.write_desk_review", is_team & inception_submitted)
+rules.add_perm("reviews.see_desk_progress", (is_team | may_manage) & inception_submitted)
+rules.add_perm(
+    "reviews.see_team_desk_reviews",
+    (is_team & submitted_own_desk_review) | (may_manage & all_desk_reviews_submitted),
+)
+rules.add_perm("reviews.consolidate", is_team_leader & submitted_own_desk_review)
+rules.add_perm("reviews.ask_host", is_team & inception_submitted)
+rules.add_perm("reviews.see_requests", (is_team | is_host | may_manage) & inception_submitted)
+rules.add_perm("reviews.answer_request", is_host & inception_submitted)

@@ -13,13 +13,15 @@ from django.utils.translation import gettext_noop
 
 from reviews.models import (
     Attachment,
+    DeskReview,
     InceptionReport,
+    InformationRequest,
     Membership,
     Notification,
     Review,
     ReviewEvent,
 )
-from reviews.steps import COORDINATOR, PEER, TEAM_LEADER
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 from reviews.uploads import validate_upload
 
 
@@ -84,14 +86,18 @@ def reopen_inception_report(*, review: Review, by, reason: str) -> None:
 
 
 @transaction.atomic
-def add_attachment(*, review: Review, upload, by, section=None, assessment=None) -> Attachment:
+def add_attachment(
+    *, review: Review, upload, by, section=None, assessment=None, request=None
+) -> Attachment:
     """Store an uploaded file after checking its content type and size."""
-    review.inception_report.assert_editable()
+    if request is None:
+        review.inception_report.assert_editable()
     kind = validate_upload(upload)
     attachment = Attachment(
         review=review,
         section=section,
         assessment=assessment,
+        request=request,
         kind=kind,
         original_name=upload.name[:255],
         size=upload.size,
@@ -100,3 +106,49 @@ def add_attachment(*, review: Review, upload, by, section=None, assessment=None)
     attachment.file.save(upload.name, upload, save=False)
     attachment.save()
     return attachment
+
+
+def desk_review_for(*, review: Review, peer) -> DeskReview:
+    desk_review, _created = DeskReview.objects.get_or_create(review=review, peer=peer)
+    return desk_review
+
+
+@transaction.atomic
+def submit_desk_review(*, review: Review, peer) -> DeskReview:
+    desk_review = DeskReview.objects.select_for_update().get(review=review, peer=peer)
+    desk_review.submit()
+    leaders = [
+        m.user
+        for m in review.memberships.select_related("user")
+        if m.role == TEAM_LEADER and m.user != peer
+    ]
+    url = reverse("reviews:desk_review", args=[review.pk])
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=leaders,
+            url=url,
+            text=gettext_noop("A peer submitted a desk review of %(review)s."),
+            subject=gettext_noop("Desk review submitted: %(review)s"),
+        )
+    )
+    return desk_review
+
+
+@transaction.atomic
+def ask_host(*, review: Review, by, question: str, indicator=None) -> InformationRequest:
+    request = InformationRequest.objects.create(
+        review=review, indicator=indicator, question=question, asked_by=by
+    )
+    hosts = [m.user for m in review.memberships.select_related("user") if m.role == HOST]
+    url = reverse("reviews:requests", args=[review.pk])
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=hosts,
+            url=url,
+            text=gettext_noop("The review team of %(review)s asks you for information."),
+            subject=gettext_noop("Question from the review team: %(review)s"),
+        )
+    )
+    return request

@@ -81,6 +81,11 @@ STEPS: tuple[Step, ...] = (
         (TEAM_LEADER, PEER),
         _("Write your desk review"),
         "visit_start",
+        (
+            ("reviews:desk_review", _("Desk review"), "reviews.see_desk_progress"),
+            ("reviews:requests", _("Information requests"), "reviews.see_requests"),
+            ("reviews:inception_read", _("Read the inception report"), "reviews.see_inception"),
+        ),
     ),
     Step(
         5,

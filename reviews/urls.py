@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import files, inception, shell, team
+from reviews.views import desk_review, files, inception, shell, team
 
 app_name = "reviews"
 
@@ -45,6 +45,13 @@ urlpatterns = [
         inception.interviewee_delete,
         name="interviewee_delete",
     ),
+    # Step 4
+    path("<int:pk>/desk-review/", desk_review.home, name="desk_review"),
+    path("<int:pk>/desk-review/<int:group>/", desk_review.group_edit, name="desk_review_group"),
+    path("<int:pk>/desk-review/submit/", desk_review.submit, name="desk_review_submit"),
+    path("<int:pk>/desk-review/team/<int:group>/", desk_review.team_view, name="desk_review_team"),
+    path("<int:pk>/requests/", desk_review.requests, name="requests"),
+    path("<int:pk>/requests/<int:item>/answer/", desk_review.answer, name="request_answer"),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

@@ -222,7 +222,9 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
         by=host,
         section=section,
     )
-    from reviews.models import Notification
+    from reviews.models import InformationRequest, Notification
+
+    InformationRequest.objects.create(review=review, question="How many staff?", asked_by=peer)
 
     Notification.objects.create(
         user=host, review=review, text="Something new", url=review.get_absolute_url()

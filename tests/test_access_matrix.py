@@ -101,6 +101,14 @@ MATRIX: dict[str, Row] = {
     "reviews:file_delete": HOST_ONLY_POST,
     "reviews:inception_submit": HOST_ONLY_POST,
     "reviews:inception_reopen": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
+    # Step 4 before the inception report is submitted: closed to everyone.
+    # (After submission, and the desk reviews' blindness: tests/test_desk_review.py.)
+    "reviews:desk_review": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:desk_review_group": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:desk_review_submit": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
+    "reviews:desk_review_team": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:requests": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:request_answer": Row(LOGIN, 404, 403, 403, 403, 403),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -208,6 +216,7 @@ REVIEW_SAMPLES = {
     "group": lambda review: review.indicators_in_scope().first().group_id,
     "person": lambda review: review.proposed_interviewees.first().pk,
     "file": lambda review: review.attachments.first().pk,
+    "item": lambda review: review.information_requests.first().pk,
 }
 
 

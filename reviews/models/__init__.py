@@ -1,6 +1,12 @@
 """A review cycle and what its steps produce, one module per step."""
 
 from reviews.models.attachments import Attachment  # noqa: F401
+from reviews.models.desk_review import (  # noqa: F401
+    ConsolidatedEntry,
+    DeskReview,
+    DeskReviewEntry,
+    InformationRequest,
+)
 from reviews.models.events import Notification, ReviewEvent  # noqa: F401
 from reviews.models.inception import (  # noqa: F401
     BackgroundSection,

@@ -36,6 +36,13 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
     )
+    request = models.ForeignKey(
+        "reviews.InformationRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
     file = models.FileField(upload_to=attachment_path)
     kind = models.CharField(max_length=8, choices=[(k, k.upper()) for k in KINDS])
     original_name = models.CharField(_("file name"), max_length=255)

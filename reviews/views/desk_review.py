@@ -1,0 +1,319 @@
+"""Step 4: independent desk reviews, the team view with consolidation, and
+information requests to the host city."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reviews.access import review_view
+from reviews.concurrency import EditConflict, conflict_context, save_all_versioned, save_versioned
+from reviews.forms import (
+    AnswerForm,
+    ConsolidatedForm,
+    DeskReviewEntryForm,
+    InformationRequestForm,
+    people_choices,
+    rating_choices,
+)
+from reviews.models import (
+    ConsolidatedEntry,
+    DeskReview,
+    DeskReviewEntry,
+    Review,
+    SelfAssessment,
+)
+from reviews.models.desk_review import levels_disagree
+from reviews.services import add_attachment, ask_host, desk_review_for, submit_desk_review
+from reviews.steps import PEER, TEAM_LEADER
+
+
+def _group_indicators(review: Review, group: int) -> list:
+    indicators = list(review.indicators_in_scope().filter(group_id=group))
+    if not indicators:
+        raise Http404
+    return indicators
+
+
+def _progress(review: Review, desk_review: DeskReview | None) -> list[dict]:
+    """Complete entries per group in scope for one desk review."""
+    indicators = list(review.indicators_in_scope())
+    complete = set()
+    if desk_review is not None:
+        complete = {
+            e.indicator_id
+            for e in desk_review.entries.filter(indicator__in=indicators)
+            if e.is_complete
+        }
+    groups: list[dict] = []
+    for indicator in indicators:
+        if not groups or groups[-1]["group"].pk != indicator.group_id:
+            groups.append({"group": indicator.group, "done": 0, "total": 0})
+        groups[-1]["total"] += 1
+        groups[-1]["done"] += indicator.pk in complete
+    return groups
+
+
+@review_view("reviews.see_desk_progress")
+def home(request, review: Review):
+    is_writer = request.user.has_perm("reviews.write_desk_review", review)
+    mine = desk_review_for(review=review, peer=request.user) if is_writer else None
+    total = review.indicators_in_scope().count()
+    team = [m for m in review.memberships.select_related("user") if m.role in (PEER, TEAM_LEADER)]
+    desk_reviews = {d.peer_id: d for d in review.desk_reviews.all()}
+    counts = {
+        row["desk_review"]: row["n"]
+        for row in DeskReviewEntry.objects.filter(desk_review__review=review)
+        .exclude(performance=None)
+        .exclude(hypothesis="")
+        .values("desk_review")
+        .annotate(n=Count("pk"))
+    }
+    progress_all = [
+        {
+            "user": m.user,
+            "done": counts.get(desk_reviews[m.user_id].pk, 0) if m.user_id in desk_reviews else 0,
+            "submitted": desk_reviews.get(m.user_id) is not None
+            and desk_reviews[m.user_id].is_submitted,
+        }
+        for m in team
+    ]
+    return render(
+        request,
+        "reviews/desk_review/home.html",
+        {
+            "review": review,
+            "mine": mine,
+            "groups": _progress(review, mine),
+            "total": total,
+            "progress_all": progress_all,
+            "can_see_team": request.user.has_perm("reviews.see_team_desk_reviews", review),
+            "groups_in_scope": review.groups_in_scope(),
+        },
+    )
+
+
+@review_view("reviews.write_desk_review")
+def group_edit(request, review: Review, group: int):
+    desk_review = desk_review_for(review=review, peer=request.user)
+    if desk_review.is_submitted:
+        messages.info(request, _("Your desk review is submitted; it can no longer change."))
+        return redirect("reviews:desk_review", pk=review.pk)
+    indicators = _group_indicators(review, group)
+    entries = {
+        e.indicator_id: e
+        for e in desk_review.entries.filter(indicator__in=indicators)
+        .select_related("performance")
+        .prefetch_related("meet")
+    }
+    assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
+    choices = rating_choices(review.benchmark_version)
+    people = people_choices(review)
+    forms = [
+        DeskReviewEntryForm(
+            request.POST or None,
+            prefix=f"i{indicator.pk}",
+            instance=entries.get(indicator.pk)
+            or DeskReviewEntry(desk_review=desk_review, indicator=indicator),
+            indicator=indicator,
+            rating_choices=choices,
+            people=people,
+        )
+        for indicator in indicators
+    ]
+    context = {
+        "review": review,
+        "group": indicators[0].group,
+        "rows": [(f, assessments.get(f.indicator.pk)) for f in forms],
+        "groups": _progress(review, desk_review),
+    }
+    if request.method == "POST" and all(f.is_valid() for f in forms):
+        changed = [f for f in forms if f.has_changed()]
+        pairs = [(f, _twin(f)) for f in changed]
+        with transaction.atomic():
+            conflicts = save_all_versioned(pairs)
+            if not conflicts:
+                for form in changed:
+                    if form.cleaned_data.get("ask_host"):
+                        ask_host(
+                            review=review,
+                            by=request.user,
+                            question=form.cleaned_data["questions"],
+                            indicator=form.indicator,
+                        )
+        if conflicts:
+            context["conflicts"] = [
+                (form.indicator, conflict_context(form, current)["conflict"])
+                for form, current in conflicts
+            ]
+            return render(request, "reviews/desk_review/group_form.html", context, status=409)
+        messages.success(
+            request,
+            _("Saved %(n)s indicators of %(group)s.")
+            % {"n": len(changed), "group": context["group"].name},
+        )
+        return redirect("reviews:desk_review_group", pk=review.pk, group=group)
+    if request.method == "POST":
+        context["invalid"] = [f for f in forms if f.errors]
+    return render(request, "reviews/desk_review/group_form.html", context)
+
+
+def _twin(form):
+    if form.instance.pk is not None:
+        return None
+    return DeskReviewEntry.objects.filter(
+        desk_review=form.instance.desk_review, indicator=form.instance.indicator
+    ).first()
+
+
+@require_POST
+@review_view("reviews.write_desk_review")
+def submit(request, review: Review):
+    desk_review_for(review=review, peer=request.user)
+    submit_desk_review(review=review, peer=request.user)
+    messages.success(request, _("Your desk review is submitted. You can now see the team's."))
+    return redirect("reviews:desk_review", pk=review.pk)
+
+
+@review_view("reviews.see_team_desk_reviews")
+def team_view(request, review: Review, group: int):
+    indicators = _group_indicators(review, group)
+    submitted = list(review.desk_reviews.submitted().select_related("peer").order_by("peer__name"))
+    entries = {}
+    for entry in (
+        DeskReviewEntry.objects.filter(desk_review__in=submitted, indicator__in=indicators)
+        .select_related("performance")
+        .prefetch_related("meet")
+    ):
+        entries[(entry.indicator_id, entry.desk_review_id)] = entry
+    assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
+    consolidated = {
+        c.indicator_id: c for c in review.consolidated_entries.filter(indicator__in=indicators)
+    }
+    can_consolidate = request.user.has_perm("reviews.consolidate", review)
+    choices = rating_choices(review.benchmark_version)
+    forms = {}
+    if can_consolidate:
+        for indicator in indicators:
+            forms[indicator.pk] = ConsolidatedForm(
+                request.POST or None,
+                prefix=f"c{indicator.pk}",
+                instance=consolidated.get(indicator.pk)
+                or ConsolidatedEntry(review=review, indicator=indicator),
+                indicator=indicator,
+                rating_choices=choices,
+            )
+    rows = []
+    for indicator in indicators:
+        peer_entries = [entries.get((indicator.pk, d.pk)) for d in submitted]
+        rows.append(
+            {
+                "indicator": indicator,
+                "entries": list(zip([d.peer for d in submitted], peer_entries, strict=True)),
+                "disagree": levels_disagree(e.performance for e in peer_entries if e),
+                "self": assessments.get(indicator.pk),
+                "consolidated": consolidated.get(indicator.pk),
+                "form": forms.get(indicator.pk),
+            }
+        )
+    waiting = [
+        m.user
+        for m in review.memberships.select_related("user")
+        if m.role in (PEER, TEAM_LEADER) and m.user_id not in {d.peer_id for d in submitted}
+    ]
+    context = {
+        "review": review,
+        "group": indicators[0].group,
+        "peers": [d.peer for d in submitted],
+        "waiting": waiting,
+        "rows": rows,
+        "can_consolidate": can_consolidate,
+        "groups_in_scope": review.groups_in_scope(),
+    }
+    if request.method == "POST":
+        if not can_consolidate:
+            raise PermissionDenied
+        all_forms = list(forms.values())
+        if all(f.is_valid() for f in all_forms):
+            changed = [f for f in all_forms if f.has_changed()]
+            conflicts = save_all_versioned([(f, _consolidated_twin(f)) for f in changed])
+            if conflicts:
+                context["conflicts"] = [
+                    (form.indicator, conflict_context(form, current)["conflict"])
+                    for form, current in conflicts
+                ]
+                return render(request, "reviews/desk_review/team_view.html", context, status=409)
+            messages.success(
+                request, _("Saved the team's view of %(n)s indicators.") % {"n": len(changed)}
+            )
+            return redirect("reviews:desk_review_team", pk=review.pk, group=group)
+        context["invalid"] = [f for f in all_forms if f.errors]
+    return render(request, "reviews/desk_review/team_view.html", context)
+
+
+def _consolidated_twin(form):
+    if form.instance.pk is not None:
+        return None
+    return ConsolidatedEntry.objects.filter(
+        review=form.instance.review, indicator=form.instance.indicator
+    ).first()
+
+
+@review_view("reviews.see_requests")
+def requests(request, review: Review):
+    can_ask = request.user.has_perm("reviews.ask_host", review)
+    form = InformationRequestForm(request.POST or None, review=review) if can_ask else None
+    if request.method == "POST":
+        if not can_ask:
+            raise PermissionDenied
+        if form.is_valid():
+            ask_host(
+                review=review,
+                by=request.user,
+                question=form.cleaned_data["question"],
+                indicator=form.cleaned_data["indicator"],
+            )
+            messages.success(request, _("The question is sent to the host city."))
+            return redirect("reviews:requests", pk=review.pk)
+    items = review.information_requests.select_related(
+        "indicator", "asked_by", "answered_by"
+    ).prefetch_related("attachments")
+    return render(
+        request,
+        "reviews/desk_review/requests.html",
+        {
+            "review": review,
+            "form": form,
+            "open": [r for r in items if not r.is_answered],
+            "answered": [r for r in items if r.is_answered],
+            "can_answer": request.user.has_perm("reviews.answer_request", review),
+        },
+    )
+
+
+@review_view("reviews.answer_request")
+def answer(request, review: Review, item: int):
+    info = get_object_or_404(review.information_requests.select_related("indicator"), pk=item)
+    form = AnswerForm(request.POST or None, request.FILES or None, instance=info)
+    context = {"review": review, "item": info, "form": form}
+    if request.method == "POST" and form.is_valid():
+        form.instance.answered_by = request.user
+        form.instance.answered_at = timezone.now()
+        try:
+            with transaction.atomic():
+                save_versioned(form)
+                if upload := form.cleaned_data.get("attachment"):
+                    add_attachment(review=review, upload=upload, by=request.user, request=info)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/desk_review/answer_form.html", context, status=409)
+        messages.success(request, _("Your answer is saved and visible to the team."))
+        return redirect("reviews:requests", pk=review.pk)
+    return render(request, "reviews/desk_review/answer_form.html", context)
