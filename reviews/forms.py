@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkVersion, Indicator, RatingScale
@@ -21,8 +24,10 @@ from reviews.models import (
     Review,
     SelfAssessment,
     TrainingSession,
+    VisitSession,
 )
-from reviews.steps import ROLE_CHOICES
+from reviews.planning import Slot, errors_for
+from reviews.steps import PEER, ROLE_CHOICES, TEAM_LEADER
 from reviews.uploads import validate_upload
 
 
@@ -352,3 +357,109 @@ class AnswerForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         if upload:
             validate_upload(upload)
         return upload
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    """A session of the visit. The timetable rules (reviews.planning) run in clean()."""
+
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("Leave empty for one time slot, or two with an interpreter."),
+    )
+    new_interviewee = forms.CharField(
+        label=_("Add someone not on the host's list: name"), required=False
+    )
+    new_interviewee_organisation = forms.CharField(
+        label=_("Their organisation and role"), required=False
+    )
+    new_interviewee_kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", "—"), *ProposedInterviewee.KIND_CHOICES]
+    )
+
+    class Meta:
+        model = VisitSession
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "interpreter",
+            "peers",
+            "peer_count_reason",
+            "interviewees",
+            "indicators",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput(),
+            "peers": forms.CheckboxSelectMultiple,
+            "interviewees": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.instance.review = review
+        self.fields["peers"].queryset = User.objects.filter(
+            memberships__review=review, memberships__role__in=[PEER, TEAM_LEADER]
+        ).order_by("name")
+        self.fields["interviewees"].queryset = review.proposed_interviewees.all()
+        self.fields["indicators"].queryset = review.indicators_in_scope()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.text[:70]}"
+
+    def clean(self):
+        data = super().clean()
+        start = data.get("starts_at")
+        if start is None:
+            return data
+        if not data.get("ends_at"):
+            slots = 2 if data.get("interpreter") else 1
+            data["ends_at"] = start + datetime.timedelta(minutes=self.review.slot_minutes * slots)
+            self.instance.ends_at = data["ends_at"]
+        if data.get("new_interviewee") and not data.get("new_interviewee_kind"):
+            self.add_error("new_interviewee_kind", _("Say what kind of interviewee this is."))
+        peers = {p.pk for p in data.get("peers") or []}
+        people = {p.pk for p in data.get("interviewees") or []}
+        slot = Slot(
+            key=self.instance.pk,
+            kind=data.get("kind", ""),
+            starts_at=timezone.localtime(start),
+            ends_at=timezone.localtime(data["ends_at"]),
+            peers=peers,
+            interviewees=people,
+            indicators=set(),
+            peer_count_reason=data.get("peer_count_reason", ""),
+        )
+        others = [
+            s.as_slot()
+            for s in self.review.visit_sessions.for_planner().exclude(pk=self.instance.pk)
+        ]
+        names = {("peer", p.pk): p.name for p in data.get("peers") or []}
+        names |= {("interviewee", p.pk): p.name for p in data.get("interviewees") or []}
+        for field, messages in errors_for(slot, others, names=names).items():
+            for message in messages:
+                self.add_error(field, message)
+        return data
+
+    def save(self, commit=True):
+        session = super().save(commit)
+        name = self.cleaned_data.get("new_interviewee")
+        if commit and name:
+            person = ProposedInterviewee.objects.create(
+                review=self.review,
+                name=name,
+                organisation=self.cleaned_data.get("new_interviewee_organisation", ""),
+                kind=self.cleaned_data["new_interviewee_kind"],
+            )
+            session.interviewees.add(person)
+        return session

@@ -105,3 +105,8 @@ rules.add_perm("reviews.consolidate", is_team_leader & submitted_own_desk_review
 rules.add_perm("reviews.ask_host", is_team & inception_submitted)
 rules.add_perm("reviews.see_requests", (is_team | is_host | may_manage) & inception_submitted)
 rules.add_perm("reviews.answer_request", is_host & inception_submitted)
+
+# Step 5: the host sees the timetable (it arranges the meetings); briefs are the team's.
+rules.add_perm("reviews.see_visit", is_team | is_host | may_manage)
+rules.add_perm("reviews.plan_visit", is_team_leader | may_manage)
+rules.add_perm("reviews.see_briefs", is_team | may_manage)

@@ -94,6 +94,10 @@ STEPS: tuple[Step, ...] = (
         (TEAM_LEADER, PEER),
         _("Plan and hold the interviews"),
         "visit_end",
+        (
+            ("reviews:planner", _("Visit timetable"), "reviews.see_visit"),
+            ("reviews:schedule", _("My schedule"), "reviews.see_briefs"),
+        ),
     ),
     Step(
         6,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import desk_review, files, inception, shell, team
+from reviews.views import desk_review, files, inception, shell, team, visit
 
 app_name = "reviews"
 
@@ -52,6 +52,18 @@ urlpatterns = [
     path("<int:pk>/desk-review/team/<int:group>/", desk_review.team_view, name="desk_review_team"),
     path("<int:pk>/requests/", desk_review.requests, name="requests"),
     path("<int:pk>/requests/<int:item>/answer/", desk_review.answer, name="request_answer"),
+    # Step 5
+    path("<int:pk>/visit/", visit.planner, name="planner"),
+    path("<int:pk>/visit/timetable.pdf", visit.timetable_pdf, name="timetable_pdf"),
+    path("<int:pk>/visit/sessions/new/", visit.session_edit, name="session_add"),
+    path("<int:pk>/visit/sessions/<int:session>/", visit.session_edit, name="session_edit"),
+    path(
+        "<int:pk>/visit/sessions/<int:session>/delete/", visit.session_delete, name="session_delete"
+    ),
+    path("<int:pk>/visit/sessions/<int:session>/brief/", visit.brief, name="brief"),
+    path("<int:pk>/visit/sessions/<int:session>/brief.pdf", visit.brief_pdf, name="brief_pdf"),
+    path("<int:pk>/visit/my-schedule/", visit.schedule, name="schedule"),
+    path("<int:pk>/visit/my-schedule.ics", visit.schedule_ics, name="schedule_ics"),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

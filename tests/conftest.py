@@ -226,6 +226,16 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
 
     InformationRequest.objects.create(review=review, question="How many staff?", asked_by=peer)
 
+    from reviews.models import VisitSession
+
+    visit = VisitSession.objects.create(
+        review=review,
+        kind="interview",
+        starts_at="2027-03-01T10:00:00Z",
+        ends_at="2027-03-01T11:00:00Z",
+    )
+    visit.peers.set([peer, team_leader])
+    visit.interviewees.set([person])
     Notification.objects.create(
         user=host, review=review, text="Something new", url=review.get_absolute_url()
     )

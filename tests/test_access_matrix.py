@@ -44,6 +44,8 @@ MEMBERS_ONLY = Row(LOGIN, 404, 200, 200, 200, 200)
 MANAGERS_ONLY = Row(LOGIN, 404, 403, 403, 403, 200)
 HOST_AND_COORDINATORS = Row(LOGIN, 404, 200, 403, 403, 200)
 HOST_ONLY = Row(LOGIN, 404, 200, 403, 403, 403)
+PLANNERS = Row(LOGIN, 404, 403, 403, 200, 200)
+TEAM_AND_MANAGERS = Row(LOGIN, 404, 403, 200, 200, 200)
 HOST_ONLY_POST = Row(LOGIN, 404, REDIRECT, 403, 403, 403, method="post")
 COORDINATORS_ONLY = Row(LOGIN, 403, 403, 403, 403, 200)
 
@@ -109,6 +111,17 @@ MATRIX: dict[str, Row] = {
     "reviews:desk_review_team": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:requests": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:request_answer": Row(LOGIN, 404, 403, 403, 403, 403),
+    # Step 5: the host sees the timetable, only the team its briefs and schedules;
+    # the team leader and coordinators plan.
+    "reviews:planner": MEMBERS_ONLY,
+    "reviews:timetable_pdf": MEMBERS_ONLY,
+    "reviews:session_add": PLANNERS,
+    "reviews:session_edit": PLANNERS,
+    "reviews:session_delete": Row(LOGIN, 404, 403, 403, REDIRECT, REDIRECT, method="post"),
+    "reviews:brief": TEAM_AND_MANAGERS,
+    "reviews:brief_pdf": TEAM_AND_MANAGERS,
+    "reviews:schedule": TEAM_AND_MANAGERS,
+    "reviews:schedule_ics": TEAM_AND_MANAGERS,
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -211,7 +224,11 @@ def _admin_model(name: str):
 
 REVIEW_SAMPLES = {
     "member": lambda review: review.memberships.get(role="peer").pk,
-    "session": lambda review: review.training_sessions.first().pk,
+    "session": lambda review, name: (
+        (review.training_sessions if name == "reviews:training_edit" else review.visit_sessions)
+        .first()
+        .pk
+    ),
     "key": lambda review: "features",
     "group": lambda review: review.indicators_in_scope().first().group_id,
     "person": lambda review: review.proposed_interviewees.first().pk,
@@ -252,7 +269,8 @@ def _url_for(name: str, review, versions=None) -> str:
         elif key == "number":
             kwargs[key] = review.current_step
         elif key in REVIEW_SAMPLES:
-            kwargs[key] = REVIEW_SAMPLES[key](review)
+            sample = REVIEW_SAMPLES[key]
+            kwargs[key] = sample(review, name) if key == "session" else sample(review)
         elif key == "uidb64":
             kwargs[key] = "MQ"
         elif key == "token":

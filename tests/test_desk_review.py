@@ -208,7 +208,7 @@ def test_team_view_query_count_does_not_grow_with_peers(
     client_for, make_user, submitted, django_assert_max_num_queries, peers
 ):
     viewer = None
-    for n in range(peers):
+    for _ in range(peers):
         user = make_user()
         Membership.objects.create(review=submitted, user=user, role="peer")
         write(submitted, user, "AA/X/1", "above", submit=True)

@@ -355,7 +355,7 @@ def test_a_failed_pdf_render_shows_a_retry_page(client_for, host, ready, monkeyp
     def broken(html):
         raise OSError("out of memory")
 
-    monkeypatch.setattr(reports.pdf, "render_pdf", broken)
+    monkeypatch.setattr(reports.pdf, "render_pdf", broken)  # the outside world: WeasyPrint
     response = client_for(host).get(reverse("reviews:inception_pdf", args=[ready.pk]))
     assert response.status_code == 503
     assert "Try again" in response.content.decode()

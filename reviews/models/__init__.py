@@ -16,3 +16,4 @@ from reviews.models.inception import (  # noqa: F401
 )
 from reviews.models.review import Membership, Review, StepStatus  # noqa: F401
 from reviews.models.team import TrainingSession  # noqa: F401
+from reviews.models.visit import VisitSession  # noqa: F401

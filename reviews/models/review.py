@@ -93,6 +93,10 @@ class Review(models.Model):
     visit_start = models.DateField(_("visit from"), null=True, blank=True)
     visit_end = models.DateField(_("visit to"), null=True, blank=True)
     report_due = models.DateField(_("report due"), null=True, blank=True)
+    # The visit timetable's grid: rows of `slot_minutes` from `day_starts` to `day_ends`.
+    day_starts = models.TimeField(_("visit days start at"), default=datetime.time(9, 0))
+    day_ends = models.TimeField(_("visit days end at"), default=datetime.time(18, 0))
+    slot_minutes = models.PositiveSmallIntegerField(_("time slot (minutes)"), default=60)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -182,6 +186,12 @@ class Review(models.Model):
                     )
                 )
         return warnings
+
+    def visit_days(self) -> list[datetime.date]:
+        if not (self.visit_start and self.visit_end):
+            return []
+        days = (self.visit_end - self.visit_start).days + 1
+        return [self.visit_start + datetime.timedelta(days=n) for n in range(max(days, 0))]
 
     def step_due(self, step: Step) -> datetime.date | None:
         return getattr(self, step.due_field) if step.due_field else None

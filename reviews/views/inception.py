@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reports.responses import pdf_response
 from reviews.access import review_view
 from reviews.concurrency import (
     EditConflict,
@@ -270,18 +270,10 @@ def read(request, review: Review):
 
 @review_view("reviews.see_inception")
 def pdf(request, review: Review):
-    from reports.pdf import render_pdf
-
-    html = render_to_string("reports/inception_pdf.html", _reading_context(review), request=request)
-    try:
-        content = render_pdf(html)
-    except Exception:  # noqa: BLE001 - any rendering failure becomes a friendly page
-        return render(
-            request,
-            "reports/pdf_failed.html",
-            {"review": review, "retry": request.path},
-            status=503,
-        )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="inception-report-{review.pk}.pdf"'
-    return response
+    return pdf_response(
+        request,
+        template="reports/inception_pdf.html",
+        context=_reading_context(review),
+        filename=f"inception-report-{review.pk}.pdf",
+        review=review,
+    )

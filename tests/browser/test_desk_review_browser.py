@@ -71,7 +71,9 @@ def test_peer_desk_review_and_host_answer(
     second_page.get_by_role(
         "button", name="Open The review team of Review of Rotterdam asks you"
     ).click()
-    expect(second_page.locator("strong", has_text="Who monitors the plan, and how often?")).to_be_visible()
+    expect(
+        second_page.locator("strong", has_text="Who monitors the plan, and how often?")
+    ).to_be_visible()
     assert_accessible(second_page)
     second_page.get_by_role("link", name="Answer Who monitors the plan").click()
     second_page.get_by_label("Answer").fill("The integration board, every quarter.")

@@ -1,0 +1,31 @@
+"""PDF responses for views: render a print template, or say plainly that it failed."""
+
+from __future__ import annotations
+
+import logging
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+
+from reports import pdf
+
+logger = logging.getLogger(__name__)
+
+
+def pdf_response(request, *, template: str, context: dict, filename: str, review) -> HttpResponse:
+    """The rendered PDF inline, or a 503 page with a retry link (never a traceback)."""
+    html = render_to_string(template, context, request=request)
+    try:
+        content = pdf.render_pdf(html)
+    except Exception:  # any rendering failure becomes a friendly page, and is logged
+        logger.exception("PDF rendering failed for %s", request.path)
+        return render(
+            request,
+            "reports/pdf_failed.html",
+            {"review": review, "retry": request.path},
+            status=503,
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
