@@ -10,21 +10,26 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from benchmarks.models import BenchmarkVersion
 from cities.models import City, User
 from reviews.models import (
     BackgroundSection,
+    DeskReview,
+    DeskReviewEntry,
     Membership,
     ProposedInterviewee,
     Review,
     SelfAssessment,
     TrainingSession,
+    VisitSession,
 )
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 
 DEMO_PASSWORD = "critical-friend-demo"  # noqa: S105 - printed for local demo use only
 DEMO_REVIEW_TITLE = "Peer review of Rotterdam 2026"
+VISIT_REVIEW_TITLE = "Peer review of Antwerp 2026"
 
 CITIES = [
     ("Rotterdam", "Netherlands", 655_000, "Dutch, English"),
@@ -33,6 +38,7 @@ CITIES = [
     ("Lyon", "France", 520_000, "French"),
     ("Ghent", "Belgium", 265_000, "Dutch, French"),
     ("Brussels", "Belgium", 1_200_000, "French, Dutch, English"),
+    ("Antwerp", "Belgium", 530_000, "Dutch"),
 ]
 
 
@@ -46,6 +52,7 @@ class DemoPerson:
     is_coordinator: bool = False
     is_host_lead: bool = False
     language: str = "en"
+    label: str = ""  # how demo_logins describes the person, when not their role
 
 
 PEOPLE = [
@@ -72,6 +79,15 @@ PEOPLE = [
     ),
     DemoPerson("host2@example.org", "Pieter Janssen", "PJ", "Rotterdam", HOST, language="nl"),
     DemoPerson("outsider@example.org", "Olga Nowak", "ON", "Helsinki", None),
+    DemoPerson(
+        "host3@example.org",
+        "Lotte Peeters",
+        "LP",
+        "Antwerp",
+        None,
+        language="nl",
+        label="host of the Antwerp review (step 5)",
+    ),
 ]
 
 
@@ -132,7 +148,120 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     if review.benchmark_version_id and not report.backgroundsections.exists():
         _demo_inception(review, host=users["host@example.org"])
         created["inception sections"] = report.backgroundsections.count()
+    if not Review.objects.filter(title=VISIT_REVIEW_TITLE).exists() and review.benchmark_version_id:
+        _demo_visit_review(
+            cities=cities, users=users, version=review.benchmark_version, today=today
+        )
+        created["reviews"] += 1
     return created
+
+
+def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
+    """A second review, at step 5: three desk reviews in, the visit partly planned."""
+    review = Review.objects.create(
+        title=VISIT_REVIEW_TITLE,
+        benchmark_version=version,
+        host_city=cities["Antwerp"],
+        current_step=5,
+        training_date=today - datetime.timedelta(days=60),
+        inception_due=today - datetime.timedelta(days=30),
+        visit_start=today + datetime.timedelta(days=7),
+        visit_end=today + datetime.timedelta(days=10),
+        report_due=today + datetime.timedelta(days=60),
+    )
+    review.scope.set(version.indicators.filter(group__code="GG"))
+    team = {
+        "leader@example.org": TEAM_LEADER,
+        "peer1@example.org": PEER,
+        "peer2@example.org": PEER,
+        "peer3@example.org": PEER,
+        "coordinator@example.org": COORDINATOR,
+    }
+    for email, role in team.items():
+        Membership.objects.create(review=review, user=users[email], role=role)
+    host = users["host3@example.org"]
+    Membership.objects.create(review=review, user=host, role=HOST, is_host_lead=True)
+    indicators = list(review.indicators_in_scope())
+    levels = {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
+    report = review.inception_report
+    BackgroundSection.objects.create(
+        report=report,
+        key="features",
+        text="Antwerp is a port city of 530,000 people from 179 nationalities.",
+    )
+    for n, indicator in enumerate(indicators[:12]):
+        SelfAssessment.objects.create(
+            report=report,
+            indicator=indicator,
+            rating=levels[("above", "well_above", "below")[n % 3]],
+            achieved=f"Achievement recorded by the city for {indicator.code}.",
+            evidence="Council documents 2024.",
+        )
+    people = [
+        ProposedInterviewee.objects.create(review=review, name=name, organisation=org, kind=kind)
+        for name, org, kind in [
+            ("Jonas Claes", "Alderman for integration", "politician"),
+            ("Sara El Amrani", "Head of the integration service", "staff"),
+            ("Ward Janssens", "Public employment service", "partner"),
+            ("Fatou Diallo", "Federation of migrant organisations", "immigrant_org"),
+            ("Tom Wouters", "Newcomers' reception desk, team lead", "staff"),
+        ]
+    ]
+    report.submit(by=host)
+    ratings = {
+        "peer1@example.org": ("above", "below", "well_above"),
+        "peer2@example.org": ("above", "above", "below"),
+        "peer3@example.org": ("well_above", "more_info", "above"),
+        "leader@example.org": ("above", "below", "above"),
+    }
+    for email, pattern in ratings.items():
+        desk = DeskReview.objects.create(review=review, peer=users[email])
+        written = indicators if email != "leader@example.org" else indicators[:8]
+        for n, indicator in enumerate(written):
+            entry = DeskReviewEntry.objects.create(
+                desk_review=desk,
+                indicator=indicator,
+                performance=levels[pattern[n % 3]],
+                hypothesis=f"{indicator.code}: the policy exists on paper; practice to be tested.",
+                questions="Who is responsible, and how is progress followed up?",
+            )
+            entry.meet.add(people[n % len(people)])
+        if email != "leader@example.org":
+            desk.submit()
+    day = review.visit_start
+    plan = [
+        (9, 12, VisitSession.PREPARATION, [], [], "Team preparation"),
+        (13, 14, VisitSession.PRESENTATION, [], [], "The city presents itself"),
+    ]
+    for start, end, kind, _p, _i, title in plan:
+        VisitSession.objects.create(
+            review=review,
+            kind=kind,
+            title=title,
+            location="City hall",
+            starts_at=_at(day, start),
+            ends_at=_at(day, end),
+        )
+    pairs = [
+        ("leader@example.org", "peer1@example.org"),
+        ("peer2@example.org", "peer3@example.org"),
+    ]
+    next_day = day + datetime.timedelta(days=1)
+    for n, person in enumerate(people[:4]):
+        session = VisitSession.objects.create(
+            review=review,
+            kind=VisitSession.INTERVIEW,
+            location="City hall, room 2",
+            starts_at=_at(next_day, 9 + n),
+            ends_at=_at(next_day, 10 + n),
+        )
+        session.peers.set([users[e] for e in pairs[n % 2]])
+        session.interviewees.set([person])
+        session.indicators.set(indicators[n * 3 : n * 3 + 6])
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 def _demo_training(review: Review, *, today: datetime.date) -> None:

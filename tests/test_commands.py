@@ -18,7 +18,7 @@ def _run(*args) -> str:
 def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
     _run("load_benchmarks")
     first = _run("load_demo")
-    assert "created 6 cities, 8 users, 1 reviews, 7 memberships" in first
+    assert "created 7 cities, 9 users, 2 reviews, 7 memberships" in first
     counts = (
         Benchmark.objects.count(),
         Indicator.objects.count(),
@@ -40,7 +40,7 @@ def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
 def test_demo_review_has_a_partly_written_inception_report(db):
     _run("load_benchmarks")
     _run("load_demo")
-    review = Review.objects.get()
+    review = Review.objects.get(title="Peer review of Rotterdam 2026")
     progress = review.inception_report.progress()
     assert review.benchmark_version.benchmark.slug == "inti-cities"
     assert 0 < progress["done"] < progress["total"] == 73
@@ -53,3 +53,15 @@ def test_demo_logins_lists_every_demo_person(db):
     printed = _run("demo_logins")
     assert "coordinator@example.org" in printed and "outsider@example.org" in printed
     assert "critical-friend-demo" in printed
+
+
+def test_second_demo_review_is_at_step_5_with_desk_reviews_and_a_partly_planned_visit(db):
+    from reviews.models import DeskReview, VisitSession
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    review = Review.objects.get(title="Peer review of Antwerp 2026")
+    assert review.current_step == 5
+    assert review.inception_report.is_submitted
+    assert DeskReview.objects.filter(review=review, submitted_at__isnull=False).count() == 3
+    assert VisitSession.objects.filter(review=review, kind="interview").count() == 4
