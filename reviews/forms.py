@@ -463,3 +463,30 @@ class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             )
             session.interviewees.add(person)
         return session
+
+
+class VisitSettingsForm(HelperMixin, forms.ModelForm):
+    """The visit's days and the timetable's time slots, set by the team leader."""
+
+    class Meta:
+        model = Review
+        fields = ["visit_start", "visit_end", "day_starts", "day_ends", "slot_minutes"]
+        widgets = {
+            "visit_start": DateInput(format="%Y-%m-%d"),
+            "visit_end": DateInput(format="%Y-%m-%d"),
+            "day_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "day_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("day_starts")
+            and data.get("day_ends")
+            and data["day_ends"] <= data["day_starts"]
+        ):
+            self.add_error("day_ends", _("The day must end after it starts."))
+        minutes = data.get("slot_minutes")
+        if minutes is not None and not 15 <= minutes <= 240:
+            self.add_error("slot_minutes", _("Use a slot of 15 to 240 minutes."))
+        return data

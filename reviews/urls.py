@@ -55,6 +55,7 @@ urlpatterns = [
     # Step 5
     path("<int:pk>/visit/", visit.planner, name="planner"),
     path("<int:pk>/visit/timetable.pdf", visit.timetable_pdf, name="timetable_pdf"),
+    path("<int:pk>/visit/settings/", visit.visit_settings, name="visit_settings"),
     path("<int:pk>/visit/sessions/new/", visit.session_edit, name="session_add"),
     path("<int:pk>/visit/sessions/<int:session>/", visit.session_edit, name="session_edit"),
     path(

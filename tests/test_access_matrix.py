@@ -116,6 +116,7 @@ MATRIX: dict[str, Row] = {
     "reviews:planner": MEMBERS_ONLY,
     "reviews:timetable_pdf": MEMBERS_ONLY,
     "reviews:session_add": PLANNERS,
+    "reviews:visit_settings": PLANNERS,
     "reviews:session_edit": PLANNERS,
     "reviews:session_delete": Row(LOGIN, 404, 403, 403, REDIRECT, REDIRECT, method="post"),
     "reviews:brief": TEAM_AND_MANAGERS,

@@ -164,3 +164,37 @@ def test_planner_query_count_does_not_grow_with_sessions(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("reviews:planner", args=[visit.pk]))
     assert response.status_code == 200
+
+
+def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
+    url = reverse("reviews:visit_settings", args=[visit.pk])
+    bad = client_for(team_leader).post(
+        url,
+        {
+            "visit_start": "2027-03-01",
+            "visit_end": "2027-03-02",
+            "day_starts": "17:00",
+            "day_ends": "09:00",
+            "slot_minutes": 5,
+        },
+    )
+    html = bad.content.decode()
+    assert (
+        "The day must end after it starts." in html and "Use a slot of 15 to 240 minutes." in html
+    )
+    client_for(team_leader).post(
+        url,
+        {
+            "visit_start": "2027-03-01",
+            "visit_end": "2027-03-02",
+            "day_starts": "08:30",
+            "day_ends": "12:30",
+            "slot_minutes": 30,
+        },
+    )
+    visit.refresh_from_db()
+    assert visit.visit_days() == [visit.visit_start, visit.visit_end]
+    planner = (
+        client_for(team_leader).get(reverse("reviews:planner", args=[visit.pk])).content.decode()
+    )
+    assert ">08:30<" in planner and ">12:00<" in planner and ">12:30<" not in planner

@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from reports.responses import pdf_response
 from reviews.access import review_view
 from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.forms import SessionForm
+from reviews.forms import SessionForm, VisitSettingsForm
 from reviews.models import ConsolidatedEntry, DeskReviewEntry, Review, VisitSession
 from reviews.planning import overloaded_peers, thin_coverage, timetable, unscheduled
 
@@ -78,6 +78,16 @@ def session_edit(request, review: Review, session: int | None = None):
         messages.success(request, _("Saved %(what)s.") % {"what": saved.label})
         return redirect("reviews:planner", pk=review.pk)
     return render(request, "reviews/visit/session_form.html", context)
+
+
+@review_view("reviews.plan_visit")
+def visit_settings(request, review: Review):
+    form = VisitSettingsForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The visit days and time slots are saved."))
+        return redirect("reviews:planner", pk=review.pk)
+    return render(request, "reviews/visit/settings_form.html", {"review": review, "form": form})
 
 
 @require_POST
