@@ -114,9 +114,11 @@ def test_brief_gathers_hypotheses_and_questions(client_for, peer, visit):
     DeskReviewEntry.objects.create(
         desk_review=desk, indicator=indicator, questions="Who monitors it?"
     )
-    html = (
-        client_for(peer).get(reverse("reviews:brief", args=[visit.pk, session.pk])).content.decode()
-    )
+    brief_url = reverse("reviews:brief", args=[visit.pk, session.pk])
+    # A draft desk review stays private: its questions reach the brief once submitted.
+    assert "Who monitors it?" not in client_for(peer).get(brief_url).content.decode()
+    desk.submit()
+    html = client_for(peer).get(brief_url).content.decode()
     assert (
         "Plan exists, impact unclear" in html
         and "Who monitors it?" in html

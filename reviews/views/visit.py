@@ -142,7 +142,11 @@ def _brief_context(review: Review, session: VisitSession) -> dict:
         ).select_related("rating")
     }
     entries = (
-        DeskReviewEntry.objects.filter(desk_review__review=review, indicator__in=indicators)
+        DeskReviewEntry.objects.filter(
+            desk_review__review=review,
+            desk_review__submitted_at__isnull=False,  # drafts stay private (step 4)
+            indicator__in=indicators,
+        )
         .exclude(questions="")
         .select_related("desk_review__peer")
         .order_by("indicator_id", "desk_review__peer__name")
@@ -151,7 +155,9 @@ def _brief_context(review: Review, session: VisitSession) -> dict:
     for entry in entries:
         questions.setdefault(entry.indicator_id, []).append(entry)
     wanted_by = (
-        DeskReviewEntry.objects.filter(desk_review__review=review, meet__in=people)
+        DeskReviewEntry.objects.filter(
+            desk_review__review=review, desk_review__submitted_at__isnull=False, meet__in=people
+        )
         .select_related("indicator", "desk_review__peer")
         .distinct()
     )
