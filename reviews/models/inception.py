@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from reviews.concurrency import EditVersioned
 from reviews.models.review import Review
+from reviews.progress import progress_by_group
 
 # The seven background sections of the method's template (METHOD.md, step 3).
 SECTIONS = [
@@ -119,14 +120,7 @@ class InceptionReport(EditVersioned):
             for a in self.selfassessments.filter(indicator__in=indicators)
             if a.is_complete
         }
-        groups: list[dict] = []
-        for indicator in indicators:
-            if not groups or groups[-1]["group"].pk != indicator.group_id:
-                groups.append({"group": indicator.group, "done": 0, "total": 0})
-            groups[-1]["total"] += 1
-            groups[-1]["done"] += indicator.pk in complete
-        for group in groups:
-            group["percent"] = round(100 * group["done"] / group["total"])
+        groups = progress_by_group(indicators, complete)
         written = sum(1 for s in self.backgroundsections.all() if s.is_written)
         return {
             "groups": groups,

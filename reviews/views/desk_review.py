@@ -31,6 +31,7 @@ from reviews.models import (
     SelfAssessment,
 )
 from reviews.models.desk_review import levels_disagree
+from reviews.progress import progress_by_group
 from reviews.services import add_attachment, ask_host, desk_review_for, submit_desk_review
 from reviews.steps import PEER, TEAM_LEADER
 
@@ -52,13 +53,7 @@ def _progress(review: Review, desk_review: DeskReview | None) -> list[dict]:
             for e in desk_review.entries.filter(indicator__in=indicators)
             if e.is_complete
         }
-    groups: list[dict] = []
-    for indicator in indicators:
-        if not groups or groups[-1]["group"].pk != indicator.group_id:
-            groups.append({"group": indicator.group, "done": 0, "total": 0})
-        groups[-1]["total"] += 1
-        groups[-1]["done"] += indicator.pk in complete
-    return groups
+    return progress_by_group(indicators, complete)
 
 
 @review_view("reviews.see_desk_progress")
