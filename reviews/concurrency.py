@@ -109,3 +109,34 @@ def conflict_context(form, current) -> dict:
 
 def _show(value) -> str:
     return "" if value is None else str(value)
+
+
+def unique_twin(*fields: str):
+    """For forms of new rows: find a row someone saved meanwhile with the same `fields`."""
+
+    def find(form):
+        instance = form.instance
+        if instance.pk is not None:
+            return None
+        lookup = {name: getattr(instance, name) for name in fields}
+        return type(instance)._default_manager.filter(**lookup).first()
+
+    return find
+
+
+def save_indicator_forms(forms, *, twin, after_save=None) -> tuple[list, list]:
+    """Save the changed ones of a page of per-indicator forms, all or nothing.
+
+    Returns (changed forms, conflicts as [(indicator, differences)]). `after_save(form)`
+    runs for each saved form inside the same transaction (e.g. to store an attachment).
+    """
+    changed = [form for form in forms if form.has_changed()]
+    with transaction.atomic():
+        conflicts = save_all_versioned([(form, twin(form)) for form in changed])
+        if not conflicts and after_save is not None:
+            for form in changed:
+                after_save(form)
+    shown = [
+        (form.indicator, conflict_context(form, current)["conflict"]) for form, current in conflicts
+    ]
+    return changed, shown

@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_all_versioned, save_versioned
+from reviews.concurrency import (
+    EditConflict,
+    conflict_context,
+    save_indicator_forms,
+    save_versioned,
+    unique_twin,
+)
 from reviews.forms import (
     AnswerForm,
     ConsolidatedForm,
@@ -130,24 +136,21 @@ def group_edit(request, review: Review, group: int):
         "groups": _progress(review, desk_review),
     }
     if request.method == "POST" and all(f.is_valid() for f in forms):
-        changed = [f for f in forms if f.has_changed()]
-        pairs = [(f, _twin(f)) for f in changed]
-        with transaction.atomic():
-            conflicts = save_all_versioned(pairs)
-            if not conflicts:
-                for form in changed:
-                    if form.cleaned_data.get("ask_host"):
-                        ask_host(
-                            review=review,
-                            by=request.user,
-                            question=form.cleaned_data["questions"],
-                            indicator=form.indicator,
-                        )
+
+        def send_questions(form):
+            if form.cleaned_data.get("ask_host"):
+                ask_host(
+                    review=review,
+                    by=request.user,
+                    question=form.cleaned_data["questions"],
+                    indicator=form.indicator,
+                )
+
+        changed, conflicts = save_indicator_forms(
+            forms, twin=unique_twin("desk_review", "indicator"), after_save=send_questions
+        )
         if conflicts:
-            context["conflicts"] = [
-                (form.indicator, conflict_context(form, current)["conflict"])
-                for form, current in conflicts
-            ]
+            context["conflicts"] = conflicts
             return render(request, "reviews/desk_review/group_form.html", context, status=409)
         messages.success(
             request,
@@ -158,14 +161,6 @@ def group_edit(request, review: Review, group: int):
     if request.method == "POST":
         context["invalid"] = [f for f in forms if f.errors]
     return render(request, "reviews/desk_review/group_form.html", context)
-
-
-def _twin(form):
-    if form.instance.pk is not None:
-        return None
-    return DeskReviewEntry.objects.filter(
-        desk_review=form.instance.desk_review, indicator=form.instance.indicator
-    ).first()
 
 
 @require_POST
@@ -237,13 +232,11 @@ def team_view(request, review: Review, group: int):
             raise PermissionDenied
         all_forms = list(forms.values())
         if all(f.is_valid() for f in all_forms):
-            changed = [f for f in all_forms if f.has_changed()]
-            conflicts = save_all_versioned([(f, _consolidated_twin(f)) for f in changed])
+            changed, conflicts = save_indicator_forms(
+                all_forms, twin=unique_twin("review", "indicator")
+            )
             if conflicts:
-                context["conflicts"] = [
-                    (form.indicator, conflict_context(form, current)["conflict"])
-                    for form, current in conflicts
-                ]
+                context["conflicts"] = conflicts
                 return render(request, "reviews/desk_review/team_view.html", context, status=409)
             messages.success(
                 request, _("Saved the team's view of %(n)s indicators.") % {"n": len(changed)}
@@ -251,14 +244,6 @@ def team_view(request, review: Review, group: int):
             return redirect("reviews:desk_review_team", pk=review.pk, group=group)
         context["invalid"] = [f for f in all_forms if f.errors]
     return render(request, "reviews/desk_review/team_view.html", context)
-
-
-def _consolidated_twin(form):
-    if form.instance.pk is not None:
-        return None
-    return ConsolidatedEntry.objects.filter(
-        review=form.instance.review, indicator=form.instance.indicator
-    ).first()
 
 
 @review_view("reviews.see_requests")

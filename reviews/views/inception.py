@@ -16,7 +16,9 @@ from reviews.concurrency import (
     EditConflict,
     conflict_context,
     save_all_versioned,
+    save_indicator_forms,
     save_versioned,
+    unique_twin,
 )
 from reviews.forms import (
     IntervieweeForm,
@@ -119,21 +121,18 @@ def group_edit(request, review: Review, group: int):
         "progress": report.progress(),
     }
     if request.method == "POST" and all(f.is_valid() for f in forms):
-        changed = [f for f in forms if f.has_changed()]
-        pairs = [(f, _twin(f)) for f in changed]
-        with transaction.atomic():
-            conflicts = save_all_versioned(pairs)
-            if not conflicts:
-                for form in changed:
-                    if upload := form.cleaned_data.get("attachment"):
-                        add_attachment(
-                            review=review, upload=upload, by=request.user, assessment=form.instance
-                        )
+
+        def attach(form):
+            if upload := form.cleaned_data.get("attachment"):
+                add_attachment(
+                    review=review, upload=upload, by=request.user, assessment=form.instance
+                )
+
+        changed, conflicts = save_indicator_forms(
+            forms, twin=unique_twin("report", "indicator"), after_save=attach
+        )
         if conflicts:
-            context["conflicts"] = [
-                (form.indicator, conflict_context(form, current)["conflict"])
-                for form, current in conflicts
-            ]
+            context["conflicts"] = conflicts
             return render(request, "reviews/inception/group_form.html", context, status=409)
         messages.success(
             request,
@@ -144,15 +143,6 @@ def group_edit(request, review: Review, group: int):
     if request.method == "POST":
         context["invalid"] = [f for f in forms if f.errors]
     return render(request, "reviews/inception/group_form.html", context)
-
-
-def _twin(form):
-    """A row someone else created for this indicator after this form was loaded."""
-    if form.instance.pk is not None:
-        return None
-    return SelfAssessment.objects.filter(
-        report=form.instance.report, indicator=form.instance.indicator
-    ).first()
 
 
 @review_view("reviews.edit_inception")
