@@ -110,3 +110,9 @@ rules.add_perm("reviews.answer_request", is_host & inception_submitted)
 rules.add_perm("reviews.see_visit", is_team | is_host | may_manage)
 rules.add_perm("reviews.plan_visit", is_team_leader | may_manage)
 rules.add_perm("reviews.see_briefs", is_team | may_manage)
+
+# Step 6: the evidence is the team's; the host sees none of it before the report is out.
+rules.add_perm("reviews.see_evidence", is_team | may_manage)
+rules.add_perm("reviews.record_evidence", is_team)
+rules.add_perm("reviews.moderate_evidence", is_team_leader)
+rules.add_perm("reviews.evaluate", is_team)

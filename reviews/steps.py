@@ -106,6 +106,11 @@ STEPS: tuple[Step, ...] = (
         (TEAM_LEADER, PEER),
         _("Record and evaluate the evidence"),
         "visit_end",
+        (
+            ("reviews:evidence_add", _("Record evidence"), "reviews.record_evidence"),
+            ("reviews:evidence", _("Evidence"), "reviews.see_evidence"),
+            ("reviews:evidence_overview", _("Evidence overview"), "reviews.see_evidence"),
+        ),
     ),
     Step(
         7,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import desk_review, files, inception, shell, team, visit
+from reviews.views import desk_review, evidence, files, inception, shell, team, visit
 
 app_name = "reviews"
 
@@ -65,6 +65,16 @@ urlpatterns = [
     path("<int:pk>/visit/sessions/<int:session>/brief.pdf", visit.brief_pdf, name="brief_pdf"),
     path("<int:pk>/visit/my-schedule/", visit.schedule, name="schedule"),
     path("<int:pk>/visit/my-schedule.ics", visit.schedule_ics, name="schedule_ics"),
+    # Step 6
+    path("<int:pk>/evidence/", evidence.evidence_list, name="evidence"),
+    path("<int:pk>/evidence/new/", evidence.add, name="evidence_add"),
+    path("<int:pk>/evidence/overview/", evidence.overview, name="evidence_overview"),
+    path("<int:pk>/evidence/export.<str:fmt>", evidence.export, name="evidence_export"),
+    path("<int:pk>/evidence/<int:evidence>/", evidence.edit, name="evidence_edit"),
+    path("<int:pk>/evidence/<int:evidence>/delete/", evidence.delete, name="evidence_delete"),
+    path("<int:pk>/evidence/<int:evidence>/restore/", evidence.restore, name="evidence_restore"),
+    path("<int:pk>/evidence/<int:evidence>/history/", evidence.history, name="evidence_history"),
+    path("<int:pk>/evaluation/<int:indicator>/", evidence.evaluation, name="evaluation"),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

@@ -236,6 +236,18 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
     )
     visit.peers.set([peer, team_leader])
     visit.interviewees.set([person])
+    from reviews.models import Evidence
+
+    colour = review.benchmark_version.ratingscales.get(purpose="evidence").levels.first()
+    evidence = Evidence.objects.create(
+        review=review,
+        session=visit,
+        text="The plan is monitored yearly.",
+        colour=colour,
+        author=peer,
+    )
+    evidence.indicators.set(review.indicators_in_scope()[:1])
+    evidence.interviewers.set([peer, team_leader])
     Notification.objects.create(
         user=host, review=review, text="Something new", url=review.get_absolute_url()
     )

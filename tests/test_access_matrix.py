@@ -123,6 +123,17 @@ MATRIX: dict[str, Row] = {
     "reviews:brief_pdf": TEAM_AND_MANAGERS,
     "reviews:schedule": TEAM_AND_MANAGERS,
     "reviews:schedule_ics": TEAM_AND_MANAGERS,
+    # Step 6: the evidence is the team's (host: none before the report is published).
+    "reviews:evidence": TEAM_AND_MANAGERS,
+    "reviews:evidence_overview": TEAM_AND_MANAGERS,
+    "reviews:evidence_export": TEAM_AND_MANAGERS,
+    "reviews:evidence_history": TEAM_AND_MANAGERS,
+    "reviews:evaluation": TEAM_AND_MANAGERS,
+    "reviews:evidence_add": Row(LOGIN, 404, 403, 200, 200, 403),
+    # The sample entry is the peer's: its author and the team leader may change it.
+    "reviews:evidence_edit": Row(LOGIN, 404, 403, 200, 200, 403),
+    "reviews:evidence_delete": Row(LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post"),
+    "reviews:evidence_restore": Row(LOGIN, 404, 403, 403, 404, 403, method="post"),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -235,6 +246,9 @@ REVIEW_SAMPLES = {
     "person": lambda review: review.proposed_interviewees.first().pk,
     "file": lambda review: review.attachments.first().pk,
     "item": lambda review: review.information_requests.first().pk,
+    "evidence": lambda review: review.evidence.first().pk,
+    "indicator": lambda review: review.indicators_in_scope().first().pk,
+    "fmt": lambda review: "xlsx",
 }
 
 

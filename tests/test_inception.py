@@ -372,6 +372,7 @@ def test_host_proposes_edits_and_removes_an_interviewee(client_for, host, ready)
             "name": "Karim",
             "organisation": "Alderman",
             "kind": "politician",
+            "attribution": "named",
             "indicators": [indicator.pk],
             "edit_version": 0,
         },

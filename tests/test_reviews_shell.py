@@ -37,7 +37,7 @@ def test_a_current_step_past_its_due_date_is_overdue(review):
 
 
 def test_unbuilt_step_page_says_so_plainly(client_for, peer, review):
-    html = client_for(peer).get(reverse("reviews:step", args=[review.pk, 6])).content.decode()
+    html = client_for(peer).get(reverse("reviews:step", args=[review.pk, 7])).content.decode()
     assert "not built yet" in html
 
 

@@ -8,6 +8,7 @@ from reviews.models.desk_review import (  # noqa: F401
     InformationRequest,
 )
 from reviews.models.events import Notification, ReviewEvent  # noqa: F401
+from reviews.models.evidence import Evidence, IndicatorEvaluation  # noqa: F401
 from reviews.models.inception import (  # noqa: F401
     BackgroundSection,
     InceptionReport,

@@ -254,6 +254,17 @@ class ProposedInterviewee(EditVersioned):
     organisation = models.CharField(_("organisation and role"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=KIND_CHOICES)
     contact = models.CharField(_("contact"), max_length=200, blank=True)
+    NAMED = "named"
+    ANONYMISED = "anonymised"
+    OFF_RECORD = "off_record"
+    ATTRIBUTION_CHOICES = [
+        (NAMED, _("Named: may be quoted with name")),
+        (ANONYMISED, _("Anonymised: shown by role and organisation only")),
+        (OFF_RECORD, _("Off the record: never quoted or attributed")),
+    ]
+    attribution = models.CharField(
+        _("attribution and consent"), max_length=12, choices=ATTRIBUTION_CHOICES, default=NAMED
+    )
     indicators = models.ManyToManyField(
         "benchmarks.Indicator",
         verbose_name=_("indicators they can speak to"),
@@ -269,6 +280,15 @@ class ProposedInterviewee(EditVersioned):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+    @property
+    def public_name(self) -> str:
+        """How outputs may name this person: by name, by role only, or not at all."""
+        if self.attribution == self.NAMED:
+            return f"{self.name} ({self.organisation})"
+        if self.attribution == self.ANONYMISED:
+            return self.organisation
+        return ""
 
 
 @receiver(post_save, sender=Review)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reviews.access import review_view
-from reviews.models import Review
+from reviews.models import Evidence, Review
 
 
 @review_view("reviews.see_inception")
@@ -29,6 +29,9 @@ def download(request, review: Review, file: int):
 @review_view("reviews.edit_inception")
 def delete(request, review: Review, file: int):
     attachment = get_object_or_404(review.attachments, pk=file)
+    if Evidence.objects.filter(document_attachment=attachment).exists():
+        messages.error(request, _("Evidence cites this document, so it stays."))
+        return redirect("reviews:inception", pk=review.pk)
     attachment.delete()
     messages.success(request, _("Removed %(name)s.") % {"name": attachment.original_name})
     target = request.POST.get("next", "")

@@ -94,6 +94,13 @@ def visit_settings(request, review: Review):
 @review_view("reviews.plan_visit")
 def session_delete(request, review: Review, session: int):
     instance = get_object_or_404(review.visit_sessions, pk=session)
+    if instance.evidence.exists():
+        messages.error(
+            request,
+            _("%(what)s has evidence recorded against it and cannot be removed.")
+            % {"what": instance.label},
+        )
+        return redirect("reviews:session_edit", pk=review.pk, session=instance.pk)
     instance.delete()
     messages.success(request, _("Removed %(what)s.") % {"what": instance.label})
     return redirect("reviews:planner", pk=review.pk)

@@ -27,7 +27,7 @@ def test_peer_sees_dashboard_review_steps_and_dutch(page, live_server, sign_in, 
     expect(page.get_by_role("link", name="Step 3: Inception report")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="Step 6: Evaluation of evidence").click()
+    page.get_by_role("link", name="Step 7: Feedback report").click()
     expect(page.get_by_text("not built yet")).to_be_visible()
     assert_accessible(page)
     page.go_back()

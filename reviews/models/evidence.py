@@ -1,0 +1,228 @@
+"""Step 6: the evidence database. Every finding is coded to indicators, colour-coded, and
+kept with its source and history; nothing is ever really deleted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reviews.concurrency import EditVersioned
+from reviews.models.review import Review
+from reviews.models.visit import VisitSession
+
+# A colour is confirmed by this many distinct interviews (METHOD.md, step 7).
+CONFIRMING_INTERVIEWS = 2
+# Sessions whose evidence counts towards confirmation: a workshop is a group interview.
+INTERVIEW_KINDS = (VisitSession.INTERVIEW, VisitSession.WORKSHOP)
+
+
+class EvidenceQuerySet(models.QuerySet):
+    def live(self) -> EvidenceQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def for_list(self) -> EvidenceQuerySet:
+        return self.select_related(
+            "session", "colour", "author", "document_attachment"
+        ).prefetch_related("indicators", "interviewers", "session__interviewees")
+
+    def search(self, text: str) -> EvidenceQuerySet:
+        if not text:
+            return self
+        return self.filter(Q(text__icontains=text) | Q(context__icontains=text))
+
+
+class Evidence(EditVersioned):
+    FACT = "fact"
+    OPINION = "opinion"
+    BASIS_CHOICES = [
+        (FACT, _("Fact backed by evidence")),
+        (OPINION, _("Opinion of the interviewee")),
+    ]
+    DOCUMENT_CHOICES = [
+        ("inception", _("The inception report")),
+        ("attachment", _("An attached document")),
+        ("request", _("An answer to an information request")),
+    ]
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evidence")
+    session = models.ForeignKey(
+        VisitSession,
+        verbose_name=_("session"),
+        on_delete=models.RESTRICT,  # a session with evidence stays; a deleted review takes both
+        null=True,
+        blank=True,
+        related_name="evidence",
+    )
+    document = models.CharField(_("document"), max_length=12, choices=DOCUMENT_CHOICES, blank=True)
+    document_attachment = models.ForeignKey(
+        "reviews.Attachment", on_delete=models.RESTRICT, null=True, blank=True, related_name="+"
+    )
+    document_number = models.PositiveIntegerField(default=0, editable=False)
+    indicators = models.ManyToManyField(
+        "benchmarks.Indicator", verbose_name=_("indicators"), related_name="+"
+    )
+    text = models.TextField(_("finding"))
+    colour = models.ForeignKey(
+        "benchmarks.ScaleLevel",
+        verbose_name=_("colour"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    basis = models.CharField(_("basis"), max_length=8, choices=BASIS_CHOICES, default=FACT)
+    is_weakness = models.BooleanField(_("weakness"), default=False)
+    is_obstacle = models.BooleanField(_("obstacle"), default=False)
+    is_good_practice = models.BooleanField(_("good practice"), default=False)
+    context = models.TextField(_("context note"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    interviewers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.source_label
+
+    def save(self, *args, **kwargs):
+        if self.document and not self.document_number:
+            last = Evidence.objects.filter(review_id=self.review_id).aggregate(
+                n=models.Max("document_number")
+            )["n"]
+            self.document_number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def source_label(self) -> str:
+        if self.session_id:
+            return self.session.label
+        return str(_("Document %(n)s") % {"n": self.document_number})
+
+    @property
+    def counts_for_findings(self) -> bool:
+        """Facts from interviews and workshops; opinions and documents never confirm."""
+        return (
+            self.basis == self.FACT
+            and self.deleted_at is None
+            and self.session_id is not None
+            and self.session.kind in INTERVIEW_KINDS
+        )
+
+    def initials(self) -> str:
+        people = list(self.interviewers.all()) or ([self.author] if self.author else [])
+        return " & ".join(sorted(p.initials for p in people if p.initials))
+
+    def codes(self) -> list[str]:
+        """In the source's form: "AC/I/3 - Interview 17 - JB & FC", one per indicator."""
+        parts = [self.source_label, self.initials()]
+        suffix = " - ".join(p for p in parts if p)
+        return [f"{indicator.code} - {suffix}" for indicator in self.indicators.all()]
+
+    @transaction.atomic
+    def soft_delete(self, *, by) -> None:
+        self.deleted_at = timezone.now()
+        self.deleted_by = by
+        self._change_reason = "deleted"
+        self.save(update_fields=["deleted_at", "deleted_by"])
+
+    @transaction.atomic
+    def restore(self, *, by) -> None:
+        self.deleted_at = None
+        self.deleted_by = None
+        self._change_reason = f"restored by {by}"
+        self.save(update_fields=["deleted_at", "deleted_by"])
+
+
+@dataclass
+class IndicatorStatus:
+    """What the evidence says about one indicator."""
+
+    indicator: object
+    interviews_by_colour: dict = field(default_factory=dict)  # colour -> set of session ids
+    entries: int = 0
+
+    @property
+    def confirmed(self) -> list:
+        return [
+            c
+            for c, sessions in self.interviews_by_colour.items()
+            if len(sessions) >= CONFIRMING_INTERVIEWS
+        ]
+
+    @property
+    def state(self) -> str:
+        confirmed = self.confirmed
+        if len(confirmed) > 1:
+            return "contradictory"
+        if confirmed:
+            return "confirmed"
+        return "unconfirmed" if self.entries else "none"
+
+
+def indicator_statuses(review: Review, indicators) -> dict[int, IndicatorStatus]:
+    """Status of each indicator from the review's live evidence, in two queries."""
+    statuses = {i.pk: IndicatorStatus(i) for i in indicators}
+    through = Evidence.indicators.through.objects.filter(
+        evidence__review=review, evidence__deleted_at__isnull=True, indicator_id__in=statuses
+    ).select_related("evidence__session", "evidence__colour")
+    for link in through:
+        evidence = link.evidence
+        status = statuses[link.indicator_id]
+        status.entries += 1
+        if evidence.counts_for_findings:
+            status.interviews_by_colour.setdefault(evidence.colour, set()).add(evidence.session_id)
+    return statuses
+
+
+class IndicatorEvaluation(EditVersioned):
+    """The team's judgement of one indicator after the visit."""
+
+    OUTCOME_CHOICES = [
+        ("confirmed", _("Confirmed")),
+        ("refuted", _("Refuted")),
+        ("inconclusive", _("Inconclusive")),
+    ]
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="evaluations")
+    indicator = models.ForeignKey(
+        "benchmarks.Indicator", on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.ForeignKey(
+        "benchmarks.ScaleLevel",
+        verbose_name=_("rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    justification = models.TextField(
+        _("justification"), blank=True, help_text=_("Cite the evidence codes it rests on.")
+    )
+    hypothesis_outcome = models.CharField(
+        _("the desk review's hypothesis is"), max_length=12, choices=OUTCOME_CHOICES, blank=True
+    )
+    settled_by = models.TextField(_("evidence that settled it"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "indicator"], name="evaluation_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} – {self.review}"

@@ -1,0 +1,330 @@
+"""Step 6: recording evidence quickly during the visit, its history, and the evaluation of
+each indicator against the two-interview rule."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from benchmarks.models import RatingScale
+from reviews.access import review_view
+from reviews.concurrency import EditConflict, conflict_context, save_versioned
+from reviews.forms import EvaluationForm, EvidenceForm
+from reviews.models import (
+    ConsolidatedEntry,
+    Evidence,
+    IndicatorEvaluation,
+    ProposedInterviewee,
+    Review,
+    SelfAssessment,
+    VisitSession,
+)
+from reviews.models.evidence import indicator_statuses
+
+SESSION_KEY = "cf_evidence_session_{}"
+
+
+def _remembered_session(request, review: Review):
+    pk = request.GET.get("session") or request.session.get(SESSION_KEY.format(review.pk))
+    if not pk or not str(pk).isdigit():
+        return None
+    return review.visit_sessions.filter(pk=pk).first()
+
+
+def _may_change(user, review: Review, evidence: Evidence) -> bool:
+    return evidence.author_id == user.pk or user.has_perm("reviews.moderate_evidence", review)
+
+
+@review_view("reviews.record_evidence")
+def add(request, review: Review):
+    session = _remembered_session(request, review)
+    form = EvidenceForm(request.POST or None, review=review, session=session)
+    if request.method == "POST" and form.is_valid():
+        evidence = form.save(commit=False)
+        evidence.author = request.user
+        evidence.save()
+        form.save_m2m()
+        if evidence.session_id:
+            evidence.interviewers.set(evidence.session.peers.all())
+            request.session[SESSION_KEY.format(review.pk)] = evidence.session_id
+        messages.success(request, _("Recorded: %(codes)s") % {"codes": "; ".join(evidence.codes())})
+        return redirect("reviews:evidence_add", pk=review.pk)
+    recent = review.evidence.live().for_list().filter(author=request.user)[:5]
+    return render(
+        request,
+        "reviews/evidence/form.html",
+        {"review": review, "form": form, "session": session, "recent": recent},
+    )
+
+
+@review_view("reviews.record_evidence")
+def edit(request, review: Review, evidence: int):
+    instance = get_object_or_404(review.evidence.live(), pk=evidence)
+    if not _may_change(request.user, review, instance):
+        raise PermissionDenied
+    form = EvidenceForm(
+        request.POST or None, instance=instance, review=review, session=instance.session
+    )
+    context = {"review": review, "form": form, "instance": instance}
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/evidence/form.html", context, status=409)
+        if saved.session_id:
+            saved.interviewers.set(saved.session.peers.all())
+        messages.success(request, _("Saved: %(codes)s") % {"codes": "; ".join(saved.codes())})
+        return redirect("reviews:evidence", pk=review.pk)
+    return render(request, "reviews/evidence/form.html", context)
+
+
+@require_POST
+@review_view("reviews.record_evidence")
+def delete(request, review: Review, evidence: int):
+    instance = get_object_or_404(review.evidence.live(), pk=evidence)
+    if not _may_change(request.user, review, instance):
+        raise PermissionDenied
+    instance.soft_delete(by=request.user)
+    messages.success(
+        request,
+        _("Deleted %(source)s. The team leader can restore it.")
+        % {"source": instance.source_label},
+    )
+    return redirect("reviews:evidence", pk=review.pk)
+
+
+@require_POST
+@review_view("reviews.moderate_evidence")
+def restore(request, review: Review, evidence: int):
+    instance = get_object_or_404(review.evidence.filter(deleted_at__isnull=False), pk=evidence)
+    instance.restore(by=request.user)
+    messages.success(request, _("Restored %(source)s.") % {"source": instance.source_label})
+    return redirect("reviews:evidence", pk=review.pk)
+
+
+@review_view("reviews.see_evidence")
+def history(request, review: Review, evidence: int):
+    instance = get_object_or_404(review.evidence, pk=evidence)
+    records = instance.history.select_related("history_user").order_by("-history_date")
+    return render(
+        request,
+        "reviews/evidence/history.html",
+        {"review": review, "evidence": instance, "records": records},
+    )
+
+
+def _filtered(request, review: Review):
+    items = review.evidence.live().for_list()
+    get = request.GET
+    if get.get("group", "").isdigit():
+        items = items.filter(indicators__group_id=get["group"])
+    if get.get("value", "").isdigit():
+        items = items.filter(indicators__value_id=get["value"])
+    if get.get("colour", "").isdigit():
+        items = items.filter(colour_id=get["colour"])
+    if get.get("peer", "").isdigit():
+        items = items.filter(interviewers__id=get["peer"]) | items.filter(author_id=get["peer"])
+    if get.get("session", "").isdigit():
+        items = items.filter(session_id=get["session"])
+    tag = get.get("tag")
+    if tag in ("weakness", "obstacle", "good_practice"):
+        items = items.filter(**{f"is_{tag}": True})
+    return items.search(get.get("q", "").strip()).distinct()
+
+
+@review_view("reviews.see_evidence")
+def evidence_list(request, review: Review):
+    items = list(_filtered(request, review)[:500])
+    version = review.benchmark_version
+    scale = RatingScale.objects.filter(version=version, purpose=RatingScale.EVIDENCE).first()
+    deleted = (
+        review.evidence.filter(deleted_at__isnull=False).select_related("session", "deleted_by")
+        if request.user.has_perm("reviews.moderate_evidence", review)
+        else []
+    )
+    return render(
+        request,
+        "reviews/evidence/list.html",
+        {
+            "review": review,
+            "items": items,
+            "groups": review.groups_in_scope(),
+            "values": version.values.all() if version else [],
+            "colours": scale.levels.all() if scale else [],
+            "peers": [
+                m.user
+                for m in review.memberships.select_related("user")
+                if m.role in ("peer", "team_leader")
+            ],
+            "sessions": review.visit_sessions.filter(
+                kind__in=[VisitSession.INTERVIEW, VisitSession.WORKSHOP]
+            ),
+            "deleted": deleted,
+            "params": request.GET,
+            "can_record": request.user.has_perm("reviews.record_evidence", review),
+        },
+    )
+
+
+@review_view("reviews.see_evidence")
+def overview(request, review: Review):
+    version = review.benchmark_version
+    matrix = version.matrix() if version else None
+    scoped = set(review.indicators_in_scope().values_list("pk", flat=True))
+    statuses = (
+        indicator_statuses(
+            review, [i for row in matrix.rows for i in row.indicators if i.pk in scoped]
+        )
+        if matrix
+        else {}
+    )
+    counts = {"confirmed": 0, "unconfirmed": 0, "contradictory": 0, "none": 0}
+    for status in statuses.values():
+        counts[status.state] += 1
+    good = review.evidence.live().filter(is_good_practice=True).for_list()
+    return render(
+        request,
+        "reviews/evidence/overview.html",
+        {
+            "review": review,
+            "matrix": matrix,
+            "statuses": statuses,
+            "counts": counts,
+            "good_practices": good,
+        },
+    )
+
+
+@review_view("reviews.see_evidence")
+def evaluation(request, review: Review, indicator: int):
+    target = get_object_or_404(review.indicators_in_scope(), pk=indicator)
+    status = indicator_statuses(review, [target])[target.pk]
+    entries = list(
+        review.evidence.live()
+        .for_list()
+        .filter(indicators=target)
+        .order_by("colour__order", "session__starts_at")
+    )
+    by_colour: dict = {}
+    for entry in entries:
+        by_colour.setdefault(entry.colour, []).append(entry)
+    current = IndicatorEvaluation.objects.filter(review=review, indicator=target).first()
+    can_evaluate = request.user.has_perm("reviews.evaluate", review)
+    form = None
+    if can_evaluate:
+        form = EvaluationForm(
+            request.POST or None,
+            instance=current or IndicatorEvaluation(review=review, indicator=target),
+            review=review,
+        )
+    context = {
+        "review": review,
+        "indicator": target,
+        "status": status,
+        "groups": [
+            (
+                colour,
+                items,
+                len(status.interviews_by_colour.get(colour, ())),
+                colour in status.confirmed,
+            )
+            for colour, items in by_colour.items()
+        ],
+        "self": SelfAssessment.objects.filter(report=review.inception_report, indicator=target)
+        .select_related("rating")
+        .first(),
+        "consolidated": ConsolidatedEntry.objects.filter(review=review, indicator=target)
+        .select_related("rating")
+        .first(),
+        "form": form,
+    }
+    if request.method == "POST":
+        if not can_evaluate:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                save_versioned(form)
+            except EditConflict as conflict:
+                context.update(conflict_context(form, conflict.current))
+                return render(request, "reviews/evidence/evaluation.html", context, status=409)
+            messages.success(
+                request, _("The team's evaluation of %(code)s is saved.") % {"code": target.code}
+            )
+            return redirect("reviews:evaluation", pk=review.pk, indicator=target.pk)
+    return render(request, "reviews/evidence/evaluation.html", context)
+
+
+def export_rows(review: Review) -> list[list[str]]:
+    """The evidence database as rows, with attribution respected: off-the-record sessions
+    are neither quoted nor attributed; anonymised people appear by role only."""
+    header = [
+        str(_("Code")),
+        str(_("Indicator")),
+        str(_("Source")),
+        str(_("Interviewees")),
+        str(_("Interviewers")),
+        str(_("Colour")),
+        str(_("Basis")),
+        str(_("Tags")),
+        str(_("Finding")),
+    ]
+    rows = [header]
+    for evidence in review.evidence.live().for_list().order_by("pk"):
+        people = list(evidence.session.interviewees.all()) if evidence.session_id else []
+        off_record = any(p.attribution == ProposedInterviewee.OFF_RECORD for p in people)
+        tags = [
+            label
+            for flag, label in (
+                (evidence.is_weakness, _("weakness")),
+                (evidence.is_obstacle, _("obstacle")),
+                (evidence.is_good_practice, _("good practice")),
+            )
+            if flag
+        ]
+        for code, indicator in zip(evidence.codes(), evidence.indicators.all(), strict=True):
+            rows.append(
+                [
+                    code,
+                    indicator.code,
+                    evidence.source_label,
+                    "" if off_record else "; ".join(p.public_name for p in people if p.public_name),
+                    evidence.initials(),
+                    evidence.colour.label,
+                    evidence.get_basis_display(),
+                    ", ".join(str(t) for t in tags),
+                    str(_("[off the record: not quoted]")) if off_record else evidence.text,
+                ]
+            )
+    return rows
+
+
+@review_view("reviews.see_evidence")
+def export(request, review: Review, fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    rows = export_rows(review)
+    if fmt == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="evidence-{review.pk}.csv"'
+        csv.writer(response).writerows(rows)
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "evidence"
+    for row in rows:
+        sheet.append(row)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="evidence-{review.pk}.xlsx"'
+    workbook.save(response)
+    return response
