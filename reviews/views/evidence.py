@@ -59,7 +59,15 @@ def add(request, review: Review):
     return render(
         request,
         "reviews/evidence/form.html",
-        {"review": review, "form": form, "session": session, "recent": recent},
+        {
+            "review": review,
+            "form": form,
+            "session": session,
+            "recent": recent,
+            "sessions": review.visit_sessions.filter(
+                kind__in=[VisitSession.INTERVIEW, VisitSession.WORKSHOP]
+            ),
+        },
     )
 
 
