@@ -18,6 +18,7 @@ from reviews.models import (
     BackgroundSection,
     DeskReview,
     DeskReviewEntry,
+    Evidence,
     Membership,
     ProposedInterviewee,
     Review,
@@ -165,8 +166,8 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         current_step=5,
         training_date=today - datetime.timedelta(days=60),
         inception_due=today - datetime.timedelta(days=30),
-        visit_start=today + datetime.timedelta(days=7),
-        visit_end=today + datetime.timedelta(days=10),
+        visit_start=today - datetime.timedelta(days=1),
+        visit_end=today + datetime.timedelta(days=2),
         report_due=today + datetime.timedelta(days=60),
     )
     review.scope.set(version.indicators.filter(group__code="GG"))
@@ -247,6 +248,7 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         ("peer2@example.org", "peer3@example.org"),
     ]
     next_day = day + datetime.timedelta(days=1)
+    interviews = []
     for n, person in enumerate(people[:4]):
         session = VisitSession.objects.create(
             review=review,
@@ -257,7 +259,42 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         )
         session.peers.set([users[e] for e in pairs[n % 2]])
         session.interviewees.set([person])
-        session.indicators.set(indicators[n * 3 : n * 3 + 6])
+        session.indicators.set(indicators[n * 6 : n * 6 + 6])
+        interviews.append(session)
+    _demo_evidence(review, interviews, indicators)
+
+
+def _demo_evidence(review: Review, interviews: list, indicators: list) -> None:
+    """Evidence for the whole pillar in scope: confirmed, contradictory and open cases."""
+    colours = {
+        lv.code: lv
+        for lv in review.benchmark_version.ratingscales.get(purpose="evidence").levels.all()
+    }
+    patterns = {
+        0: [("meets", 0), ("meets", 1)],  # confirmed: two interviews agree
+        1: [("does_not_meet", 1), ("does_not_meet", 2)],  # confirmed the other way
+        2: [
+            ("meets", 0),
+            ("meets", 1),
+            ("does_not_meet", 2),
+            ("does_not_meet", 3),
+        ],  # contradictory
+        3: [("meets", 2), ("meets", 2)],  # one interview twice: not confirmed
+    }
+    for n, indicator in enumerate(indicators):
+        for colour_code, which in patterns[n % 4]:
+            session = interviews[(which + n) % len(interviews)]
+            peers = list(session.peers.all())
+            evidence = Evidence.objects.create(
+                review=review,
+                session=session,
+                colour=colours[colour_code],
+                text=f"{indicator.code}: finding from {session.label}.",
+                author=peers[0],
+                is_good_practice=(n % 7 == 0 and colour_code == "meets"),
+            )
+            evidence.indicators.set([indicator])
+            evidence.interviewers.set(peers)
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:

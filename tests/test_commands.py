@@ -65,3 +65,15 @@ def test_second_demo_review_is_at_step_5_with_desk_reviews_and_a_partly_planned_
     assert review.inception_report.is_submitted
     assert DeskReview.objects.filter(review=review, submitted_at__isnull=False).count() == 3
     assert VisitSession.objects.filter(review=review, kind="interview").count() == 4
+
+
+def test_demo_evidence_covers_a_pillar_with_confirmed_and_contradictory_indicators(db):
+    from reviews.models.evidence import indicator_statuses
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    review = Review.objects.get(title="Peer review of Antwerp 2026")
+    indicators = list(review.indicators_in_scope())
+    states = {s.state for s in indicator_statuses(review, indicators).values()}
+    assert {"confirmed", "contradictory", "unconfirmed"} <= states
+    assert "none" not in states  # the whole pillar has evidence
