@@ -302,3 +302,18 @@ def test_a_session_with_evidence_is_not_removed(client_for, team_leader, ready):
     )
     assert "has evidence recorded against it" in response.content.decode()
     assert VisitSession.objects.filter(pk=interview.pk).exists()
+
+
+def test_overview_draws_the_matrix_as_svg_in_status_colours(client_for, peer, team_leader, ready):
+    Evidence.objects.filter(review=ready).delete()
+    first = ready.visit_sessions.get(kind="interview")
+    record(ready, peer, source=first)
+    record(ready, peer, source=session(ready, "interview", 15, [peer, team_leader]))
+    html = (
+        client_for(peer).get(reverse("reviews:evidence_overview", args=[ready.pk])).content.decode()
+    )
+    svg = html[html.index("<svg xmlns") : html.index("</svg>")]
+    meets = colour(ready, "meets")
+    assert f'fill="{meets.colour}"' in svg
+    assert f"<title>AA/X/1: {meets.label}</title>" in svg
+    assert svg.count("<rect") == ready.indicators_in_scope().count()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchmarks.models import RatingScale
+from reports.charts import evidence_matrix
 from reviews.access import review_view
 from reviews.concurrency import EditConflict, conflict_context, save_versioned
 from reviews.forms import EvaluationForm, EvidenceForm
@@ -197,6 +198,19 @@ def overview(request, review: Review):
     for status in statuses.values():
         counts[status.state] += 1
     good = review.evidence.live().filter(is_good_practice=True).for_list()
+    chart = (
+        evidence_matrix(
+            matrix,
+            statuses,
+            state_labels={
+                "contradictory": _("contradictory"),
+                "unconfirmed": _("unconfirmed"),
+                "none": _("no evidence"),
+            },
+        )
+        if matrix
+        else None
+    )
     return render(
         request,
         "reviews/evidence/overview.html",
@@ -206,6 +220,7 @@ def overview(request, review: Review):
             "statuses": statuses,
             "counts": counts,
             "good_practices": good,
+            "chart": chart,
         },
     )
 
