@@ -116,3 +116,22 @@ rules.add_perm("reviews.see_evidence", is_team | may_manage)
 rules.add_perm("reviews.record_evidence", is_team)
 rules.add_perm("reviews.moderate_evidence", is_team_leader)
 rules.add_perm("reviews.evaluate", is_team)
+
+
+@rules.predicate
+def conclusions_locked(user, review) -> bool:
+    if review is None:
+        return False
+    if "_cf_locked" not in review.__dict__:
+        from reviews.models.report import conclusions_locked as locked
+
+        review.__dict__["_cf_locked"] = locked(review)
+    return review.__dict__["_cf_locked"]
+
+
+# Step 7 on site: the team leader drafts the main conclusions, every peer agrees or dissents;
+# once all agree the list is locked and the preliminary feedback can be recorded.
+rules.add_perm("reviews.see_conclusions", is_team | may_manage)
+rules.add_perm("reviews.draft_conclusions", is_team_leader & ~conclusions_locked)
+rules.add_perm("reviews.vote_conclusions", is_team & ~conclusions_locked)
+rules.add_perm("reviews.record_feedback", is_team_leader & conclusions_locked)

@@ -119,6 +119,7 @@ STEPS: tuple[Step, ...] = (
         (TEAM_LEADER, PEER, HOST),
         _("Write, approve and respond to the report"),
         "report_due",
+        (("reviews:conclusions", _("Key conclusions on site"), "reviews.see_conclusions"),),
     ),
 )
 STEP_NUMBERS = [s.number for s in STEPS]

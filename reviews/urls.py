@@ -1,6 +1,15 @@
 from django.urls import path
 
-from reviews.views import desk_review, evidence, files, inception, shell, team, visit
+from reviews.views import (
+    conclusions,
+    desk_review,
+    evidence,
+    files,
+    inception,
+    shell,
+    team,
+    visit,
+)
 
 app_name = "reviews"
 
@@ -75,6 +84,12 @@ urlpatterns = [
     path("<int:pk>/evidence/<int:evidence>/restore/", evidence.restore, name="evidence_restore"),
     path("<int:pk>/evidence/<int:evidence>/history/", evidence.history, name="evidence_history"),
     path("<int:pk>/evaluation/<int:indicator>/", evidence.evaluation, name="evaluation"),
+    # Step 7, on site
+    path("<int:pk>/conclusions/", conclusions.page, name="conclusions"),
+    path("<int:pk>/conclusions/add/", conclusions.add, name="conclusion_add"),
+    path("<int:pk>/conclusions/<int:conclusion>/", conclusions.edit, name="conclusion_edit"),
+    path("<int:pk>/conclusions/<int:conclusion>/vote/", conclusions.vote, name="conclusion_vote"),
+    path("<int:pk>/conclusions/feedback/", conclusions.feedback, name="feedback"),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

@@ -226,7 +226,9 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
 
     InformationRequest.objects.create(review=review, question="How many staff?", asked_by=peer)
 
-    from reviews.models import VisitSession
+    from reviews.models import KeyConclusion, VisitSession
+
+    KeyConclusion.objects.create(review=review, text="Strong leadership, weak monitoring.")
 
     visit = VisitSession.objects.create(
         review=review,

@@ -134,6 +134,14 @@ MATRIX: dict[str, Row] = {
     "reviews:evidence_edit": Row(LOGIN, 404, 403, 200, 200, 403),
     "reviews:evidence_delete": Row(LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post"),
     "reviews:evidence_restore": Row(LOGIN, 404, 403, 403, 404, 403, method="post"),
+    # Step 7 on site (not yet locked): the leader drafts, the team agrees or dissents.
+    "reviews:conclusions": TEAM_AND_MANAGERS,
+    "reviews:conclusion_add": Row(LOGIN, 404, 403, 403, 200, 403, method="post"),
+    "reviews:conclusion_edit": Row(LOGIN, 404, 403, 403, 200, 403),
+    "reviews:conclusion_vote": Row(
+        LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post", data={"v{c}-agrees": "yes"}
+    ),
+    "reviews:feedback": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -249,6 +257,7 @@ REVIEW_SAMPLES = {
     "evidence": lambda review: review.evidence.first().pk,
     "indicator": lambda review: review.indicators_in_scope().first().pk,
     "fmt": lambda review: "xlsx",
+    "conclusion": lambda review: review.conclusions.first().pk,
 }
 
 
@@ -337,7 +346,11 @@ def test_access(name, role, cast, review, client_for, request):
     versions = request.getfixturevalue("benchmark_versions") if needs_benchmark else None
     url = _url_for(name, review, versions)
     client = client_for(cast[role])
-    response = getattr(client, row.method)(url, row.data)
+    data = {
+        key.replace("{c}", str(review.conclusions.first().pk)) if "{c}" in key else key: value
+        for key, value in row.data.items()
+    }
+    response = getattr(client, row.method)(url, data)
     if expected == LOGIN:
         assert response.status_code == 302, (url, response.status_code)
         assert response["Location"].startswith(reverse("login")), response["Location"]

@@ -15,6 +15,11 @@ from reviews.models.inception import (  # noqa: F401
     ProposedInterviewee,
     SelfAssessment,
 )
+from reviews.models.report import (  # noqa: F401
+    ConclusionVote,
+    KeyConclusion,
+    PreliminaryFeedback,
+)
 from reviews.models.review import Membership, Review, StepStatus  # noqa: F401
 from reviews.models.team import TrainingSession  # noqa: F401
 from reviews.models.visit import VisitSession  # noqa: F401
