@@ -31,6 +31,8 @@ class Step:
     due_field: str | None
     # Pages of this step: (url name, label, permission needed to open it).
     pages: tuple[tuple[str, Promise, str], ...] = ()
+    # What of this step is not in Critical Friend yet, said plainly on its page.
+    missing: Promise | None = None
 
     @property
     def built(self) -> bool:
@@ -120,6 +122,10 @@ STEPS: tuple[Step, ...] = (
         _("Write, approve and respond to the report"),
         "report_due",
         (("reviews:conclusions", _("Key conclusions on site"), "reviews.see_conclusions"),),
+        _(
+            "The report composer, its approval, the PDF and the host city's response are "
+            "not built yet; until they are, the team writes the report outside Critical Friend."
+        ),
     ),
 )
 STEP_NUMBERS = [s.number for s in STEPS]

@@ -1,0 +1,846 @@
+"""Performance benchmark of Critical Friend's key pages and the inception report PDF.
+
+Run it with ``make bench`` (or ``.venv/bin/python -m tests.perf.run`` from the project
+folder). It is a measurement, not a pass/fail test: it always exits 0 when it ran to
+the end, and prints a ``GOALS:`` line saying which performance goals are met.
+
+What it does, in order:
+
+1. Points Django at its own throwaway SQLite file (``/tmp/cf-bench-<pid>.sqlite3``),
+   migrates it and loads the benchmarks; ``var/`` and the dev database are never used.
+   The file is deleted at the end (``--keep-db`` keeps it).
+2. Builds the SMALL data set with the project's own models and services, measures every
+   page, then empties the database (``flush``), builds the LARGE data set and measures
+   again. Each size has its own database contents, so "all reviews" lists 1 or 20 reviews.
+3. Per page: the SQL query count of one request (after the warm-ups) and the median of
+   ``--n`` timed requests through ``django.test.Client``; the ratio is that median over
+   the median of the baseline page (the profile page) at the same size.
+4. The inception report PDF (LARGE): the view against WeasyPrint alone on the very HTML the
+   view rendered, page count and peak memory.
+5. Writes everything to ``tests/perf/results/latest.json``.
+
+Data sets (see ``SIZES``):
+
+- LARGE: the INTI-CITIES version (73 indicators, all in scope), 6 peers + 1 team leader +
+  2 hosts + 1 coordinator; a submitted inception report with all 7 background sections and
+  a self-assessment for every indicator; a submitted desk review for each of the 7 team
+  members with an entry per indicator, and the team leader's consolidated view; 30
+  interviews (two peers each, one proposed interviewee each, every indicator covered by two
+  interviews) plus a preparation and a presentation session; 1,000 evidence entries spread
+  over the 73 indicators and the 30 interviews; 19 small extra reviews in the network (20 in
+  all), the coordinator attached to each.
+- SMALL: the same shapes with 5 indicators in scope (``review.scope``), 2 peers, 3
+  interviews, 10 evidence entries and 1 review.
+
+Choices worth knowing when reading the numbers:
+
+- ``reviews:inception_group`` needs a draft report (only the host edits, and only before
+  submission). The benchmark reopens the measured review's report with the model's
+  ``InceptionReport.reopen()`` just for that page (host, first group in scope) and submits
+  it again with ``InceptionReport.submit()`` afterwards; neither sends notifications, so
+  the other pages see the same data.
+- ``benchmarks:version`` does not depend on reviews: at SMALL size it shows a 5-indicator
+  copy of INTI-CITIES (slug ``inti-cities-small``), at LARGE size INTI-CITIES itself.
+- Requests go through the test client in-process (no network, no WSGI server), with
+  ``DEBUG`` off and without Django's test instrumentation of templates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import copy
+import datetime
+import io
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+DB_PATH = Path(f"/tmp/cf-bench-{os.getpid()}.sqlite3")
+
+# Goals the GOALS line checks.
+MAX_QUERIES = 15
+MAX_PAGE_RATIO = 3.0
+MAX_PDF_RATIO = 1.3
+
+BASELINE = "profile"
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    indicators: int | None  # None: every indicator of the version (no scope)
+    peers: int
+    interviews: int
+    evidence: int
+    reviews: int  # in the network, the measured one included
+
+
+SIZES = (
+    Size("small", indicators=5, peers=2, interviews=3, evidence=10, reviews=1),
+    Size("large", indicators=None, peers=6, interviews=30, evidence=1000, reviews=20),
+)
+
+
+def log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------- set-up
+
+
+def configure_environment() -> None:
+    """A throwaway database and test-like settings, before Django reads any setting."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.test_settings")
+    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"  # sqlite:////tmp/cf-bench-<pid>.sqlite3
+    os.environ["DJANGO_ENV"] = "test"
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ["EMAIL_BACKEND"] = "locmem"  # notifications send mail: keep it in memory
+    # config.test_settings makes its own temporary MEDIA_ROOT; this covers config.settings.
+    os.environ.setdefault("MEDIA_ROOT", f"/tmp/cf-bench-media-{os.getpid()}")
+
+
+def prepare_database() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("load_benchmarks", stdout=io.StringIO())
+
+
+def reset_database() -> None:
+    """Empty every table and load the benchmarks again (the schema stays)."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("load_benchmarks", stdout=io.StringIO())
+
+
+def cleanup(settings_media: str | None) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        path = Path(f"{DB_PATH}{suffix}")
+        if path.exists():
+            path.unlink()
+    for media in {settings_media, os.environ.get("MEDIA_ROOT")}:
+        if media and Path(media).name.startswith(("cf-test-media-", "cf-bench-media-")):
+            shutil.rmtree(media, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass
+class World:
+    size: Size
+    review: object
+    version: object
+    coordinator: object
+    leader: object
+    peers: list
+    hosts: list
+    first_group: object
+    first_indicator: object
+    bench_version: object  # the benchmark version shown on benchmarks:version
+    counts: dict = field(default_factory=dict)
+
+
+def _small_benchmark_copy(slug: str, indicators: int) -> dict:
+    """INTI-CITIES' own file with only its first `indicators` indicators."""
+    data = json.loads((ROOT / "fixtures/benchmarks/inti-cities.json").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["slug"] = slug
+    data["name"] = {lang: f"{text} (small copy)" for lang, text in data["name"].items()}
+    data["indicators"] = data["indicators"][:indicators]
+    return data
+
+
+def build_world(size: Size) -> World:
+    """One review at `size`, built the way the app builds it (models and services)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from benchmarks.models import BenchmarkVersion
+    from benchmarks.services import import_version
+    from cities.models import City, User
+    from reviews.models import (
+        BackgroundSection,
+        ConsolidatedEntry,
+        DeskReviewEntry,
+        Evidence,
+        ProposedInterviewee,
+        Review,
+        SelfAssessment,
+        TrainingSession,
+        VisitSession,
+    )
+    from reviews.models.inception import SECTIONS
+    from reviews.services import (
+        add_member,
+        desk_review_for,
+        submit_desk_review,
+        submit_inception_report,
+    )
+    from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+
+    today = timezone.localdate()
+
+    def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    with transaction.atomic():
+        version = (
+            BenchmarkVersion.objects.published()
+            .filter(benchmark__slug="inti-cities")
+            .order_by("-number")
+            .get()
+        )
+        if size.indicators is None:
+            bench_version = version
+        else:
+            bench_version = import_version(
+                _small_benchmark_copy("inti-cities-small", size.indicators), publish=True
+            )
+
+        host_city = City.objects.create(
+            name="Rotterdam", country="Netherlands", population=655_000, languages="Dutch"
+        )
+
+        def person(n: int, name: str, initials: str, **fields) -> User:
+            if "city" not in fields:
+                fields["city"] = City.objects.create(name=f"Peer city {n}", country="Europe")
+            return User.objects.create_user(
+                f"{name.lower().replace(' ', '.')}@bench.example.org",
+                None,
+                name=name,
+                initials=initials,
+                **fields,
+            )
+
+        coordinator = person(
+            0,
+            "Clara Coordinator",
+            "CC",
+            is_coordinator=True,
+            city=City.objects.create(name="Brussels", country="Belgium"),
+        )
+        leader = person(1, "Jan Leader", "JL")
+        peers = [person(2 + n, f"Peer Number{n + 1}", f"P{chr(65 + n)}") for n in range(size.peers)]
+        hosts = [
+            person(90 + n, f"Host Number{n + 1}", f"H{chr(65 + n)}", city=host_city)
+            for n in range(2)
+        ]
+
+        review = Review.objects.create(
+            title="Peer review of Rotterdam (benchmark)",
+            benchmark_version=version,
+            host_city=host_city,
+            current_step=6,
+            training_date=today - datetime.timedelta(days=90),
+            inception_due=today - datetime.timedelta(days=60),
+            visit_start=today - datetime.timedelta(days=1),
+            visit_end=today + datetime.timedelta(days=2),
+            report_due=today + datetime.timedelta(days=60),
+        )
+        if size.indicators is not None:
+            review.scope.set(list(version.indicators.for_matrix()[: size.indicators]))
+        add_member(review=review, user=leader, role=TEAM_LEADER)
+        for peer in peers:
+            add_member(review=review, user=peer, role=PEER)
+        for n, host in enumerate(hosts):
+            add_member(review=review, user=host, role=HOST, is_host_lead=n == 0)
+        add_member(review=review, user=coordinator, role=COORDINATOR)
+        team = [leader, *peers]
+
+        training = TrainingSession.objects.create(
+            review=review, date=review.training_date, place="Brussels", topics="The method"
+        )
+        training.attendees.set([*team, *hosts])
+
+        indicators = list(review.indicators_in_scope())
+        scales = {s.purpose: list(s.levels.all()) for s in version.ratingscales.all()}
+        performance = [lv for lv in scales["performance"] if lv.score is not None]
+        colours = scales["evidence"]
+
+        # Step 3: the inception report, complete, then submitted by the host lead.
+        report = review.inception_report
+        for key, title, _help in SECTIONS:
+            BackgroundSection.objects.create(
+                report=report,
+                key=key,
+                text=f"**{title}.** " + "The city describes this in a few paragraphs. " * 12,
+            )
+        report.written_by = "The integration team, with input from three departments."
+        report.partners = "Migrant council; Refugee Work; the regional employment office."
+        report.political_involvement = "consulted"
+        report.sign_off = "Alderman for integration"
+        report.save()
+        for n, indicator in enumerate(indicators):
+            SelfAssessment.objects.create(
+                report=report,
+                indicator=indicator,
+                rating=performance[n % len(performance)],
+                achieved=f"What {indicator.code} has achieved. " * 6,
+                aspiration="What is still aspiration. " * 4,
+                evidence="Council decision 2023/114; monitoring report 2024.",
+                how_why_who="Who did it, how and why. " * 3,
+                political_responsible="Alderman for integration",
+                operational_responsible="Head of Social Development",
+                links="https://example.org/plan\nhttps://example.org/monitor",
+            )
+        people = []
+        for n in range(size.interviews):
+            interviewee = ProposedInterviewee.objects.create(
+                review=review,
+                name=f"Interviewee {n + 1}",
+                organisation=f"Organisation {n + 1}, head",
+                kind=ProposedInterviewee.KIND_CHOICES[n % 5][0],
+            )
+            interviewee.indicators.set(indicators[n % len(indicators) :: size.interviews][:4])
+            people.append(interviewee)
+        submit_inception_report(review=review, by=hosts[0])
+
+        # Step 4: every team member's desk review, submitted; the leader consolidates.
+        for m, member in enumerate(team):
+            desk = desk_review_for(review=review, peer=member)
+            for n, indicator in enumerate(indicators):
+                entry = DeskReviewEntry.objects.create(
+                    desk_review=desk,
+                    indicator=indicator,
+                    performance=performance[(n + m) % len(performance)],
+                    hypothesis=f"{indicator.code}: the policy exists on paper; test practice.",
+                    questions="Who is responsible, and how is progress followed up?",
+                )
+                entry.meet.add(people[n % len(people)])
+            submit_desk_review(review=review, peer=member)
+        for n, indicator in enumerate(indicators):
+            ConsolidatedEntry.objects.create(
+                review=review,
+                indicator=indicator,
+                rating=performance[n % len(performance)],
+                hypothesis="The team's working hypothesis.",
+                key_questions="The key questions for the visit.",
+            )
+
+        # Step 5: the visit: preparation, presentation, then the interviews in pairs.
+        days = review.visit_days()
+        VisitSession.objects.create(
+            review=review,
+            kind=VisitSession.PREPARATION,
+            title="Team preparation",
+            starts_at=at(days[0], 9),
+            ends_at=at(days[0], 12),
+        )
+        VisitSession.objects.create(
+            review=review,
+            kind=VisitSession.PRESENTATION,
+            title="The city presents itself",
+            starts_at=at(days[0], 13),
+            ends_at=at(days[0], 14),
+        )
+        # Disjoint pairs in turn: (0,1), (2,3), (4,5), (6,0), ...
+        pairs = [
+            (team[(2 * k) % len(team)], team[(2 * k + 1) % len(team)]) for k in range(len(team))
+        ]
+        covering: dict[int, list] = {i.pk: [] for i in indicators}
+        interviews = []
+        for n in range(size.interviews):
+            # Two sessions side by side, five one-hour slots a day, from the second day.
+            day = days[1 + (n // 10) % (len(days) - 1)]
+            hour = (9, 10, 11, 14, 15)[(n // 2) % 5]
+            session = VisitSession.objects.create(
+                review=review,
+                kind=VisitSession.INTERVIEW,
+                location=f"City hall, room {n % 2 + 1}",
+                starts_at=at(day, hour),
+                ends_at=at(day, hour + 1),
+            )
+            session.peers.set(pairs[n % len(pairs)])
+            session.interviewees.set([people[n]])
+            interviews.append(session)
+        # Every indicator is covered by two interviews.
+        for j, indicator in enumerate(indicators):
+            for session in {interviews[j % len(interviews)], interviews[(j + 7) % len(interviews)]}:
+                covering[indicator.pk].append(session)
+        for session in interviews:
+            session.indicators.set([i for i in indicators if session in covering[i.pk]])
+
+        # Step 6: the evidence, spread over the indicators and their interviews.
+        for e in range(size.evidence):
+            indicator = indicators[e % len(indicators)]
+            options = covering[indicator.pk]
+            session = options[(e // len(indicators)) % len(options)]
+            session_peers = list(session.peers.all())
+            evidence = Evidence.objects.create(
+                review=review,
+                session=session,
+                colour=colours[(e // len(indicators) + e) % len(colours)],
+                text=f"{indicator.code}: finding {e + 1} from {session.label}. " * 3,
+                basis=Evidence.OPINION if e % 9 == 0 else Evidence.FACT,
+                is_weakness=e % 11 == 0,
+                is_obstacle=e % 13 == 0,
+                is_good_practice=e % 7 == 0,
+                context="Said in the second half of the interview." if e % 4 == 0 else "",
+                author=session_peers[0],
+            )
+            linked = [indicator]
+            if e % 5 == 0 and len(indicators) > 1:
+                linked.append(indicators[(e + 1) % len(indicators)])
+            evidence.indicators.set(linked)
+            evidence.interviewers.set(session_peers)
+
+        # The rest of the network: small reviews the coordinator is attached to.
+        for n in range(size.reviews - 1):
+            city = City.objects.create(name=f"Network city {n + 1}", country="Europe")
+            extra = Review.objects.create(
+                title=f"Peer review of network city {n + 1}",
+                benchmark_version=version,
+                host_city=city,
+                current_step=1 + n % 7,
+                training_date=today + datetime.timedelta(days=n * 10 - 100),
+                inception_due=today + datetime.timedelta(days=n * 10 - 70),
+                visit_start=today + datetime.timedelta(days=n * 10 - 40),
+                visit_end=today + datetime.timedelta(days=n * 10 - 37),
+                report_due=today + datetime.timedelta(days=n * 10),
+            )
+            add_member(review=extra, user=team[(n + 1) % len(team)], role=TEAM_LEADER)
+            add_member(review=extra, user=team[n % len(team)], role=PEER)
+            add_member(review=extra, user=coordinator, role=COORDINATOR)
+
+    counts = {
+        "indicators_in_scope": len(indicators),
+        "team": len(team),
+        "hosts": len(hosts),
+        "self_assessments": report.selfassessments.count(),
+        "desk_reviews": review.desk_reviews.count(),
+        "desk_review_entries": DeskReviewEntry.objects.filter(desk_review__review=review).count(),
+        "interviews": review.visit_sessions.filter(kind=VisitSession.INTERVIEW).count(),
+        "visit_sessions": review.visit_sessions.count(),
+        "evidence": review.evidence.count(),
+        "reviews_in_network": Review.objects.count(),
+        "benchmark_version_indicators": bench_version.indicators.count(),
+    }
+    first_group = review.groups_in_scope().first()
+    return World(
+        size=size,
+        review=review,
+        version=version,
+        coordinator=coordinator,
+        leader=leader,
+        peers=peers,
+        hosts=hosts,
+        first_group=first_group,
+        first_indicator=indicators[0],
+        bench_version=bench_version,
+        counts=counts,
+    )
+
+
+# --------------------------------------------------------------------------- pages
+
+
+@contextlib.contextmanager
+def draft_report(world: World):
+    """The host edits only a draft: reopen the report for the page, then submit it again."""
+    from reviews.models import InceptionReport
+
+    report = InceptionReport.objects.get(review=world.review)
+    report.reopen(by=world.coordinator, reason="benchmark: measuring the host's editing page")
+    try:
+        yield
+    finally:
+        report.refresh_from_db()
+        report.submit(by=world.hosts[0])
+
+
+def page_specs(world: World) -> list[tuple[str, str, object, object]]:
+    """(label, url, user, context manager factory or None) for every measured page."""
+    from django.urls import reverse
+
+    pk = world.review.pk
+    peer = world.peers[0]
+    return [
+        (BASELINE, reverse("profile"), peer, None),
+        ("reviews:dashboard", reverse("reviews:dashboard"), world.coordinator, None),
+        ("reviews:all", reverse("reviews:all"), world.coordinator, None),
+        ("reviews:detail", reverse("reviews:detail", args=[pk]), world.leader, None),
+        (
+            "reviews:inception_group",
+            reverse("reviews:inception_group", args=[pk, world.first_group.pk]),
+            world.hosts[0],
+            draft_report,
+        ),
+        (
+            "reviews:desk_review_team",
+            reverse("reviews:desk_review_team", args=[pk, world.first_group.pk]),
+            peer,
+            None,
+        ),
+        ("reviews:planner", reverse("reviews:planner", args=[pk]), world.leader, None),
+        ("reviews:evidence", reverse("reviews:evidence", args=[pk]), world.leader, None),
+        (
+            "reviews:evidence_overview",
+            reverse("reviews:evidence_overview", args=[pk]),
+            peer,
+            None,
+        ),
+        (
+            "reviews:evaluation",
+            reverse("reviews:evaluation", args=[pk, world.first_indicator.pk]),
+            peer,
+            None,
+        ),
+        (
+            "benchmarks:version",
+            reverse(
+                "benchmarks:version",
+                kwargs={
+                    "slug": world.bench_version.benchmark.slug,
+                    "number": world.bench_version.number,
+                },
+            ),
+            peer,
+            None,
+        ),
+    ]
+
+
+def signed_in_client(user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="cities.backends.EmailBackend")
+    return client
+
+
+def measure_page(url: str, user, *, n: int, warmups: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in_client(user)
+    for _ in range(warmups):
+        client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    # Read now: the next request resets the connection's query log.
+    queries = len(captured.captured_queries)
+    timings = []
+    for _ in range(n):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "status": response.status_code,
+        "bytes": len(response.content),
+        "queries": queries,
+        "median_ms": statistics.median(timings),
+        "min_ms": min(timings),
+        "max_ms": max(timings),
+    }
+
+
+def measure_pages(world: World, *, n: int, warmups: int) -> list[dict]:
+    rows = []
+    for label, url, user, wrapper in page_specs(world):
+        with wrapper(world) if wrapper else contextlib.nullcontext():
+            result = measure_page(url, user, n=n, warmups=warmups)
+        if result["status"] != 200:
+            log(f"WARNING: {label} ({world.size.name}) answered {result['status']}")
+        rows.append(
+            {"page": label, "size": world.size.name, "url": url, "user": user.email, **result}
+        )
+        log(
+            f"{world.size.name:5} {label:28} {result['queries']:3} queries "
+            f"{result['median_ms']:8.1f} ms (status {result['status']})"
+        )
+    baseline = next(r["median_ms"] for r in rows if r["page"] == BASELINE)
+    for row in rows:
+        row["ratio"] = row["median_ms"] / baseline
+    return rows
+
+
+# --------------------------------------------------------------------------- PDF
+
+
+def maxrss_mb() -> float:
+    # ru_maxrss is in kilobytes on Linux (bytes on macOS).
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def measure_pdf(world: World, *, runs: int) -> dict:
+    """The PDF view against WeasyPrint alone on the HTML the view rendered."""
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    from reports import pdf as pdf_module
+
+    url = reverse("reviews:inception_pdf", args=[world.review.pk])
+    user = world.peers[0]
+    client = signed_in_client(user)
+    rss_before = maxrss_mb()
+
+    # The view looks `render_pdf` up on the module at call time: spy on it to keep the
+    # final HTML (rendered from `_reading_context`) and call the real renderer through.
+    captured: dict = {}
+    real_render = pdf_module.render_pdf
+
+    def spy(html: str) -> bytes:
+        captured["html"] = html
+        return real_render(html)
+
+    pdf_module.render_pdf = spy
+    try:
+        response = client.get(url)  # warm-up: also builds the stylesheet and fonts once
+    finally:
+        pdf_module.render_pdf = real_render
+    if response.status_code != 200 or "html" not in captured:
+        log(f"WARNING: the PDF view answered {response.status_code}")
+        return {"status": response.status_code, "url": url}
+    content = response.content
+    html = captured["html"]
+
+    view_times, alone_times = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        view_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        real_render(html)
+        alone_times.append(time.perf_counter() - start)
+    rss_after = maxrss_mb()
+    view, alone = statistics.median(view_times), statistics.median(alone_times)
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    log(f"PDF: view {view:.2f} s, WeasyPrint alone {alone:.2f} s, {pages} pages")
+    return {
+        "status": response.status_code,
+        "url": url,
+        "user": user.email,
+        "size": world.size.name,
+        "runs": runs,
+        "view_median_s": view,
+        "weasyprint_median_s": alone,
+        "ratio": view / alone,
+        "view_s": view_times,
+        "weasyprint_s": alone_times,
+        "pages": pages,
+        "pdf_bytes": len(content),
+        "html_chars": len(html),
+        "peak_rss_before_mb": rss_before,
+        "peak_rss_after_mb": rss_after,
+        "peak_rss_growth_mb": rss_after - rss_before,
+    }
+
+
+# --------------------------------------------------------------------------- report
+
+
+def goals(rows: list[dict], pdf: dict | None) -> tuple[str, dict]:
+    by_page: dict[str, dict[str, dict]] = {}
+    for row in rows:
+        by_page.setdefault(row["page"], {})[row["size"]] = row
+    page_goals = {}
+    parts = []
+    for page, sizes in by_page.items():
+        small, large = sizes.get("small"), sizes.get("large")
+        if not (small and large):
+            continue
+        equal = small["queries"] == large["queries"]
+        within = max(small["queries"], large["queries"]) <= MAX_QUERIES
+        met = equal and within
+        page_goals[page] = {
+            "queries_small": small["queries"],
+            "queries_large": large["queries"],
+            "equal": equal,
+            f"at_most_{MAX_QUERIES}": within,
+            "met": met,
+        }
+        parts.append(f"{page} {'yes' if met else 'NO'} ({small['queries']}/{large['queries']})")
+    pages_only = [r for r in rows if r["page"] != BASELINE and r["size"] == "large"]
+    heaviest = max(pages_only, key=lambda r: r["ratio"]) if pages_only else None
+    line = f"GOALS: queries equal at small/large and <= {MAX_QUERIES} (small/large): " + ", ".join(
+        parts
+    )
+    result = {"pages": page_goals}
+    if heaviest:
+        ok = heaviest["ratio"] <= MAX_PAGE_RATIO
+        result["heaviest"] = {
+            "page": heaviest["page"],
+            "ratio": heaviest["ratio"],
+            "met": ok,
+        }
+        line += (
+            f"; heaviest page {heaviest['page']} (large) {heaviest['ratio']:.1f}x baseline "
+            f"<= {MAX_PAGE_RATIO:g}x: {'yes' if ok else 'NO'}"
+        )
+    if pdf and "ratio" in pdf:
+        ok = pdf["ratio"] <= MAX_PDF_RATIO
+        result["pdf"] = {"ratio": pdf["ratio"], "met": ok}
+        line += f"; PDF view/WeasyPrint {pdf['ratio']:.2f} <= {MAX_PDF_RATIO:g}: {'yes' if ok else 'NO'}"
+    else:
+        result["pdf"] = {"met": None}
+        line += "; PDF: not measured"
+    return line, result
+
+
+def table(rows: list[dict]) -> str:
+    header = f"{'page':28} {'size':5} {'queries':>7} {'median ms':>10} {'ratio':>6}"
+    lines = [header, "-" * len(header)]
+    order = {page: n for n, page in enumerate(dict.fromkeys(r["page"] for r in rows))}
+    for row in sorted(rows, key=lambda r: (order[r["page"]], r["size"] != "small")):
+        flag = "" if row["status"] == 200 else f"  (status {row['status']})"
+        lines.append(
+            f"{row['page']:28} {row['size']:5} {row['queries']:7d} "
+            f"{row['median_ms']:10.1f} {row['ratio']:5.1f}x{flag}"
+        )
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.perf.run", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--n", type=int, default=15, help="timed requests per page (15)")
+    parser.add_argument("--warmups", type=int, default=2, help="warm-up requests per page (2)")
+    parser.add_argument("--pdf-runs", type=int, default=3, help="timed PDF renders (3)")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurement")
+    parser.add_argument("--keep-db", action="store_true", help="keep the /tmp database file")
+    parser.add_argument(
+        "--load",
+        action="store_true",
+        help="ask for a load test (not available: the project has no WSGI server)",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    configure_environment()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate("en")
+    log(f"database {DB_PATH}; settings {os.environ['DJANGO_SETTINGS_MODULE']}")
+    load_start = os.getloadavg()[0]
+    settings_media = str(settings.MEDIA_ROOT)
+    try:
+        prepare_database()
+        rows: list[dict] = []
+        datasets: dict = {}
+        pdf = None
+        for n, size in enumerate(SIZES):
+            if n:
+                reset_database()
+            t0 = time.perf_counter()
+            world = build_world(size)
+            datasets[size.name] = {**world.counts, "build_s": time.perf_counter() - t0}
+            log(f"{size.name}: built in {datasets[size.name]['build_s']:.1f} s: {world.counts}")
+            rows += measure_pages(world, n=args.n, warmups=args.warmups)
+            if size.name == "large" and not args.no_pdf:
+                pdf = measure_pdf(world, runs=args.pdf_runs)
+
+        load_note = (
+            "load test: not run (no gunicorn in the project)"
+            if args.load
+            else "load test: not run (not asked for; see --load)"
+        )
+        goals_line, goals_result = goals(rows, pdf)
+        elapsed = time.perf_counter() - started
+
+        print(table(rows))
+        print()
+        if pdf and "ratio" in pdf:
+            print(
+                f"PDF inception report ({pdf['size']}, team member, median of {pdf['runs']}): "
+                f"view {pdf['view_median_s']:.2f} s, WeasyPrint alone "
+                f"{pdf['weasyprint_median_s']:.2f} s, ratio {pdf['ratio']:.2f}, "
+                f"{pdf['pages']} pages, peak RSS {pdf['peak_rss_before_mb']:.0f} -> "
+                f"{pdf['peak_rss_after_mb']:.0f} MB (+{pdf['peak_rss_growth_mb']:.0f} MB)"
+            )
+        elif pdf:
+            print(f"PDF inception report: the view answered {pdf['status']}")
+        else:
+            print("PDF inception report: not measured (--no-pdf)")
+        print(load_note)
+        load_end = os.getloadavg()[0]
+        busy = max(load_start, load_end) > (os.cpu_count() or 1)
+        print(
+            f"machine: {os.cpu_count()} CPUs, load average {load_start:.1f} at start, "
+            f"{load_end:.1f} at end"
+            + (" (other processes competed for the CPUs: times are noisy)" if busy else "")
+        )
+        print(goals_line)
+
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        out = RESULTS_DIR / "latest.json"
+        out.write_text(
+            json.dumps(
+                {
+                    "generated_at": datetime.datetime.now(datetime.UTC).isoformat(),
+                    "elapsed_s": elapsed,
+                    "machine": {
+                        "python": platform.python_version(),
+                        "django": django.get_version(),
+                        "platform": platform.platform(),
+                        "cpus": os.cpu_count(),
+                        "load_average_start": load_start,
+                        "load_average_end": load_end,
+                    },
+                    "settings": {
+                        "module": os.environ["DJANGO_SETTINGS_MODULE"],
+                        "database": str(DB_PATH),
+                        "debug": settings.DEBUG,
+                    },
+                    "method": {
+                        "timed_requests": args.n,
+                        "warmups": args.warmups,
+                        "statistic": "median",
+                        "baseline": BASELINE,
+                        "pdf_runs": args.pdf_runs,
+                    },
+                    "datasets": datasets,
+                    "pages": rows,
+                    "pdf": pdf,
+                    "load_test": load_note,
+                    "goals": goals_result,
+                    "goals_line": goals_line,
+                },
+                indent=2,
+                default=str,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        print(f"results: {out.relative_to(ROOT)} ({elapsed:.0f} s)")
+    finally:
+        if args.keep_db:
+            log(f"kept {DB_PATH}")
+        else:
+            cleanup(settings_media)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
