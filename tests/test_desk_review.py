@@ -213,6 +213,12 @@ def test_team_view_query_count_does_not_grow_with_peers(
         Membership.objects.create(review=submitted, user=user, role="peer")
         write(submitted, user, "AA/X/1", "above", submit=True)
         viewer = user
+    # The team leader's consolidated view, with a rating, for every indicator of the group.
+    rating = level(submitted, "above")
+    for indicator in submitted.indicators_in_scope().filter(group__code="AA"):
+        ConsolidatedEntry.objects.get_or_create(
+            review=submitted, indicator=indicator, defaults={"rating": rating}
+        )
     client = client_for(viewer)
     with django_assert_max_num_queries(18):
         response = client.get(

@@ -317,3 +317,26 @@ def test_overview_draws_the_matrix_as_svg_in_status_colours(client_for, peer, te
     assert f'fill="{meets.colour}"' in svg
     assert f"<title>AA/X/1: {meets.label}</title>" in svg
     assert svg.count("<rect") == ready.indicators_in_scope().count()
+
+
+def test_the_evidence_list_pages_by_a_hundred(client_for, peer, ready):
+    interview = ready.visit_sessions.get(kind="interview")
+    meets = colour(ready, "meets")
+    created = Evidence.objects.bulk_create(
+        [
+            Evidence(
+                review=ready, session=interview, colour=meets, text=f"finding {n}", author=peer
+            )
+            for n in range(150)
+        ]
+    )
+    indicator = ready.indicators_in_scope().first()
+    Evidence.indicators.through.objects.bulk_create(
+        [Evidence.indicators.through(evidence_id=e.pk, indicator_id=indicator.pk) for e in created]
+    )
+    url = reverse("reviews:evidence", args=[ready.pk])
+    first = client_for(peer).get(url, {"q": "finding"}).content.decode()
+    assert "150 entries" in first and "Page 1 of 2" in first
+    assert "q=finding&amp;page=2" in first
+    second = client_for(peer).get(url, {"q": "finding", "page": 2}).content.decode()
+    assert second.count("finding ") == 50

@@ -185,7 +185,10 @@ def team_view(request, review: Review, group: int):
         entries[(entry.indicator_id, entry.desk_review_id)] = entry
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
     consolidated = {
-        c.indicator_id: c for c in review.consolidated_entries.filter(indicator__in=indicators)
+        c.indicator_id: c
+        for c in review.consolidated_entries.filter(indicator__in=indicators).select_related(
+            "rating"
+        )
     }
     can_consolidate = request.user.has_perm("reviews.consolidate", review)
     choices = rating_choices(review.benchmark_version)

@@ -7,6 +7,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from reviews.models import (
 from reviews.models.evidence import indicator_statuses
 
 SESSION_KEY = "cf_evidence_session_{}"
+PER_PAGE = 100
 
 
 def _remembered_session(request, review: Review):
@@ -150,7 +152,8 @@ def _filtered(request, review: Review):
 
 @review_view("reviews.see_evidence")
 def evidence_list(request, review: Review):
-    items = list(_filtered(request, review)[:500])
+    page = Paginator(_filtered(request, review), PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
     version = review.benchmark_version
     scale = RatingScale.objects.filter(version=version, purpose=RatingScale.EVIDENCE).first()
     deleted = (
@@ -164,6 +167,7 @@ def evidence_list(request, review: Review):
         {
             "review": review,
             "items": items,
+            "page": page,
             "groups": review.groups_in_scope(),
             "values": version.values.all() if version else [],
             "colours": scale.levels.all() if scale else [],

@@ -30,7 +30,9 @@ def test_conclusions_agreed_and_feedback_recorded(
 
     sign_in(page, "leader@example.org", PASSWORD)
     page.goto(f"{live_server.url}/reviews/{review.pk}/conclusions/")
-    page.get_by_role("textbox", name="Conclusion").fill("Strong political leadership; monitoring is weak.")
+    page.get_by_role("textbox", name="Conclusion").fill(
+        "Strong political leadership; monitoring is weak."
+    )
     page.get_by_label("AA Alpha").check()
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_text("Every peer now agrees or dissents")).to_be_visible()
