@@ -46,7 +46,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class ReviewForm(HelperMixin, forms.ModelForm):
+class ReviewForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = [
@@ -469,7 +469,7 @@ class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         return session
 
 
-class VisitSettingsForm(HelperMixin, forms.ModelForm):
+class VisitSettingsForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     """The visit's days and the timetable's time slots, set by the team leader."""
 
     class Meta:

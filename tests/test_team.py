@@ -21,6 +21,7 @@ def test_coordinator_opens_a_review_and_limits_its_scope(
             "benchmark_version": version.pk,
             "visit_start": "2027-03-01",
             "visit_end": "2027-03-04",
+            "edit_version": 0,
         },
     )
     review = Review.objects.get(title="Peer review of Rotterdam")
@@ -54,6 +55,7 @@ def test_a_review_needs_a_published_version_and_sensible_dates(
             "benchmark_version": draft.pk,
             "visit_start": "2027-03-04",
             "visit_end": "2027-03-01",
+            "edit_version": 0,
         },
     )
     html = response.content.decode()
@@ -72,7 +74,12 @@ def test_the_version_cannot_be_changed_when_editing(
     other = make_benchmark(slug="other")
     client_for(coordinator).post(
         reverse("reviews:edit", args=[review.pk]),
-        {"title": "Renamed", "host_city": review.host_city_id, "benchmark_version": other.pk},
+        {
+            "title": "Renamed",
+            "host_city": review.host_city_id,
+            "benchmark_version": other.pk,
+            "edit_version": 1,
+        },
     )
     review.refresh_from_db()
     assert (review.title, review.benchmark_version) == ("Renamed", first)
@@ -139,3 +146,21 @@ def test_removing_a_member(client_for, coordinator, review, peer):
     membership = Membership.objects.get(user=peer)
     client_for(coordinator).post(reverse("reviews:team_remove", args=[review.pk, membership.pk]))
     assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_two_coordinators_editing_a_review_see_a_conflict(
+    client_for, coordinator, review, make_user, make_benchmark
+):
+    review.benchmark_version = make_benchmark()
+    review.save()
+    other = make_user(is_coordinator=True)
+    url = reverse("reviews:edit", args=[review.pk])
+    data = {"title": "First title", "host_city": review.host_city_id, "edit_version": 1}
+    assert client_for(coordinator).post(url, data).status_code == 302
+    response = client_for(other).post(url, {**data, "title": "Second title"})
+    assert response.status_code == 409
+    assert (
+        "First title" in response.content.decode() and "Second title" in response.content.decode()
+    )
+    review.refresh_from_db()
+    assert review.title == "First title"

@@ -178,6 +178,7 @@ def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
             "day_starts": "17:00",
             "day_ends": "09:00",
             "slot_minutes": 5,
+            "edit_version": 1,
         },
     )
     html = bad.content.decode()
@@ -192,6 +193,7 @@ def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
             "day_starts": "08:30",
             "day_ends": "12:30",
             "slot_minutes": 30,
+            "edit_version": 1,
         },
     )
     visit.refresh_from_db()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City
+from reviews.concurrency import EditVersioned
 from reviews.steps import (
     COORDINATOR,
     HOST,
@@ -63,7 +64,7 @@ class StepStatus:
         )
 
 
-class Review(models.Model):
+class Review(EditVersioned):
     title = models.CharField(_("title"), max_length=200)
     host_city = models.ForeignKey(
         City, verbose_name=_("host city"), on_delete=models.PROTECT, related_name="hosted_reviews"

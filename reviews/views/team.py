@@ -37,11 +37,16 @@ def review_create(request):
 @review_view("reviews.edit_review")
 def review_edit(request, review: Review):
     form = ReviewForm(request.POST or None, instance=review)
+    context = {"form": form, "review": review}
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/review_form.html", context, status=409)
         messages.success(request, _("The review is saved."))
         return redirect(review)
-    return render(request, "reviews/review_form.html", {"form": form, "review": review})
+    return render(request, "reviews/review_form.html", context)
 
 
 @review_view("reviews.edit_review")

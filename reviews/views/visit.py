@@ -83,11 +83,16 @@ def session_edit(request, review: Review, session: int | None = None):
 @review_view("reviews.plan_visit")
 def visit_settings(request, review: Review):
     form = VisitSettingsForm(request.POST or None, instance=review)
+    context = {"review": review, "form": form}
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/visit/settings_form.html", context, status=409)
         messages.success(request, _("The visit days and time slots are saved."))
         return redirect("reviews:planner", pk=review.pk)
-    return render(request, "reviews/visit/settings_form.html", {"review": review, "form": form})
+    return render(request, "reviews/visit/settings_form.html", context)
 
 
 @require_POST
