@@ -54,6 +54,7 @@ from benchmarks.services import (
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
 from reviews.concurrency import EditConflict, conflict_context, save_versioned
+from reviews.limits import posts_left
 
 PARTS = {
     "group": (Group, GroupForm),
@@ -329,6 +330,13 @@ def indicator_comment(request, slug: str, number: int, pk: int):
     version = get_version(request.user, slug, number, "benchmarks.comment_version")
     indicator = get_object_or_404(version.indicators.select_related("group", "value"), pk=pk)
     form = CommentForm(request.POST)
+    if form.is_valid() and not posts_left(
+        IndicatorComment.objects.all(),
+        author_field="author",
+        user=request.user,
+        time_field="created_at",
+    ):
+        form.add_error(None, _("You have posted many comments this hour; please wait a while."))
     if not form.is_valid():
         return _indicator_page(request, version, indicator, form)
     IndicatorComment.objects.create(

@@ -161,6 +161,8 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-public/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Most questions to a host city or benchmark comments one person may post in an hour.
+POSTING_LIMIT_PER_HOUR = env_int("POSTING_LIMIT_PER_HOUR", 30)
 BENCHMARK_IMPORT_MAX_BYTES = env_int("BENCHMARK_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
 
 # --- E-mail: console locally, SMTP when EMAIL_BACKEND=smtp.

@@ -603,3 +603,14 @@ def test_groups_reorder(make_benchmark, client_for, coordinator):
         reverse("benchmarks:part_move", args=["mini", 1, "group", beta.pk, "up"])
     )
     assert list(draft.groups.values_list("code", flat=True)) == ["BB", "AA"]
+
+
+def test_comments_are_limited_per_hour(benchmark_versions, client_for, peer, settings):
+    settings.POSTING_LIMIT_PER_HOUR = 1
+    _published, draft = benchmark_versions
+    indicator = draft.indicators.first()
+    url = reverse("benchmarks:comment", args=["mini", draft.number, indicator.pk])
+    client_for(peer).post(url, {"text": "First"})
+    response = client_for(peer).post(url, {"text": "Second"})
+    assert "many comments this hour" in response.content.decode()
+    assert indicator.comments.count() == 1

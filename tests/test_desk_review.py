@@ -226,3 +226,14 @@ def test_team_view_query_count_does_not_grow_with_peers(
         )
     assert response.status_code == 200
     assert DeskReview.objects.count() >= peers
+
+
+def test_questions_to_the_host_are_limited_per_hour(client_for, peer, submitted, settings):
+    settings.POSTING_LIMIT_PER_HOUR = 2
+    InformationRequest.objects.all().delete()
+    url = reverse("reviews:requests", args=[submitted.pk])
+    before = 0
+    for n in range(3):
+        response = client_for(peer).post(url, {"question": f"Question {n}?"})
+    assert "many questions this hour" in response.content.decode()
+    assert InformationRequest.objects.count() == before + 2

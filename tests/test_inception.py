@@ -406,3 +406,30 @@ def test_provenance_is_saved_and_shown_to_the_team(client_for, host, peer, ready
     html = client_for(peer).get(reverse("reviews:inception_read", args=[ready.pk])).content.decode()
     assert "The integration team" in html
     assert "Approved: signed off by the responsible politician" in html
+
+
+def test_a_database_error_midway_through_a_group_save_leaves_nothing_saved(
+    client_for, host, ready, monkeypatch
+):
+    from django.db import DatabaseError
+
+    calls = {"n": 0}
+    original = SelfAssessment.save
+
+    def flaky_save(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise DatabaseError("disk full")  # the outside world failing mid-save
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(SelfAssessment, "save", flaky_save)
+    data = {
+        **assessment_data(ready, "AA/X/1", achieved="first row"),
+        **assessment_data(ready, "AA/X/2", achieved="second row"),
+        **untouched(ready, "AA/Y/1"),
+    }
+    client = client_for(host)
+    client.raise_request_exception = False
+    response = client.post(group_url(ready), data)
+    assert response.status_code == 500
+    assert not SelfAssessment.objects.exists()

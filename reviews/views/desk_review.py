@@ -29,6 +29,7 @@ from reviews.forms import (
     people_choices,
     rating_choices,
 )
+from reviews.limits import posts_left
 from reviews.models import (
     ConsolidatedEntry,
     DeskReview,
@@ -135,6 +136,12 @@ def group_edit(request, review: Review, group: int):
         "rows": [(f, assessments.get(f.indicator.pk)) for f in forms],
         "groups": _progress(review, desk_review),
     }
+    flagged = [f for f in forms if f.is_bound and f.is_valid() and f.cleaned_data.get("ask_host")]
+    if flagged and len(flagged) > _posts_left(review, request.user):
+        for form in flagged:
+            form.add_error(
+                "ask_host", _("You have sent many questions this hour; please wait a while.")
+            )
     if request.method == "POST" and all(f.is_valid() for f in forms):
 
         def send_questions(form):
@@ -256,7 +263,9 @@ def requests(request, review: Review):
     if request.method == "POST":
         if not can_ask:
             raise PermissionDenied
-        if form.is_valid():
+        if form.is_valid() and not _posts_left(review, request.user):
+            form.add_error(None, _("You have sent many questions this hour; please wait a while."))
+        elif form.is_valid():
             ask_host(
                 review=review,
                 by=request.user,
@@ -300,3 +309,9 @@ def answer(request, review: Review, item: int):
         messages.success(request, _("Your answer is saved and visible to the team."))
         return redirect("reviews:requests", pk=review.pk)
     return render(request, "reviews/desk_review/answer_form.html", context)
+
+
+def _posts_left(review: Review, user) -> int:
+    return posts_left(
+        review.information_requests.all(), author_field="asked_by", user=user, time_field="asked_at"
+    )
