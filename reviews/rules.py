@@ -135,3 +135,75 @@ rules.add_perm("reviews.see_conclusions", is_team | may_manage)
 rules.add_perm("reviews.draft_conclusions", is_team_leader & ~conclusions_locked)
 rules.add_perm("reviews.vote_conclusions", is_team & ~conclusions_locked)
 rules.add_perm("reviews.record_feedback", is_team_leader & conclusions_locked)
+
+
+# Step 7 after the visit: the feedback report. The team writes and approves it; the host
+# city sees nothing of it until the factual-accuracy round (the version sent) and then the
+# published final version.
+def _report(review):
+    if review is None:
+        return None
+    if "_cf_report" not in review.__dict__:
+        from reviews.models import FeedbackReport
+
+        review.__dict__["_cf_report"] = (
+            FeedbackReport.objects.filter(review=review)
+            .select_related("factual_round_version")
+            .first()
+        )
+    return review.__dict__["_cf_report"]
+
+
+@rules.predicate
+def report_final(user, review) -> bool:
+    report = _report(review)
+    return bool(report and report.is_final)
+
+
+@rules.predicate
+def report_pending(user, review) -> bool:
+    report = _report(review)
+    return bool(report and report.pending_version)
+
+
+@rules.predicate
+def report_published(user, review) -> bool:
+    report = _report(review)
+    return bool(report and report.is_published)
+
+
+@rules.predicate
+def factual_round_open(user, review) -> bool:
+    report = _report(review)
+    return bool(report and report.factual_round_open)
+
+
+@rules.predicate
+def factual_round_held(user, review) -> bool:
+    report = _report(review)
+    return bool(report and report.factual_round_opened_at)
+
+
+rules.add_perm("reviews.see_report_draft", is_team | may_manage)
+rules.add_perm("reviews.compose_report", is_team & ~report_final)
+rules.add_perm("reviews.assign_sections", is_team_leader & ~report_final)
+rules.add_perm("reviews.freeze_report", is_team_leader & ~report_final & ~report_pending)
+rules.add_perm("reviews.approve_report", is_team & report_pending)
+rules.add_perm("reviews.run_factual_round", is_team_leader & ~report_final)
+rules.add_perm("reviews.see_factual_round", (is_team | may_manage) | (is_host & factual_round_held))
+rules.add_perm("reviews.comment_factual", is_host & factual_round_open)
+rules.add_perm("reviews.answer_factual", is_team & ~report_final)
+rules.add_perm("reviews.finalise_report", is_team_leader & report_pending)
+rules.add_perm("reviews.publish_report", may_manage & report_final & ~report_published)
+rules.add_perm("reviews.share_report", may_manage & report_published)
+rules.add_perm(
+    "reviews.see_final_report",
+    ((is_team | may_manage) & report_final) | (is_host & report_published),
+)
+rules.add_perm("reviews.record_presentation", (is_team_leader | may_manage) & report_published)
+# After publication: the host city answers each recommendation and reports progress.
+rules.add_perm("reviews.see_action_plan", (is_member | may_manage) & report_published)
+rules.add_perm("reviews.respond_to_report", is_host & report_published)
+rules.add_perm("reviews.report_progress", is_host & report_published)
+rules.add_perm("reviews.set_checkpoints", may_manage & report_published)
+rules.add_perm("reviews.see_commitments", is_coordinator)

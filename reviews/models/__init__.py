@@ -1,6 +1,15 @@
 """A review cycle and what its steps produce, one module per step."""
 
 from reviews.models.attachments import Attachment  # noqa: F401
+from reviews.models.composer import (  # noqa: F401
+    FactualComment,
+    FeedbackReport,
+    Finding,
+    Recommendation,
+    ReportApproval,
+    ReportSection,
+    ReportVersion,
+)
 from reviews.models.desk_review import (  # noqa: F401
     ConsolidatedEntry,
     DeskReview,
@@ -9,6 +18,7 @@ from reviews.models.desk_review import (  # noqa: F401
 )
 from reviews.models.events import Notification, ReviewEvent  # noqa: F401
 from reviews.models.evidence import Evidence, IndicatorEvaluation  # noqa: F401
+from reviews.models.follow_up import HostResponse, ProgressUpdate  # noqa: F401
 from reviews.models.inception import (  # noqa: F401
     BackgroundSection,
     InceptionReport,

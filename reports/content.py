@@ -1,0 +1,257 @@
+"""The feedback report as plain data: what a frozen version keeps, and what the page, the PDF
+and the DOCX draw. Built in a fixed number of queries, whatever the amount of evidence.
+
+Shape (every value is JSON)::
+
+    {
+      "format": 1, "language": "en", "built_at": iso,
+      "city": str, "review": str, "benchmark": str,
+      "visit_start": iso|None, "visit_end": iso|None, "report_due": iso|None,
+      "team": [{"name", "city", "role"}],
+      "summary": markdown,
+      "sections": [{
+          "key": group code, "name", "standard", "evaluation": markdown, "assignee",
+          "findings": [{"kind", "kind_label", "text", "obstacles", "codes": [str]}],
+          "recommendations": [{"number", "text", "indicators": [code], "priority",
+                               "priority_label", "timeframe", "timeframe_label",
+                               "actor", "measure"}],
+      }],
+      "values": [{"code", "name"}],          # the cross-cutting dimension, may be empty
+      "indicators": [{"code", "group", "value", "text", "state", "state_label",
+                      "fill", "rating", "rating_colour"}],
+      "timetable": [{"day", "start", "end", "label", "kind", "location", "peers"}],
+      "interviewees": [{"name", "kind"}], "off_record_count": int,
+      "evidence_index": [{"code", "source", "colour", "sections": [key]}],
+    }
+
+Attribution is respected here, once: off-the-record people are counted, never named;
+anonymised people appear by organisation and role. Evidence text is never copied into the
+report: findings are the team's own words and cite codes.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.charts import STATE_FILL
+from reviews.models import (
+    Evidence,
+    FeedbackReport,
+    Finding,
+    IndicatorEvaluation,
+    ProposedInterviewee,
+    Recommendation,
+    ReportSection,
+    Review,
+    VisitSession,
+)
+from reviews.models.evidence import indicator_statuses
+from reviews.steps import ROLE_LABELS
+
+FORMAT = 1
+
+
+def ensure_report(review: Review) -> FeedbackReport:
+    """The review's report, with a section for every group in scope (created on first use)."""
+    report, _created = FeedbackReport.objects.get_or_create(review=review)
+    have = set(report.sections.values_list("group_id", flat=True))
+    missing = [g for g in review.groups_in_scope() if g.pk not in have]
+    if missing:
+        ReportSection.objects.bulk_create(
+            [ReportSection(report=report, group=g, order=g.order) for g in missing]
+        )
+    return report
+
+
+def _state_labels() -> dict:
+    return {
+        "contradictory": _("contradictory"),
+        "unconfirmed": _("unconfirmed"),
+        "none": _("no evidence"),
+    }
+
+
+def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
+    report = report or ensure_report(review)
+    version = review.benchmark_version
+    sections = list(
+        report.sections.select_related("group", "assignee").prefetch_related(
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.prefetch_related(
+                    Prefetch(
+                        "evidence",
+                        queryset=Evidence.objects.select_related(
+                            "session", "colour"
+                        ).prefetch_related("indicators", "interviewers"),
+                    )
+                ),
+            ),
+            Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related("indicators"),
+            ),
+        )
+    )
+    indicators = list(review.indicators_in_scope().select_related("group", "value"))
+    statuses = indicator_statuses(review, indicators)
+    ratings = {
+        e.indicator_id: e.rating
+        for e in IndicatorEvaluation.objects.filter(
+            review=review, rating__isnull=False
+        ).select_related("rating")
+    }
+    labels = _state_labels()
+
+    cited: dict[tuple, dict] = {}
+    out_sections = []
+    for section in sections:
+        findings = []
+        for finding in section.findings.all():
+            codes = []
+            for entry in sorted(finding.evidence.all(), key=lambda e: e.pk):
+                entry_codes = entry.codes()
+                codes.extend(entry_codes)
+                for code in entry_codes:
+                    row = cited.setdefault(
+                        (entry.pk, code),
+                        {
+                            "code": code,
+                            "source": entry.source_label,
+                            "colour": entry.colour.label,
+                            "sections": [],
+                        },
+                    )
+                    if section.group.code not in row["sections"]:
+                        row["sections"].append(section.group.code)
+            findings.append(
+                {
+                    "kind": finding.kind,
+                    "kind_label": finding.get_kind_display(),
+                    "text": finding.text,
+                    "obstacles": finding.obstacles,
+                    "codes": codes,
+                }
+            )
+        out_sections.append(
+            {
+                "key": section.group.code,
+                "name": section.group.name,
+                "standard": section.group.standard,
+                "evaluation": section.evaluation,
+                "assignee": str(section.assignee) if section.assignee else "",
+                "findings": findings,
+                "recommendations": [
+                    {
+                        "number": r.number,
+                        "text": r.text,
+                        "indicators": [i.code for i in r.indicators.all()],
+                        "priority": r.priority,
+                        "priority_label": r.get_priority_display(),
+                        "timeframe": r.timeframe,
+                        "timeframe_label": r.get_timeframe_display(),
+                        "actor": r.actor,
+                        "measure": r.measure,
+                    }
+                    for r in section.recommendations.all()
+                ],
+            }
+        )
+
+    evidence_index = sorted(cited.values(), key=lambda r: r["code"])
+
+    out_indicators = []
+    for indicator in indicators:
+        status = statuses[indicator.pk]
+        confirmed = status.confirmed[0] if status.state == "confirmed" else None
+        rating = ratings.get(indicator.pk)
+        out_indicators.append(
+            {
+                "code": indicator.code,
+                "group": indicator.group.code,
+                "value": indicator.value.code if indicator.value_id else "",
+                "text": indicator.text,
+                "state": status.state,
+                "state_label": confirmed.label if confirmed else str(labels[status.state]),
+                "fill": confirmed.colour if confirmed else STATE_FILL[status.state],
+                "rating": rating.label if rating else "",
+                "rating_colour": rating.colour if rating else "",
+            }
+        )
+
+    sessions = list(
+        review.visit_sessions.prefetch_related("peers", "interviewees").order_by("starts_at")
+    )
+    timetable, people = [], {}
+    for session in sessions:
+        start, end = session.local_start, session.local_end
+        timetable.append(
+            {
+                "day": start.date().isoformat(),
+                "start": start.strftime("%H:%M"),
+                "end": end.strftime("%H:%M"),
+                "label": session.label,
+                "kind": session.get_kind_display(),
+                "location": session.location,
+                "peers": " & ".join(sorted(p.initials for p in session.peers.all() if p.initials)),
+            }
+        )
+        if session.kind in (VisitSession.INTERVIEW, VisitSession.WORKSHOP):
+            for person in session.interviewees.all():
+                people[person.pk] = person
+    off_record = [p for p in people.values() if p.attribution == ProposedInterviewee.OFF_RECORD]
+    interviewees = sorted(
+        (
+            {"name": p.public_name, "kind": p.get_kind_display()}
+            for p in people.values()
+            if p.attribution != ProposedInterviewee.OFF_RECORD
+        ),
+        key=lambda row: (row["kind"], row["name"]),
+    )
+
+    team = [
+        {
+            "name": m.user.name,
+            "city": str(m.user.city) if m.user.city_id else "",
+            "role": str(ROLE_LABELS[m.role]),
+        }
+        for m in review.memberships.select_related("user__city").order_by("role", "user__name")
+        if m.role in ("team_leader", "peer")
+    ]
+    team.sort(key=lambda row: (row["role"] != str(ROLE_LABELS["team_leader"]), row["name"]))
+
+    def iso(day):
+        return day.isoformat() if day else None
+
+    return {
+        "format": FORMAT,
+        "language": translation.get_language() or "en",
+        "built_at": timezone.now().isoformat(),
+        "city": str(review.host_city),
+        "review": review.title,
+        "benchmark": str(version) if version else "",
+        "visit_start": iso(review.visit_start),
+        "visit_end": iso(review.visit_end),
+        "report_due": iso(review.report_due),
+        "team": team,
+        "summary": report.summary,
+        "sections": out_sections,
+        "values": [{"code": v.code, "name": v.name} for v in version.values.all()]
+        if version
+        else [],
+        "indicators": out_indicators,
+        "timetable": timetable,
+        "interviewees": interviewees,
+        "off_record_count": len(off_record),
+        "evidence_index": evidence_index,
+    }
+
+
+def all_recommendations(content: dict) -> list[dict]:
+    return [
+        {**rec, "section": section["key"], "section_name": section["name"]}
+        for section in content["sections"]
+        for rec in section["recommendations"]
+    ]

@@ -1,0 +1,452 @@
+"""Step 7 after the visit: the feedback report the team writes together, its frozen versions
+and every peer's approval, the host city's factual-accuracy round, and publication.
+
+The report is written in rows people edit (summary, a section per group, findings,
+recommendations). Freezing takes a snapshot of everything (``ReportVersion.content``,
+built by ``reports.content.build_content``); approvals belong to that snapshot, so any
+change afterwards supersedes it and the approvals with it. The final version is the one
+the PDF, the DOCX and the host city read.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reviews.concurrency import EditVersioned
+from reviews.models.evidence import CONFIRMING_INTERVIEWS, Evidence, indicator_statuses
+from reviews.models.review import Review
+
+
+class ReportLocked(ValidationError):
+    pass
+
+
+class FeedbackReport(EditVersioned):
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="feedback_report")
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("Markdown. The main conclusions in a page.")
+    )
+    summary_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    factual_round_opened_at = models.DateTimeField(null=True, blank=True)
+    factual_round_closed_at = models.DateTimeField(null=True, blank=True)
+    factual_round_version = models.ForeignKey(
+        "reviews.ReportVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    public_token = models.CharField(max_length=64, blank=True, db_index=True)
+    presented_on = models.DateField(_("presented on"), null=True, blank=True)
+    presentation_audience = models.CharField(
+        _("audience"),
+        max_length=300,
+        blank=True,
+        help_text=_("For example: city staff, partners, stakeholders, press."),
+    )
+    first_checkpoint = models.DateField(
+        _("first progress update due"), null=True, blank=True, help_text=_("Six months by default.")
+    )
+    second_checkpoint = models.DateField(
+        _("second progress update due"),
+        null=True,
+        blank=True,
+        help_text=_("Twelve months by default."),
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return str(self.review)
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def latest_version(self) -> ReportVersion | None:
+        if "_latest" not in self.__dict__:
+            self.__dict__["_latest"] = self.versions.order_by("-number").first()
+        return self.__dict__["_latest"]
+
+    @property
+    def pending_version(self) -> ReportVersion | None:
+        """The frozen version waiting for approvals, if the text has not changed since."""
+        latest = self.latest_version
+        return latest if latest and latest.state == ReportVersion.FROZEN else None
+
+    @property
+    def final_version(self) -> ReportVersion | None:
+        latest = self.latest_version
+        return latest if latest and latest.state == ReportVersion.FINAL else None
+
+    @property
+    def is_final(self) -> bool:
+        return self.final_version is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def factual_round_open(self) -> bool:
+        return bool(self.factual_round_opened_at and not self.factual_round_closed_at)
+
+    def forget(self) -> None:
+        self.__dict__.pop("_latest", None)
+
+    def guard_change(self) -> None:
+        """Before a change of content: refuse once final; else the frozen version (and
+        its approvals) is superseded, so the next freeze makes a new version."""
+        if self.is_final:
+            raise ReportLocked(_("The report is final; its text can no longer change."))
+        pending = self.pending_version
+        if pending is not None:
+            pending.state = ReportVersion.SUPERSEDED
+            pending.superseded_at = timezone.now()
+            pending.save(update_fields=["state", "superseded_at"])
+        self.forget()
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.get("update_fields"):
+            before = FeedbackReport.objects.filter(pk=self.pk).values_list("summary", flat=True)
+            if before and before[0] != self.summary:
+                self.guard_change()
+        super().save(*args, **kwargs)
+
+    def team(self) -> list:
+        from reviews.models.report import team_of
+
+        return team_of(self.review)
+
+    @transaction.atomic
+    def freeze(self, *, by, content: dict) -> ReportVersion:
+        if self.is_final:
+            raise ReportLocked(_("The report is final; its text can no longer change."))
+        if self.pending_version is not None:
+            raise ValidationError(
+                _("Version %(n)s is already frozen and waiting for approvals.")
+                % {"n": self.pending_version.number}
+            )
+        number = (self.latest_version.number if self.latest_version else 0) + 1
+        version = self.versions.create(number=number, frozen_by=by, content=content)
+        self.forget()
+        return version
+
+    def missing_for_final(self) -> list[str]:
+        """What stops the team leader from making the pending version final."""
+        problems = []
+        pending = self.pending_version
+        if pending is None:
+            problems.append(str(_("Freeze a version first.")))
+        else:
+            waiting = pending.waiting_for()
+            if waiting:
+                problems.append(
+                    str(_("Not every peer has approved version %(n)s: %(names)s."))
+                    % {"n": pending.number, "names": ", ".join(str(p) for p in waiting)}
+                )
+        if not self.factual_round_opened_at:
+            problems.append(str(_("The host city has not had its factual-accuracy round.")))
+        elif self.factual_round_open:
+            problems.append(str(_("The factual-accuracy round is still open.")))
+        unanswered = self.factual_comments.filter(answer="").count()
+        if unanswered:
+            problems.append(
+                str(_("%(n)s factual comment(s) of the host city are not answered yet."))
+                % {"n": unanswered}
+            )
+        return problems
+
+    @transaction.atomic
+    def make_final(self, *, by) -> ReportVersion:
+        problems = self.missing_for_final()
+        if problems:
+            raise ValidationError(problems)
+        version = self.pending_version
+        version.state = ReportVersion.FINAL
+        version.final_at = timezone.now()
+        version.save(update_fields=["state", "final_at"])
+        self.forget()
+        return version
+
+    def new_public_token(self) -> str:
+        self.public_token = secrets.token_urlsafe(24)
+        return self.public_token
+
+
+class ReportSection(EditVersioned):
+    """One group (pillar, role) of the report: the team's evaluation and what hangs off it."""
+
+    report = models.ForeignKey(FeedbackReport, on_delete=models.CASCADE, related_name="sections")
+    group = models.ForeignKey(
+        "benchmarks.Group", verbose_name=_("group"), on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveIntegerField(default=0)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    evaluation = models.TextField(
+        _("the team's evaluation"),
+        blank=True,
+        help_text=_("Markdown. How the city performs against the standard, and why."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "group"], name="one_section_per_group")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.group)
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            before = ReportSection.objects.filter(pk=self.pk).values_list("evaluation", flat=True)
+            if before and before[0] != self.evaluation:
+                self.report.guard_change()
+        super().save(*args, **kwargs)
+
+
+class ContentRow(EditVersioned):
+    """A finding or a recommendation: any change or removal supersedes a frozen version."""
+
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            self.section.report.guard_change()
+            super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            self.section.report.guard_change()
+            return super().delete(*args, **kwargs)
+
+
+class Finding(ContentRow):
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    GOOD_PRACTICE = "good_practice"
+    KIND_CHOICES = [
+        (STRENGTH, _("Strength")),
+        (WEAKNESS, _("Weakness")),
+        (GOOD_PRACTICE, _("Good practice")),
+    ]
+    section = models.ForeignKey(ReportSection, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(_("kind"), max_length=16, choices=KIND_CHOICES)
+    text = models.TextField(_("finding"))
+    obstacles = models.TextField(
+        _("obstacles behind it"),
+        blank=True,
+        help_text=_("For a weakness: what stands in the city's way."),
+    )
+    evidence = models.ManyToManyField(
+        Evidence, verbose_name=_("evidence cited"), related_name="findings"
+    )
+    history = HistoricalRecords(m2m_fields=[evidence])
+
+    class Meta(ContentRow.Meta):
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Recommendation(ContentRow):
+    HIGH, MEDIUM, LOW = "high", "medium", "low"
+    PRIORITY_CHOICES = [(HIGH, _("High")), (MEDIUM, _("Medium")), (LOW, _("Low"))]
+    TIMEFRAME_CHOICES = [
+        ("6m", _("Within 6 months")),
+        ("12m", _("Within a year")),
+        ("24m", _("Within two years")),
+        ("longer", _("Longer term")),
+    ]
+    section = models.ForeignKey(
+        ReportSection, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    number = models.PositiveIntegerField(_("number"), default=0, editable=False)
+    text = models.TextField(
+        _("recommendation"), help_text=_("Specific: what the city should do, concretely.")
+    )
+    indicators = models.ManyToManyField(
+        "benchmarks.Indicator",
+        verbose_name=_("indicators it moves towards the benchmark"),
+        related_name="+",
+    )
+    priority = models.CharField(_("priority"), max_length=8, choices=PRIORITY_CHOICES)
+    timeframe = models.CharField(_("suggested timeframe"), max_length=8, choices=TIMEFRAME_CHOICES)
+    actor = models.CharField(
+        _("who in the city should act"),
+        max_length=200,
+        help_text=_("A department, a post or a body: someone who can accept it."),
+    )
+    measure = models.CharField(
+        _("how progress shows"),
+        max_length=300,
+        help_text=_("Measurable: what will be different when it is done."),
+    )
+    history = HistoricalRecords(m2m_fields=[indicators])
+
+    class Meta(ContentRow.Meta):
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:70]}"
+
+    def save(self, *args, **kwargs):
+        if not self.number:
+            last = Recommendation.objects.filter(
+                section__report_id=self.section.report_id
+            ).aggregate(n=models.Max("number"))["n"]
+            self.number = (last or 0) + 1
+        super().save(*args, **kwargs)
+
+
+class ReportVersion(models.Model):
+    FROZEN, SUPERSEDED, FINAL = "frozen", "superseded", "final"
+    STATE_CHOICES = [
+        (FROZEN, _("Waiting for approvals")),
+        (SUPERSEDED, _("Superseded by a change")),
+        (FINAL, _("Final")),
+    ]
+    report = models.ForeignKey(FeedbackReport, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=STATE_CHOICES, default=FROZEN)
+    frozen_at = models.DateTimeField(auto_now_add=True)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    final_at = models.DateTimeField(null=True, blank=True)
+    content = models.JSONField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Version %(n)s") % {"n": self.number})
+
+    def waiting_for(self) -> list:
+        approved = set(self.approvals.filter(approves=True).values_list("peer_id", flat=True))
+        return [p for p in self.report.team() if p.pk not in approved]
+
+
+class ReportApproval(models.Model):
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="approvals")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    approves = models.BooleanField()
+    comment = models.TextField(_("comment"), blank=True)
+    at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "peer"], name="one_approval_per_peer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.peer}: {'approves' if self.approves else 'comments'}"
+
+
+class FactualComment(EditVersioned):
+    """The host city points out a factual error in a section; the team answers each one."""
+
+    SUMMARY = "summary"
+    report = models.ForeignKey(
+        FeedbackReport, on_delete=models.CASCADE, related_name="factual_comments"
+    )
+    version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="+")
+    # "summary" or a group code, as the version's content names its sections.
+    section_key = models.CharField(_("section"), max_length=40)
+    text = models.TextField(_("factual error"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(_("the team's answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+# --- the two-interview rule for citations ------------------------------------------------
+
+
+def citation_problems(review: Review, evidence: list[Evidence]) -> dict[int, str]:
+    """Why each entry may not be cited (entry pk -> reason); citable entries are absent.
+
+    An entry may back a finding only when it is a fact from an interview or workshop and
+    its colour is confirmed, for one of its indicators, by at least two distinct interviews.
+    """
+    indicators = {i.pk: i for e in evidence for i in e.indicators.all()}
+    statuses = indicator_statuses(review, indicators.values())
+    problems = {}
+    for entry in evidence:
+        code = entry.codes()[0] if entry.indicators.all() else entry.source_label
+        if entry.deleted_at is not None:
+            problems[entry.pk] = _("%(code)s was deleted.") % {"code": code}
+        elif entry.basis != Evidence.FACT:
+            problems[entry.pk] = _(
+                "%(code)s is an interviewee's opinion; only facts can back a finding."
+            ) % {"code": code}
+        elif not entry.counts_for_findings:
+            problems[entry.pk] = _(
+                "%(code)s does not come from an interview or workshop; a finding needs "
+                "%(n)s interviews."
+            ) % {"code": code, "n": CONFIRMING_INTERVIEWS}
+        else:
+            best = max(
+                (
+                    len(statuses[i.pk].interviews_by_colour.get(entry.colour, ()))
+                    for i in entry.indicators.all()
+                ),
+                default=0,
+            )
+            if best < CONFIRMING_INTERVIEWS:
+                problems[entry.pk] = _(
+                    '%(code)s is not confirmed: %(found)s interview(s) found "%(colour)s", '
+                    "a finding needs %(n)s."
+                ) % {
+                    "code": code,
+                    "found": best,
+                    "colour": entry.colour.label,
+                    "n": CONFIRMING_INTERVIEWS,
+                }
+    return problems
