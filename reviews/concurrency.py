@@ -97,6 +97,12 @@ def conflict_context(form, current) -> dict:
         except FieldDoesNotExist:  # a form-only field (e.g. tags) has no column to compare
             continue
         mine = form.cleaned_data[name]
+        if model_field.many_to_many:  # compare the chosen rows, shown by their names
+            mine = ", ".join(sorted(str(o) for o in mine or ()))
+            saved = ", ".join(sorted(str(o) for o in getattr(current, model_field.name).all()))
+            if mine != saved:
+                differences.append(Difference(str(field.label), mine, saved))
+            continue
         saved = getattr(current, model_field.name)
         mine_key = getattr(mine, "pk", mine)
         saved_key = getattr(saved, "pk", saved)

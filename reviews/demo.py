@@ -31,6 +31,7 @@ from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 DEMO_PASSWORD = "critical-friend-demo"  # noqa: S105 - printed for local demo use only
 DEMO_REVIEW_TITLE = "Peer review of Rotterdam 2026"
 VISIT_REVIEW_TITLE = "Peer review of Antwerp 2026"
+REPORTED_REVIEW_TITLE = "Peer review of Leipzig 2025"
 
 CITIES = [
     ("Rotterdam", "Netherlands", 655_000, "Dutch, English"),
@@ -40,6 +41,7 @@ CITIES = [
     ("Ghent", "Belgium", 265_000, "Dutch, French"),
     ("Brussels", "Belgium", 1_200_000, "French, Dutch, English"),
     ("Antwerp", "Belgium", 530_000, "Dutch"),
+    ("Leipzig", "Germany", 620_000, "German, English"),
 ]
 
 
@@ -88,6 +90,14 @@ PEOPLE = [
         None,
         language="nl",
         label="host of the Antwerp review (step 5)",
+    ),
+    DemoPerson(
+        "host4@example.org",
+        "Katrin Vogel",
+        "KV",
+        "Leipzig",
+        None,
+        label="host of the Leipzig review (step 7, report published)",
     ),
 ]
 
@@ -151,6 +161,14 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
         created["inception sections"] = report.backgroundsections.count()
     if not Review.objects.filter(title=VISIT_REVIEW_TITLE).exists() and review.benchmark_version_id:
         _demo_visit_review(
+            cities=cities, users=users, version=review.benchmark_version, today=today
+        )
+        created["reviews"] += 1
+    if (
+        not Review.objects.filter(title=REPORTED_REVIEW_TITLE).exists()
+        and review.benchmark_version_id
+    ):
+        _demo_reported_review(
             cities=cities, users=users, version=review.benchmark_version, today=today
         )
         created["reviews"] += 1
@@ -262,6 +280,226 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         session.indicators.set(indicators[n * 6 : n * 6 + 6])
         interviews.append(session)
     _demo_evidence(review, interviews, indicators)
+
+
+def _demo_reported_review(*, cities, users, version, today: datetime.date) -> None:
+    """A third review, finished: the report approved by all, checked by the host city,
+    published seven months ago, answered recommendation by recommendation, and one progress
+    update in (the other one is late)."""
+    from reports.content import build_content, ensure_report
+    from reviews.models import (
+        FactualComment,
+        Finding,
+        HostResponse,
+        KeyConclusion,
+        ProgressUpdate,
+        Recommendation,
+        ReportApproval,
+    )
+    from reviews.models.composer import citation_problems
+
+    published = today - datetime.timedelta(days=213)
+    visit = published - datetime.timedelta(days=75)
+    review = Review.objects.create(
+        title=REPORTED_REVIEW_TITLE,
+        benchmark_version=version,
+        host_city=cities["Leipzig"],
+        current_step=7,
+        training_date=visit - datetime.timedelta(days=60),
+        inception_due=visit - datetime.timedelta(days=30),
+        visit_start=visit,
+        visit_end=visit + datetime.timedelta(days=3),
+        report_due=published - datetime.timedelta(days=7),
+    )
+    review.scope.set(version.indicators.filter(group__code="GG", value__code__in=["A", "L"]))
+    leader, peer1, peer2 = (
+        users[e] for e in ("leader@example.org", "peer1@example.org", "peer2@example.org")
+    )
+    for user, role in ((leader, TEAM_LEADER), (peer1, PEER), (peer2, PEER)):
+        Membership.objects.create(review=review, user=user, role=role)
+    Membership.objects.create(
+        review=review, user=users["coordinator@example.org"], role=COORDINATOR
+    )
+    host = users["host4@example.org"]
+    Membership.objects.create(review=review, user=host, role=HOST, is_host_lead=True)
+    indicators = list(review.indicators_in_scope())
+    report = review.inception_report
+    BackgroundSection.objects.create(
+        report=report, key="features", text="Leipzig grew by 100,000 people in ten years."
+    )
+    people = [
+        ProposedInterviewee.objects.create(
+            review=review, name=name, organisation=org, kind=kind, attribution=attribution
+        )
+        for name, org, kind, attribution in [
+            ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
+            ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
+            ("Jens Richter", "Job centre, team lead", "partner", "anonymised"),
+            ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
+        ]
+    ]
+    report.submit(by=host)
+    interviews = []
+    for n, person in enumerate(people):
+        session = VisitSession.objects.create(
+            review=review,
+            kind=VisitSession.INTERVIEW,
+            location="Neues Rathaus",
+            starts_at=_at(visit + datetime.timedelta(days=1), 9 + n),
+            ends_at=_at(visit + datetime.timedelta(days=1), 10 + n),
+        )
+        session.peers.set([leader, peer1] if n % 2 == 0 else [peer2, leader])
+        session.interviewees.set([person])
+        session.indicators.set(indicators)
+        interviews.append(session)
+    _demo_evidence(review, interviews, indicators)
+    conclusion = KeyConclusion.objects.create(
+        review=review, text="Strong political commitment; follow-up of plans is weak."
+    )
+    for person in (leader, peer1, peer2):
+        conclusion.votes.create(peer=person, agrees=True)
+
+    feedback = ensure_report(review)
+    feedback.summary = (
+        "Leipzig has a clear integration strategy with political backing. Its weak point is "
+        "follow-up: targets are rarely measured, and partners are consulted late."
+    )
+    feedback.summary_assignee = leader
+    feedback.save()
+    section = feedback.sections.get()
+    section.assignee = peer1
+    section.evaluation = (
+        "The city **meets** the benchmark on leadership and falls short on monitoring."
+    )
+    section.save()
+    live = list(review.evidence.live().for_list())
+    problems = citation_problems(review, live)
+    citable = [e for e in live if e.pk not in problems]
+    meets = [e for e in citable if e.colour.code == "meets"]
+    short = [e for e in citable if e.colour.code != "meets"]
+    for kind, text, obstacles, cited in [
+        (Finding.STRENGTH, "The council adopted the strategy unanimously.", "", meets[:2]),
+        (
+            Finding.WEAKNESS,
+            "Targets of the action plan are not measured.",
+            "No data owner; the statistics office is not involved.",
+            short[:2],
+        ),
+        (Finding.GOOD_PRACTICE, "The migrant council co-signs every yearly plan.", "", meets[2:4]),
+    ]:
+        finding = Finding.objects.create(section=section, kind=kind, text=text, obstacles=obstacles)
+        finding.evidence.set(cited)
+    recommendations = []
+    for text, priority, timeframe, actor, measure in [
+        (
+            "Give every target of the integration plan an owner and a yearly measurement.",
+            Recommendation.HIGH,
+            "12m",
+            "Office for Migration and Integration",
+            "Yearly monitoring report to the council",
+        ),
+        (
+            "Involve the statistics office in the monitoring of the plan.",
+            Recommendation.MEDIUM,
+            "6m",
+            "Statistics office",
+            "Data agreement signed",
+        ),
+        (
+            "Consult partner organisations before drafting the yearly plan, not after.",
+            Recommendation.MEDIUM,
+            "12m",
+            "Mayor's office",
+            "Consultation round in the calendar",
+        ),
+    ]:
+        rec = Recommendation.objects.create(
+            section=section,
+            text=text,
+            priority=priority,
+            timeframe=timeframe,
+            actor=actor,
+            measure=measure,
+        )
+        rec.indicators.set(indicators[:2])
+        recommendations.append(rec)
+    version = feedback.freeze(by=leader, content=build_content(review, feedback))
+    for person in (leader, peer1, peer2):
+        ReportApproval.objects.create(version=version, peer=person, approves=True)
+    FactualComment.objects.create(
+        report=feedback,
+        version=version,
+        section_key="summary",
+        author=host,
+        text="The strategy was adopted in 2023, not 2022.",
+        answer="Checked: the summary gives no year; nothing to change.",
+        answered_by=leader,
+        answered_at=timezone.now(),
+    )
+    now = timezone.now()
+    feedback.factual_round_version = version
+    feedback.factual_round_opened_at = now
+    feedback.factual_round_closed_at = now
+    feedback.save(
+        update_fields=[
+            "factual_round_version",
+            "factual_round_opened_at",
+            "factual_round_closed_at",
+        ]
+    )
+    feedback.make_final(by=leader)
+    feedback.published_at = now - datetime.timedelta(days=213)
+    feedback.published_by = users["coordinator@example.org"]
+    feedback.presented_on = published + datetime.timedelta(days=14)
+    feedback.presentation_audience = "City staff, partner organisations and local press"
+    feedback.first_checkpoint = published + datetime.timedelta(days=182)
+    feedback.second_checkpoint = published + datetime.timedelta(days=365)
+    feedback.save()
+    answers = [
+        (
+            HostResponse.ACCEPT,
+            "",
+            "Office for Migration and Integration, head of unit",
+            published + datetime.timedelta(days=300),
+            "Owners named for the first ten targets.",
+        ),
+        (
+            HostResponse.ACCEPT,
+            "",
+            "Statistics office, deputy director",
+            published + datetime.timedelta(days=150),
+            "First meeting held.",
+        ),
+        (
+            HostResponse.PARTLY,
+            "Consultation yes, but the council keeps its own calendar.",
+            "Mayor's office",
+            published + datetime.timedelta(days=365),
+            "Partners get the draft plan a month before the council.",
+        ),
+    ]
+    responses = []
+    for rec, (decision, rationale, owner, deadline, actions) in zip(
+        recommendations, answers, strict=True
+    ):
+        responses.append(
+            HostResponse.objects.create(
+                recommendation=rec,
+                decision=decision,
+                rationale=rationale,
+                owner=owner,
+                deadline=deadline,
+                first_actions=actions,
+                responded_by=host,
+            )
+        )
+    ProgressUpdate.objects.create(
+        response=responses[0],
+        checkpoint=1,
+        status=ProgressUpdate.ON_TRACK,
+        note="Owners named for all targets; the first measurement is planned.",
+        reported_by=host,
+    )
 
 
 def _demo_evidence(review: Review, interviews: list, indicators: list) -> None:

@@ -121,10 +121,17 @@ STEPS: tuple[Step, ...] = (
         (TEAM_LEADER, PEER, HOST),
         _("Write, approve and respond to the report"),
         "report_due",
-        (("reviews:conclusions", _("Key conclusions on site"), "reviews.see_conclusions"),),
-        _(
-            "The report composer, its approval, the PDF and the host city's response are "
-            "not built yet; until they are, the team writes the report outside Critical Friend."
+        (
+            ("reviews:conclusions", _("Key conclusions on site"), "reviews.see_conclusions"),
+            ("reviews:report", _("Feedback report"), "reviews.see_report_draft"),
+            ("reviews:report_factual", _("Factual-accuracy round"), "reviews.see_factual_round"),
+            ("reviews:report_final", _("Final report"), "reviews.see_final_report"),
+            (
+                "reviews:responses",
+                _("Response to the recommendations"),
+                "reviews.respond_to_report",
+            ),
+            ("reviews:action_plan", _("Action plan"), "reviews.see_action_plan"),
         ),
     ),
 )

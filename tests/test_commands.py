@@ -18,7 +18,7 @@ def _run(*args) -> str:
 def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
     _run("load_benchmarks")
     first = _run("load_demo")
-    assert "created 7 cities, 9 users, 2 reviews, 7 memberships" in first
+    assert "created 8 cities, 10 users, 3 reviews, 7 memberships" in first
     counts = (
         Benchmark.objects.count(),
         Indicator.objects.count(),
@@ -77,3 +77,27 @@ def test_demo_evidence_covers_a_pillar_with_confirmed_and_contradictory_indicato
     states = {s.state for s in indicator_statuses(review, indicators).values()}
     assert {"confirmed", "contradictory", "unconfirmed"} <= states
     assert "none" not in states  # the whole pillar has evidence
+
+
+def test_third_demo_review_has_a_published_approved_report_and_host_response(db):
+    from reviews.models import FeedbackReport, HostResponse
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    review = Review.objects.get(title="Peer review of Leipzig 2025")
+    report = FeedbackReport.objects.get(review=review)
+    final = report.final_version
+    assert review.current_step == 7 and report.is_published
+    team = {m.user_id for m in review.memberships.filter(role__in=("peer", "team_leader"))}
+    assert set(final.approvals.filter(approves=True).values_list("peer_id", flat=True)) == team
+    assert not report.factual_comments.filter(answer="").exists()
+    recommendations = [r["text"] for s in final.content["sections"] for r in s["recommendations"]]
+    assert len(recommendations) == 3
+    assert HostResponse.objects.filter(recommendation__section__report=report).count() == 3
+    # Every finding cites evidence confirmed by two interviews.
+    from reviews.models.composer import citation_problems
+
+    for section in report.sections.all():
+        for finding in section.findings.all():
+            cited = list(finding.evidence.all())
+            assert cited and citation_problems(review, cited) == {}

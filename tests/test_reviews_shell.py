@@ -36,9 +36,15 @@ def test_a_current_step_past_its_due_date_is_overdue(review):
     assert review.step_statuses(today=datetime.date(2026, 1, 2))[2].overdue
 
 
-def test_unbuilt_step_page_says_so_plainly(client_for, peer, review):
-    html = client_for(peer).get(reverse("reviews:step", args=[review.pk, 7])).content.decode()
-    assert "not built yet" in html
+def test_step_7_page_links_the_report_pages_each_role_may_open(client_for, peer, host, review):
+    url = reverse("reviews:step", args=[review.pk, 7])
+    html = client_for(peer).get(url).content.decode()
+    assert reverse("reviews:report", args=[review.pk]) in html
+    assert "not built yet" not in html
+    html = client_for(host).get(url).content.decode()
+    # Before the factual-accuracy round the host city sees nothing of the report.
+    assert reverse("reviews:report", args=[review.pk]) not in html
+    assert reverse("reviews:report_factual", args=[review.pk]) not in html
 
 
 def test_unknown_step_number_is_404(client_for, peer, review):

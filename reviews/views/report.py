@@ -1,0 +1,614 @@
+"""Step 7 after the visit: the team writes the feedback report section by section, freezes a
+version that every peer approves, runs the host city's factual-accuracy round, makes it
+final; the coordinator publishes it and the team leader records the presentation."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_POST
+
+from reports.content import all_recommendations, build_content, ensure_report
+from reviews.access import review_view
+from reviews.concurrency import EditConflict, conflict_context, save_versioned
+from reviews.limits import posts_left
+from reviews.models import (
+    FactualComment,
+    Finding,
+    Recommendation,
+    ReportApproval,
+    ReportVersion,
+    Review,
+)
+from reviews.models.composer import ReportLocked
+from reviews.report_forms import (
+    AnswerForm,
+    ApprovalForm,
+    AssignForm,
+    FactualCommentForm,
+    FindingForm,
+    PresentationForm,
+    RecommendationForm,
+    SectionForm,
+    SummaryForm,
+)
+from reviews.services import notify
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+
+
+def _members(review: Review, *roles: str) -> list:
+    return [
+        m.user
+        for m in review.memberships.select_related("user")
+        if m.role in roles and m.user.is_active
+    ]
+
+
+def _sections(report):
+    return report.sections.select_related("group", "assignee")
+
+
+def _report_home(review: Review) -> str:
+    return reverse("reviews:report", args=[review.pk])
+
+
+@review_view("reviews.see_report_draft")
+def home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
+    report = ensure_report(review)
+    team = report.team()
+    sections = list(
+        _sections(report).prefetch_related("findings", "recommendations").order_by("order", "pk")
+    )
+    pending = report.pending_version
+    approvals = {}
+    if pending:
+        approvals = {a.peer_id: a for a in pending.approvals.all()}
+    user = request.user
+    return render(
+        request,
+        "reviews/report/home.html",
+        {
+            "review": review,
+            "report": report,
+            "sections": sections,
+            "pending": pending,
+            "final": report.final_version,
+            "versions": list(report.versions.select_related("frozen_by")),
+            "approval_rows": [(p, approvals.get(p.pk)) for p in team],
+            "my_approval": approvals.get(user.pk),
+            "approval_form": approval_form
+            or (ApprovalForm() if user.has_perm("reviews.approve_report", review) else None),
+            "assign_form": assign_form
+            or (
+                AssignForm(report=report, sections=sections, team=team)
+                if user.has_perm("reviews.assign_sections", review)
+                else None
+            ),
+            "can_compose": user.has_perm("reviews.compose_report", review),
+            "can_freeze": user.has_perm("reviews.freeze_report", review),
+            "can_finalise": user.has_perm("reviews.finalise_report", review),
+            "can_run_round": user.has_perm("reviews.run_factual_round", review),
+            "can_publish": user.has_perm("reviews.publish_report", review),
+            "missing_for_final": report.missing_for_final() if pending else [],
+            "unanswered": report.factual_comments.filter(answer="").count(),
+            "comments": report.factual_comments.count(),
+        },
+        status=status,
+    )
+
+
+def _edit_page(request, review, template, context, form, *, saved_message, next_url):
+    """The shared GET/POST of a versioned form; the conflict page on a stale version."""
+    context.update({"review": review, "form": form})
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context.update(conflict_context(form, conflict.current))
+            return render(request, template, context, status=409)
+        except ReportLocked as locked:
+            messages.error(request, locked.messages[0])
+            return redirect(_report_home(review))
+        messages.success(request, saved_message)
+        return redirect(next_url)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+@review_view("reviews.compose_report")
+def summary_edit(request, review: Review):
+    report = ensure_report(review)
+    form = SummaryForm(request.POST or None, instance=report)
+    return _edit_page(
+        request,
+        review,
+        "reviews/report/summary_form.html",
+        {"report": report, "conclusions": review.conclusions.all()},
+        form,
+        saved_message=_("The summary is saved."),
+        next_url=_report_home(review),
+    )
+
+
+@review_view("reviews.see_report_draft")
+def section_edit(request, review: Review, section: int):
+    report = ensure_report(review)
+    instance = get_object_or_404(_sections(report), pk=section)
+    can_compose = request.user.has_perm("reviews.compose_report", review)
+    if request.method == "POST" and not can_compose:
+        raise PermissionDenied
+    form = SectionForm(request.POST or None, instance=instance) if can_compose else None
+    findings = list(
+        instance.findings.prefetch_related(
+            "evidence__indicators", "evidence__interviewers"
+        ).prefetch_related("evidence__session")
+    )
+    context = {
+        "report": report,
+        "section": instance,
+        "can_compose": can_compose,
+        "findings": findings,
+        "recommendations": list(instance.recommendations.prefetch_related("indicators")),
+        "evaluations": review.evaluations.filter(indicator__group=instance.group)
+        .select_related("indicator", "rating")
+        .order_by("indicator__number"),
+    }
+    if form is None:
+        context["review"] = review
+        return render(request, "reviews/report/section.html", context)
+    return _edit_page(
+        request,
+        review,
+        "reviews/report/section.html",
+        context,
+        form,
+        saved_message=_("The evaluation of %(group)s is saved.") % {"group": instance.group.code},
+        next_url=reverse("reviews:report_section", args=[review.pk, instance.pk]),
+    )
+
+
+def _row_edit(request, review, section, model, form_class, pk, *, template, saved_message):
+    report = ensure_report(review)
+    parent = get_object_or_404(_sections(report), pk=section)
+    instance = get_object_or_404(model.objects.filter(section=parent), pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=instance, section=parent)
+    if instance is None:
+        form.instance.order = model.objects.filter(section=parent).count()
+    return _edit_page(
+        request,
+        review,
+        template,
+        {"report": report, "section": parent, "instance": instance},
+        form,
+        saved_message=saved_message,
+        next_url=reverse("reviews:report_section", args=[review.pk, parent.pk]),
+    )
+
+
+@review_view("reviews.compose_report")
+def finding_edit(request, review: Review, section: int, finding: int | None = None):
+    return _row_edit(
+        request,
+        review,
+        section,
+        Finding,
+        FindingForm,
+        finding,
+        template="reviews/report/finding_form.html",
+        saved_message=_("The finding is saved."),
+    )
+
+
+@review_view("reviews.compose_report")
+def recommendation_edit(request, review: Review, section: int, rec: int | None = None):
+    return _row_edit(
+        request,
+        review,
+        section,
+        Recommendation,
+        RecommendationForm,
+        rec,
+        template="reviews/report/recommendation_form.html",
+        saved_message=_("The recommendation is saved."),
+    )
+
+
+def _row_delete(request, review, section, model, pk, message):
+    report = ensure_report(review)
+    parent = get_object_or_404(_sections(report), pk=section)
+    instance = get_object_or_404(model.objects.filter(section=parent), pk=pk)
+    try:
+        instance.delete()
+    except ReportLocked as locked:
+        messages.error(request, locked.messages[0])
+    else:
+        messages.success(request, message)
+    return redirect("reviews:report_section", pk=review.pk, section=parent.pk)
+
+
+@require_POST
+@review_view("reviews.compose_report")
+def finding_delete(request, review: Review, section: int, finding: int):
+    return _row_delete(request, review, section, Finding, finding, _("The finding is removed."))
+
+
+@require_POST
+@review_view("reviews.compose_report")
+def recommendation_delete(request, review: Review, section: int, rec: int):
+    return _row_delete(
+        request, review, section, Recommendation, rec, _("The recommendation is removed.")
+    )
+
+
+@require_POST
+@review_view("reviews.assign_sections")
+def assign(request, review: Review):
+    report = ensure_report(review)
+    sections = list(_sections(report))
+    form = AssignForm(request.POST, report=report, sections=sections, team=report.team())
+    if not form.is_valid():
+        return home.__wrapped__(request, review, assign_form=form, status=400)
+    with transaction.atomic():
+        report.summary_assignee = form.person("summary")
+        report.save(update_fields=["summary_assignee"])
+        for section in sections:
+            section.assignee = form.person(f"s{section.pk}")
+            section.save(update_fields=["assignee"])
+    messages.success(request, _("Who writes what is saved."))
+    return redirect(_report_home(review))
+
+
+@require_POST
+@review_view("reviews.freeze_report")
+def freeze(request, review: Review):
+    report = ensure_report(review)
+    try:
+        version = report.freeze(by=request.user, content=build_content(review, report))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(_report_home(review))
+    url = reverse("reviews:report_version", args=[review.pk, version.number])
+    team = [p for p in _members(review, PEER, TEAM_LEADER) if p != request.user]
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=team,
+            url=url,
+            text=gettext_noop("A version of the report on %(review)s waits for your approval."),
+            subject=gettext_noop("Report to approve: %(review)s"),
+        )
+    )
+    messages.success(
+        request,
+        _("Version %(n)s is frozen. Every peer now approves it or comments.")
+        % {"n": version.number},
+    )
+    return redirect(_report_home(review))
+
+
+def _version(review: Review, number: int) -> ReportVersion:
+    report = ensure_report(review)
+    return get_object_or_404(report.versions.select_related("frozen_by"), number=number)
+
+
+@review_view("reviews.see_report_draft")
+def version_read(request, review: Review, version: int):
+    instance = _version(review, version)
+    return render(
+        request,
+        "reviews/report/version.html",
+        {
+            "review": review,
+            "version": instance,
+            "content": instance.content,
+            "approvals": instance.approvals.select_related("peer"),
+        },
+    )
+
+
+@require_POST
+@review_view("reviews.approve_report")
+def approve(request, review: Review, version: int):
+    instance = _version(review, version)
+    if instance.state != ReportVersion.FROZEN:
+        messages.error(
+            request,
+            _("Version %(n)s was superseded by a change; approve the newest version instead.")
+            % {"n": instance.number},
+        )
+        return redirect(_report_home(review))
+    form = ApprovalForm(request.POST)
+    if not form.is_valid():
+        return home.__wrapped__(request, review, approval_form=form, status=400)
+    ReportApproval.objects.update_or_create(
+        version=instance,
+        peer=request.user,
+        defaults={
+            "approves": form.cleaned_data["approves"],
+            "comment": form.cleaned_data["comment"],
+        },
+    )
+    if form.cleaned_data["approves"]:
+        messages.success(request, _("You approved version %(n)s.") % {"n": instance.number})
+    else:
+        messages.success(
+            request, _("Your comments on version %(n)s are recorded.") % {"n": instance.number}
+        )
+    return redirect(_report_home(review))
+
+
+# --- the factual-accuracy round -----------------------------------------------------------
+
+
+@review_view("reviews.see_factual_round")
+def factual(request, review: Review):
+    report = ensure_report(review)
+    version = report.factual_round_version
+    user = request.user
+    can_comment = user.has_perm("reviews.comment_factual", review)
+    can_answer = user.has_perm("reviews.answer_factual", review)
+    form = None
+    status = 200
+    if version is not None and can_comment:
+        form = FactualCommentForm(request.POST or None, content=version.content)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if not posts_left(
+            FactualComment.objects.all(), author_field="author", user=user, time_field="created_at"
+        ):
+            form.add_error(
+                None, _("You have posted many comments in the last hour; wait a little.")
+            )
+        if form.is_valid():
+            form.instance.report = report
+            form.instance.version = version
+            form.instance.author = user
+            form.save()
+            url = reverse("reviews:report_factual", args=[review.pk])
+            team = _members(review, PEER, TEAM_LEADER)
+            transaction.on_commit(
+                lambda: notify(
+                    review=review,
+                    users=team,
+                    url=url,
+                    text=gettext_noop(
+                        "The host city commented on a fact in the report on %(review)s."
+                    ),
+                    subject=gettext_noop("Factual comment: %(review)s"),
+                )
+            )
+            messages.success(request, _("Your comment is sent to the team."))
+            return redirect(url)
+        status = 400
+    comments = list(report.factual_comments.select_related("author", "answered_by"))
+    sections = {s["key"]: s["name"] for s in version.content["sections"]} if version else {}
+    rows = [
+        {
+            "comment": c,
+            "section": _("Summary")
+            if c.section_key == FactualComment.SUMMARY
+            else f"{c.section_key} {sections.get(c.section_key, '')}",
+            "form": AnswerForm(instance=c, prefix=f"a{c.pk}") if can_answer else None,
+        }
+        for c in comments
+    ]
+    return render(
+        request,
+        "reviews/report/factual.html",
+        {
+            "review": review,
+            "report": report,
+            "version": version,
+            "content": version.content if version else None,
+            "form": form,
+            "rows": rows,
+            "can_run_round": user.has_perm("reviews.run_factual_round", review),
+            "is_host": not can_answer,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@review_view("reviews.run_factual_round")
+def factual_open(request, review: Review):
+    report = ensure_report(review)
+    pending = report.pending_version
+    if pending is None:
+        messages.error(request, _("Freeze a version first: the host city reads a frozen version."))
+        return redirect(_report_home(review))
+    waiting = pending.waiting_for()
+    if waiting:
+        messages.error(
+            request,
+            _("The team approves a version before the host city reads it. Waiting for: %(names)s.")
+            % {"names": ", ".join(p.name for p in waiting)},
+        )
+        return redirect(_report_home(review))
+    report.factual_round_version = pending
+    report.factual_round_opened_at = timezone.now()
+    report.factual_round_closed_at = None
+    report.save(
+        update_fields=[
+            "factual_round_version",
+            "factual_round_opened_at",
+            "factual_round_closed_at",
+        ]
+    )
+    url = reverse("reviews:report_factual", args=[review.pk])
+    hosts = _members(review, HOST)
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=hosts,
+            url=url,
+            text=gettext_noop(
+                "The peer review team asks you to check the facts in its report on %(review)s."
+            ),
+            subject=gettext_noop("Check the facts: %(review)s"),
+        )
+    )
+    messages.success(request, _("The host city can now comment on factual errors."))
+    return redirect(url)
+
+
+@require_POST
+@review_view("reviews.run_factual_round")
+def factual_close(request, review: Review):
+    report = ensure_report(review)
+    if not report.factual_round_open:
+        messages.error(request, _("The factual-accuracy round is not open."))
+    else:
+        report.factual_round_closed_at = timezone.now()
+        report.save(update_fields=["factual_round_closed_at"])
+        messages.success(request, _("The factual-accuracy round is closed."))
+    return redirect("reviews:report_factual", pk=review.pk)
+
+
+@require_POST
+@review_view("reviews.answer_factual")
+def factual_answer(request, review: Review, comment: int):
+    report = ensure_report(review)
+    instance = get_object_or_404(report.factual_comments, pk=comment)
+    form = AnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
+    if form.is_valid():
+        form.instance.answered_by = request.user
+        form.instance.answered_at = timezone.now()
+        try:
+            save_versioned(form)
+        except EditConflict as conflict:
+            context = {"review": review, "comment": instance, "form": form}
+            context.update(conflict_context(form, conflict.current))
+            return render(request, "reviews/report/answer_form.html", context, status=409)
+        messages.success(request, _("Your answer is saved."))
+        return redirect("reviews:report_factual", pk=review.pk)
+    return render(
+        request,
+        "reviews/report/answer_form.html",
+        {"review": review, "comment": instance, "form": form},
+        status=400,
+    )
+
+
+# --- final, publication, presentation -----------------------------------------------------
+
+
+@require_POST
+@review_view("reviews.finalise_report")
+def finalise(request, review: Review):
+    report = ensure_report(review)
+    try:
+        version = report.make_final(by=request.user)
+    except ValidationError as error:
+        for problem in error.messages:
+            messages.error(request, problem)
+        return redirect(_report_home(review))
+    coordinators = _members(review, COORDINATOR)
+    url = reverse("reviews:report_final", args=[review.pk])
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=coordinators,
+            url=url,
+            text=gettext_noop("The report on %(review)s is final and can be published."),
+            subject=gettext_noop("Report final: %(review)s"),
+        )
+    )
+    messages.success(request, _("Version %(n)s is the final report.") % {"n": version.number})
+    return redirect(url)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+@require_POST
+@review_view("reviews.publish_report")
+def publish(request, review: Review):
+    report = ensure_report(review)
+    today = timezone.localdate()
+    with transaction.atomic():
+        report.published_at = timezone.now()
+        report.published_by = request.user
+        report.first_checkpoint = report.first_checkpoint or add_months(today, 6)
+        report.second_checkpoint = report.second_checkpoint or add_months(today, 12)
+        report.save(
+            update_fields=["published_at", "published_by", "first_checkpoint", "second_checkpoint"]
+        )
+    url = reverse("reviews:report_final", args=[review.pk])
+    everyone = _members(review, HOST, PEER, TEAM_LEADER)
+    transaction.on_commit(
+        lambda: notify(
+            review=review,
+            users=everyone,
+            url=url,
+            text=gettext_noop(
+                "The report on %(review)s is published. The host city now answers each "
+                "recommendation."
+            ),
+            subject=gettext_noop("Report published: %(review)s"),
+        )
+    )
+    messages.success(request, _("The report is published to the host city."))
+    return redirect(url)
+
+
+@review_view("reviews.see_final_report")
+def final_read(request, review: Review):
+    report = ensure_report(review)
+    version = report.final_version
+    if version is None:
+        raise Http404
+    content = version.content
+    return render(
+        request,
+        "reviews/report/final.html",
+        {
+            "review": review,
+            "report": report,
+            "version": version,
+            "content": content,
+            "recommendations": all_recommendations(content),
+            "can_publish": request.user.has_perm("reviews.publish_report", review),
+            "can_share": request.user.has_perm("reviews.share_report", review),
+            "can_present": request.user.has_perm("reviews.record_presentation", review),
+            "can_respond": request.user.has_perm("reviews.respond_to_report", review),
+            "can_see_plan": request.user.has_perm("reviews.see_action_plan", review),
+            "public_url": request.build_absolute_uri(
+                reverse("reviews:public_report", args=[report.public_token])
+            )
+            if report.public_token
+            else "",
+        },
+    )
+
+
+@review_view("reviews.record_presentation")
+def presentation(request, review: Review):
+    report = ensure_report(review)
+    form = PresentationForm(request.POST or None, instance=report)
+    return _edit_page(
+        request,
+        review,
+        "reviews/report/presentation_form.html",
+        {"report": report},
+        form,
+        saved_message=_("The presentation to the city is recorded."),
+        next_url=reverse("reviews:report_final", args=[review.pk]),
+    )

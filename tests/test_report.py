@@ -1,0 +1,435 @@
+"""Step 7: the report composer, versions and approvals, the factual-accuracy round,
+publication and the presentation."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from reports.content import build_content, ensure_report
+from reviews.models import (
+    Evidence,
+    FactualComment,
+    Finding,
+    Notification,
+    ProposedInterviewee,
+    Recommendation,
+    ReportApproval,
+    ReportVersion,
+    VisitSession,
+)
+from reviews.models.composer import ReportLocked
+
+
+@pytest.fixture
+def composed(review_work, review, peer, team_leader, host):
+    """A review with evidence: GG-ish indicator 1 confirmed by two interviews; indicator 2
+    found by one interview only; an opinion; a report with a finding and a recommendation."""
+    indicators = list(review.indicators_in_scope())
+    first, second = indicators[0], indicators[1]
+    colour = review.benchmark_version.ratingscales.get(purpose="evidence").levels.first()
+    one = review.visit_sessions.get(kind="interview")
+    two = VisitSession.objects.create(
+        review=review,
+        kind="interview",
+        starts_at="2027-03-01T12:00:00Z",
+        ends_at="2027-03-01T13:00:00Z",
+    )
+    two.peers.set([peer, team_leader])
+
+    def entry(session, indicator, text, basis=Evidence.FACT):
+        e = Evidence.objects.create(
+            review=review, session=session, text=text, colour=colour, author=peer, basis=basis
+        )
+        e.indicators.set([indicator])
+        e.interviewers.set([peer, team_leader])
+        return e
+
+    confirmed_a = entry(one, first, "A budget line exists since 2024.")
+    confirmed_b = entry(two, first, "The budget line was confirmed by finance.")
+    single = entry(one, second, "Only one interview mentioned the helpdesk.")
+    opinion = entry(two, first, "The alderman thinks it works.", basis=Evidence.OPINION)
+    report = ensure_report(review)
+    section = report.sections.get(group=first.group)
+    finding = Finding.objects.create(section=section, kind=Finding.STRENGTH, text="Funded.")
+    finding.evidence.set([confirmed_a, confirmed_b])
+    recommendation = Recommendation.objects.create(
+        section=section,
+        text="Publish the integration budget every year.",
+        priority=Recommendation.HIGH,
+        timeframe="12m",
+        actor="Finance department",
+        measure="A yearly budget annex",
+    )
+    recommendation.indicators.set([first])
+    return {
+        "report": report,
+        "section": section,
+        "finding": finding,
+        "recommendation": recommendation,
+        "confirmed": [confirmed_a, confirmed_b],
+        "single": single,
+        "opinion": opinion,
+        "first": first,
+        "second": second,
+    }
+
+
+def finding_data(composed, evidence, **extra) -> dict:
+    data = {"kind": "strength", "text": "A finding", "obstacles": "", "edit_version": 0}
+    data["evidence"] = [e.pk for e in evidence]
+    data.update(extra)
+    return data
+
+
+def approve_all(report, version, team) -> None:
+    for person in team:
+        ReportApproval.objects.create(version=version, peer=person, approves=True)
+
+
+def test_composer_refuses_unconfirmed_evidence_and_says_why(client_for, peer, review, composed):
+    url = reverse("reviews:report_finding_add", args=[review.pk, composed["section"].pk])
+    before = Finding.objects.count()
+    response = client_for(peer).post(
+        url, finding_data(composed, [composed["confirmed"][0], composed["single"]])
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "is not confirmed: 1 interview(s) found" in html
+    assert "a finding needs 2" in html
+    assert Finding.objects.count() == before
+
+    response = client_for(peer).post(url, finding_data(composed, [composed["opinion"]]))
+    assert "only facts can back a finding" in response.content.decode()
+    assert Finding.objects.count() == before
+
+    response = client_for(peer).post(url, finding_data(composed, composed["confirmed"]))
+    assert response.status_code == 302
+    saved = Finding.objects.latest("pk")
+    assert set(saved.evidence.all()) == set(composed["confirmed"])
+
+
+def test_a_finding_must_cite_evidence_and_a_weakness_its_obstacles(
+    client_for, peer, review, composed
+):
+    url = reverse("reviews:report_finding_add", args=[review.pk, composed["section"].pk])
+    response = client_for(peer).post(url, finding_data(composed, [], kind="weakness"))
+    html = response.content.decode()
+    assert "Cite the evidence this finding rests on." in html
+    assert "Name the obstacles behind this weakness." in html
+
+
+def test_the_form_marks_which_evidence_is_confirmed(client_for, peer, review, composed):
+    url = reverse("reviews:report_finding_add", args=[review.pk, composed["section"].pk])
+    html = client_for(peer).get(url).content.decode()
+    assert "A budget line exists since 2024." in html
+    assert "not confirmed" in html and "confirmed]" in html
+
+
+def test_a_change_after_freezing_starts_a_new_version_and_clears_approvals(
+    client_for, team_leader, peer, review, composed
+):
+    report = composed["report"]
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    version = report.versions.get()
+    assert version.number == 1 and version.state == ReportVersion.FROZEN
+    client_for(peer).post(
+        reverse("reviews:report_approve", args=[review.pk, 1]), {"approves": "yes"}
+    )
+    assert version.approvals.get(peer=peer).approves
+
+    # Any change of content supersedes the frozen version and its approval.
+    section = composed["section"]
+    response = client_for(peer).post(
+        reverse("reviews:report_section", args=[review.pk, section.pk]),
+        {
+            "evaluation": "Better than the desk review thought.",
+            "edit_version": section.edit_version,
+        },
+    )
+    assert response.status_code == 302
+    version.refresh_from_db()
+    assert version.state == ReportVersion.SUPERSEDED
+    report.forget()
+    assert report.pending_version is None
+
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    report.forget()
+    new = report.pending_version
+    assert new.number == 2 and not new.approvals.exists()
+    assert new.content["sections"][0]["evaluation"] == "Better than the desk review thought."
+    # The old approval cannot be carried over to the new version.
+    response = client_for(peer).post(
+        reverse("reviews:report_approve", args=[review.pk, 1]), {"approves": "yes"}
+    )
+    assert response.status_code == 403 or not ReportApproval.objects.filter(version=new).exists()
+
+
+@pytest.mark.parametrize("change", ["finding", "recommendation", "delete", "summary"])
+def test_every_kind_of_change_supersedes(change, team_leader, composed):
+    report = composed["report"]
+    version = report.freeze(by=team_leader, content=build_content(report.review, report))
+    if change == "finding":
+        composed["finding"].text = "Funded, but not every year."
+        composed["finding"].save()
+    elif change == "recommendation":
+        composed["recommendation"].actor = "The city council"
+        composed["recommendation"].save()
+    elif change == "delete":
+        composed["finding"].delete()
+    else:
+        report.summary = "A new summary."
+        report.save()
+    version.refresh_from_db()
+    assert version.state == ReportVersion.SUPERSEDED
+
+
+def test_final_needs_every_approval_and_the_factual_round(
+    client_for, team_leader, peer, host, review, composed
+):
+    report = composed["report"]
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    response = client_for(team_leader).post(
+        reverse("reviews:report_finalise", args=[review.pk]), follow=True
+    )
+    html = response.content.decode()
+    assert "Not every peer has approved version 1" in html
+    assert "has not had its factual-accuracy round" in html
+    report.forget()
+    assert not report.is_final
+
+    # The host city only reads a version the whole team approved.
+    response = client_for(team_leader).post(
+        reverse("reviews:report_factual_open", args=[review.pk]), follow=True
+    )
+    assert "The team approves a version before the host city reads it" in response.content.decode()
+    approve_all(report, report.pending_version, [peer, team_leader])
+    client_for(team_leader).post(reverse("reviews:report_factual_open", args=[review.pk]))
+    report.refresh_from_db()
+    assert report.factual_round_open
+    response = client_for(team_leader).post(
+        reverse("reviews:report_finalise", args=[review.pk]), follow=True
+    )
+    assert "The factual-accuracy round is still open." in response.content.decode()
+
+
+def test_factual_accuracy_round_trip(client_for, team_leader, peer, host, review, composed):
+    report = composed["report"]
+    factual_url = reverse("reviews:report_factual", args=[review.pk])
+    assert client_for(host).get(factual_url).status_code == 403  # no round yet
+
+    version = report.freeze(by=team_leader, content=build_content(review, report))
+    approve_all(report, version, [peer, team_leader])
+    Notification.objects.all().delete()
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(team_leader).post(reverse("reviews:report_factual_open", args=[review.pk]))
+    assert Notification.objects.filter(user=host, url=factual_url).exists()
+
+    # The host reads the version sent, and comments on a section.
+    page = client_for(host).get(factual_url)
+    assert page.status_code == 200
+    assert "Publish the integration budget every year." in page.content.decode()
+    key = composed["section"].group.code
+    response = client_for(host).post(
+        factual_url, {"section_key": key, "text": "The budget started in 2023, not 2024."}
+    )
+    assert response.status_code == 302
+    comment = FactualComment.objects.get()
+    assert (comment.author, comment.version, comment.section_key) == (host, version, key)
+    # An empty comment is refused next to its field.
+    response = client_for(host).post(factual_url, {"section_key": key, "text": ""})
+    assert response.status_code == 400
+    assert FactualComment.objects.count() == 1
+    # The host cannot answer; the team cannot comment as the host.
+    answer_url = reverse("reviews:report_factual_answer", args=[review.pk, comment.pk])
+    assert client_for(host).post(answer_url, {f"a{comment.pk}-answer": "x"}).status_code == 403
+    assert client_for(peer).post(factual_url, {"section_key": key, "text": "x"}).status_code == 403
+
+    client_for(team_leader).post(reverse("reviews:report_factual_close", args=[review.pk]))
+    assert (
+        client_for(host).post(factual_url, {"section_key": key, "text": "Late"}).status_code == 403
+    )
+    response = client_for(team_leader).post(
+        reverse("reviews:report_finalise", args=[review.pk]), follow=True
+    )
+    assert "1 factual comment(s) of the host city are not answered yet." in (
+        response.content.decode()
+    )
+
+    # The team answers; a stale answer form gets the conflict page.
+    response = client_for(peer).post(
+        answer_url,
+        {f"a{comment.pk}-answer": "Corrected to 2023.", f"a{comment.pk}-edit_version": 1},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert (comment.answer, comment.answered_by) == ("Corrected to 2023.", peer)
+    response = client_for(team_leader).post(
+        answer_url, {f"a{comment.pk}-answer": "Overwrite", f"a{comment.pk}-edit_version": 1}
+    )
+    assert response.status_code == 409
+    comment.refresh_from_db()
+    assert comment.answer == "Corrected to 2023."
+    assert "Corrected to 2023." in client_for(host).get(factual_url).content.decode()
+
+    response = client_for(team_leader).post(reverse("reviews:report_finalise", args=[review.pk]))
+    report.forget()
+    assert report.is_final
+    assert report.final_version == version
+
+
+def _final(report, team_leader, peer):
+    version = report.freeze(by=team_leader, content=build_content(report.review, report))
+    approve_all(report, version, [peer, team_leader])
+    report.factual_round_version = version
+    report.factual_round_opened_at = timezone.now()
+    report.factual_round_closed_at = timezone.now()
+    report.save()
+    report.make_final(by=team_leader)
+    return version
+
+
+def test_a_final_report_cannot_change(team_leader, peer, composed):
+    report = composed["report"]
+    _final(report, team_leader, peer)
+    with pytest.raises(ReportLocked):
+        composed["finding"].delete()
+    composed["recommendation"].text = "Something else"
+    with pytest.raises(ReportLocked):
+        composed["recommendation"].save()
+    assert Recommendation.objects.get().text == "Publish the integration budget every year."
+
+
+def test_host_sees_nothing_before_publication_then_the_final_report(
+    client_for, team_leader, peer, host, coordinator, review, composed
+):
+    report = composed["report"]
+    _final(report, team_leader, peer)
+    for name in ("report", "report_final", "report_pdf"):
+        assert client_for(host).get(reverse(f"reviews:{name}", args=[review.pk])).status_code == 403
+    # Only coordinators publish.
+    assert (
+        client_for(team_leader)
+        .post(reverse("reviews:report_publish", args=[review.pk]))
+        .status_code
+        == 403
+    )
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(coordinator).post(reverse("reviews:report_publish", args=[review.pk]))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.is_published
+    today = timezone.localdate()
+    assert report.first_checkpoint > today + datetime.timedelta(days=170)
+    assert report.second_checkpoint > today + datetime.timedelta(days=360)
+    assert Notification.objects.filter(user=host, text__contains="is published").exists()
+    html = client_for(host).get(reverse("reviews:report_final", args=[review.pk])).content.decode()
+    assert "Publish the integration budget every year." in html
+    assert reverse("reviews:responses", args=[review.pk]) in html
+    # Drafts stay closed to the host after publication too.
+    assert client_for(host).get(reverse("reviews:report", args=[review.pk])).status_code == 403
+
+
+def test_the_presentation_is_recorded_after_publication(
+    client_for, team_leader, peer, review, composed
+):
+    report = composed["report"]
+    _final(report, team_leader, peer)
+    url = reverse("reviews:report_presentation", args=[review.pk])
+    assert client_for(team_leader).get(url).status_code == 403
+    report.published_at = timezone.now()
+    report.save()
+    response = client_for(team_leader).post(
+        url, {"presented_on": "", "presentation_audience": "", "edit_version": report.edit_version}
+    )
+    assert response.status_code == 400
+    response = client_for(team_leader).post(
+        url,
+        {
+            "presented_on": "2027-05-04",
+            "presentation_audience": "City staff, partners and press",
+            "edit_version": report.edit_version,
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.presented_on == datetime.date(2027, 5, 4)
+    assert report.presentation_audience == "City staff, partners and press"
+
+
+def test_report_content_respects_attribution(team_leader, review, composed):
+    session = review.visit_sessions.get(number=2)
+    secret = ProposedInterviewee.objects.create(
+        review=review,
+        name="Wim Geheim",
+        organisation="Police, district chief",
+        kind="staff",
+        attribution=ProposedInterviewee.OFF_RECORD,
+    )
+    hidden = ProposedInterviewee.objects.create(
+        review=review,
+        name="Anna Anoniem",
+        organisation="Welfare office, caseworker",
+        kind="staff",
+        attribution=ProposedInterviewee.ANONYMISED,
+    )
+    session.interviewees.set([secret, hidden])
+    content = build_content(review)
+    text = str(content)
+    assert "Wim Geheim" not in text and "Anna Anoniem" not in text
+    assert "Welfare office, caseworker" in text
+    assert content["off_record_count"] == 1
+    # Evidence text never goes into the report, only codes.
+    assert "A budget line exists since 2024." not in text
+    assert any(row["code"].startswith(composed["first"].code) for row in content["evidence_index"])
+
+
+def test_section_edit_conflict_keeps_both_versions(client_for, peer, team_leader, review, composed):
+    section = composed["section"]
+    url = reverse("reviews:report_section", args=[review.pk, section.pk])
+    client_for(peer).post(url, {"evaluation": "Peer's text", "edit_version": 1})
+    response = client_for(team_leader).post(url, {"evaluation": "Leader's text", "edit_version": 1})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Peer&#x27;s text" in html and "Leader&#x27;s text" in html
+    section.refresh_from_db()
+    assert section.evaluation == "Peer's text"
+
+
+def test_assignments(client_for, team_leader, peer, review, composed):
+    section = composed["section"]
+    response = client_for(team_leader).post(
+        reverse("reviews:report_assign", args=[review.pk]),
+        {"summary": str(team_leader.pk), f"s{section.pk}": str(peer.pk)},
+    )
+    assert response.status_code == 302
+    section.refresh_from_db()
+    assert section.assignee == peer
+    html = client_for(peer).get(reverse("reviews:report", args=[review.pk])).content.decode()
+    assert peer.name in html
+
+
+def test_report_context_query_count_does_not_grow_with_evidence(
+    django_assert_max_num_queries, review, composed
+):
+    with django_assert_max_num_queries(20) as small:
+        build_content(review)
+    colour = composed["confirmed"][0].colour
+    for n in range(30):
+        e = Evidence.objects.create(
+            review=review,
+            session=composed["confirmed"][0].session,
+            text=f"more {n}",
+            colour=colour,
+        )
+        e.indicators.set([composed["first"]])
+        composed["finding"].evidence.add(e)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        build_content(review)
