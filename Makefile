@@ -8,6 +8,7 @@ MANAGE := $(PY) manage.py
 # WeasyPrint needs Pango and HarfBuzz; compilemessages needs gettext.
 SYSTEM_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 BROWSER_DEBS := chromium
+BENCH_DEBS := wrk
 # xstatic packages still import pkg_resources when they build; cap setuptools for that.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
@@ -57,8 +58,14 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 
-bench: setup $(VENV)/.test-deps
+# The load test drives gunicorn with wrk; only the benchmark needs it.
+bench: setup $(VENV)/.test-deps var/.bench-debs
 	$(PY) -m tests.perf.run
+
+var/.bench-debs:
+	@mkdir -p var
+	@dpkg -s $(BENCH_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BENCH_DEBS); }
+	touch $@
 
 clean:
 	rm -rf $(VENV) var

@@ -17,7 +17,10 @@ What it does, in order:
    the median of the baseline page (the profile page) at the same size.
 4. The inception report PDF (LARGE): the view against WeasyPrint alone on the very HTML the
    view rendered, page count and peak memory.
-5. Writes everything to ``tests/perf/results/latest.json``.
+5. The load test (LARGE, unless ``--no-load``): gunicorn on 127.0.0.1 against the same
+   file, and ``wrk`` with ``load.lua``: the profile page, then the evidence entry round
+   trip (GET the form, POST an entry); requests/s, the ratio, latencies, errors.
+6. Writes everything to ``tests/perf/results/latest.json``.
 
 Data sets (see ``SIZES``):
 
@@ -41,8 +44,9 @@ Choices worth knowing when reading the numbers:
   the other pages see the same data.
 - ``benchmarks:version`` does not depend on reviews: at SMALL size it shows a 5-indicator
   copy of INTI-CITIES (slug ``inti-cities-small``), at LARGE size INTI-CITIES itself.
-- Requests go through the test client in-process (no network, no WSGI server), with
-  ``DEBUG`` off and without Django's test instrumentation of templates.
+- Page timings go through the test client in-process (no network, no WSGI server), with
+  ``DEBUG`` off and without Django's test instrumentation of templates; only the load test
+  goes through gunicorn and the loopback network.
 """
 
 from __future__ import annotations
@@ -57,9 +61,15 @@ import os
 import platform
 import resource
 import shutil
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -646,6 +656,255 @@ def measure_pdf(world: World, *, runs: int) -> dict:
     }
 
 
+# --------------------------------------------------------------------------- load test
+
+LOAD_SCRIPT = Path(__file__).resolve().parent / "load.lua"
+# gunicorn's output (its log and Django's warnings and errors), kept for reading after a run.
+GUNICORN_LOG = RESULTS_DIR / "gunicorn.log"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def session_cookie(user, form_url: str) -> tuple[str, str]:
+    """A signed-in session for `user` in the bench database: (Cookie header, a CSRF token)."""
+    import re
+
+    from django.conf import settings
+
+    client = signed_in_client(user)
+    response = client.get(form_url)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response.content.decode())
+    if response.status_code != 200 or not token:
+        raise RuntimeError(f"the evidence form answered {response.status_code} without a token")
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    csrf = client.cookies[settings.CSRF_COOKIE_NAME].value
+    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    return cookie, token.group(1)
+
+
+def evidence_body(world: World) -> str:
+    """A valid new evidence entry (without the CSRF token): a fact from an interview."""
+    from benchmarks.models import RatingScale
+    from reviews.models import VisitSession
+
+    session = (
+        world.review.visit_sessions.filter(kind=VisitSession.INTERVIEW, peers=world.peers[0])
+        .order_by("starts_at")
+        .first()
+    ) or world.review.visit_sessions.filter(kind=VisitSession.INTERVIEW).first()
+    indicator = session.indicators.first() or world.first_indicator
+    colour = RatingScale.objects.get(
+        version=world.review.benchmark_version, purpose=RatingScale.EVIDENCE
+    ).levels.first()
+    return urllib.parse.urlencode(
+        {
+            "session": session.pk,
+            "indicators": indicator.pk,
+            "text": "Load test: the council adopted the plan; minutes seen.",
+            "colour": colour.pk,
+            "basis": "fact",
+            "context": "",
+            "edit_version": 0,
+        }
+    )
+
+
+@contextlib.contextmanager
+def gunicorn_server(*, workers: int):
+    """gunicorn on a free loopback port against the bench database; always stopped."""
+    from django.db import connections
+
+    connections.close_all()  # the workers open the SQLite file themselves
+    port = free_port()
+    module = os.environ["DJANGO_SETTINGS_MODULE"]
+    env = {
+        **os.environ,
+        # config.test_settings only swaps the hasher, e-mail and a temporary MEDIA_ROOT
+        # per process; the server runs the real settings on the same environment.
+        "DJANGO_SETTINGS_MODULE": "config.settings" if module == "config.test_settings" else module,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    with GUNICORN_LOG.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--timeout",
+                "60",
+                "--error-logfile",
+                "-",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so the workers go too
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(
+                    f"gunicorn exited with {process.returncode}: {GUNICORN_LOG.read_text()[-2000:]}"
+                )
+            # The master listens before its workers have booted: wait for a real answer.
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).close()
+                break
+            except urllib.error.HTTPError:
+                break  # an answer all the same
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not listen within 30 s")
+            time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def run_wrk(base: str, args: list[str], *, seconds: int, connections: int, threads: int) -> dict:
+    command = [
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=30s",
+        f"--script={LOAD_SCRIPT}",
+        base + args[1],
+        "--",
+        *args,
+    ]
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=seconds + 60, check=False
+    )
+    line = next((x for x in done.stdout.splitlines() if x.startswith("CFLOAD ")), None)
+    if done.returncode != 0 or line is None:
+        raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
+    result = json.loads(line.removeprefix("CFLOAD "))
+    seconds_run = result["duration_us"] / 1e6
+    errors = result["errors"]
+    return {
+        "requests": result["requests"],
+        "seconds": seconds_run,
+        "requests_per_s": result["requests"] / seconds_run,
+        "p50_ms": result["latency_us"]["p50"] / 1000,
+        "p90_ms": result["latency_us"]["p90"] / 1000,
+        "p99_ms": result["latency_us"]["p99"] / 1000,
+        "max_ms": result["latency_us"]["max"] / 1000,
+        # wrk counts a status of 400 or more as an error: everything but 2xx and 3xx.
+        "non_2xx_3xx": errors["status"],
+        "non_2xx_3xx_by_status": result["other_statuses"],
+        "socket_errors": {k: v for k, v in errors.items() if k != "status"},
+        "status_200": result["status_200"],
+        "status_302": result["status_302"],
+        "posts_sent": result["posts"],
+    }
+
+
+def measure_load(
+    world: World, *, seconds: int, warmup: int, connections: int, workers: int
+) -> dict:
+    """Throughput under gunicorn: the baseline page, then the evidence entry round trip."""
+    from django.urls import reverse
+
+    from reviews.models import Evidence
+
+    peer = world.peers[0]
+    form_url = reverse("reviews:evidence_add", args=[world.review.pk])
+    baseline_url = reverse(BASELINE)
+    cookie, token = session_cookie(peer, form_url)
+    runs = {
+        "baseline": ["get", baseline_url, cookie],
+        "roundtrip": ["roundtrip", form_url, cookie, token, evidence_body(world)],
+    }
+    threads = min(connections, 2)
+    results = {}
+    with gunicorn_server(workers=workers) as base:
+        log(f"load: gunicorn {workers} workers at {base}; wrk {connections} connections")
+        for name, args in runs.items():
+            if warmup:  # first requests per worker compile templates and fill caches
+                run_wrk(base, args, seconds=warmup, connections=connections, threads=threads)
+            if name == "roundtrip":
+                before = Evidence.objects.filter(review=world.review).count()
+            results[name] = run_wrk(
+                base, args, seconds=seconds, connections=connections, threads=threads
+            )
+            log(f"load: {name} {results[name]['requests_per_s']:.1f} req/s")
+    baseline, roundtrip = results["baseline"], results["roundtrip"]
+    created = Evidence.objects.filter(review=world.review).count() - before
+    # One round trip is a GET of the form and a POST whose 302 leads back to it.
+    roundtrip["round_trips_per_s"] = roundtrip["requests_per_s"] / 2
+    roundtrip["entries_created"] = created
+    ratio = baseline["requests_per_s"] / roundtrip["round_trips_per_s"]
+    log(
+        f"load: evidence round trip {roundtrip['round_trips_per_s']:.1f}/s "
+        f"({roundtrip['requests_per_s']:.1f} req/s), {created} entries created"
+    )
+    return {
+        "size": world.size.name,
+        "user": peer.email,
+        "server": f"gunicorn, {workers} sync workers, 127.0.0.1",
+        "load_generator": (
+            f"wrk, {threads} threads, {connections} connections, {seconds} s each "
+            f"after {warmup} s of warm-up"
+        ),
+        "baseline": {"page": BASELINE, "url": baseline_url, **baseline},
+        "evidence_round_trip": {"url": form_url, **roundtrip},
+        # How many baseline requests the server answers in the time of one round trip.
+        "ratio": ratio,
+    }
+
+
+def load_lines(load: dict) -> str:
+    base, trip = load["baseline"], load["evidence_round_trip"]
+    header = (
+        f"{'load test (' + load['size'] + ')':34} {'req/s':>7} {'trips/s':>8} "
+        f"{'p50 ms':>7} {'p99 ms':>7} {'non-2xx/3xx':>11}"
+    )
+    lines = [
+        header,
+        "-" * len(header),
+        f"{BASELINE + ' (GET)':34} {base['requests_per_s']:7.1f} {'':>8} "
+        f"{base['p50_ms']:7.1f} {base['p99_ms']:7.1f} {base['non_2xx_3xx']:11d}",
+        f"{'evidence entry (GET form + POST)':34} {trip['requests_per_s']:7.1f} "
+        f"{trip['round_trips_per_s']:8.1f} {trip['p50_ms']:7.1f} {trip['p99_ms']:7.1f} "
+        f"{trip['non_2xx_3xx']:11d}",
+        f"ratio: an evidence round trip costs {load['ratio']:.1f}x a {BASELINE} request "
+        f"({base['requests_per_s']:.1f} / {trip['round_trips_per_s']:.1f}); "
+        f"{trip['entries_created']} entries created from {trip['status_302']} POSTs "
+        f"answered 302; {load['server']}; {load['load_generator']}",
+    ]
+    for name, run in ((BASELINE, base), ("evidence", trip)):
+        sockets = sum(run["socket_errors"].values())
+        if run["non_2xx_3xx"] or sockets:
+            lines.append(
+                f"{name}: answers by status {run['non_2xx_3xx_by_status']}, socket errors "
+                f"{run['socket_errors']}; see {GUNICORN_LOG.relative_to(ROOT)}"
+            )
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -723,10 +982,22 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurement")
     parser.add_argument("--keep-db", action="store_true", help="keep the /tmp database file")
     parser.add_argument(
-        "--load",
+        "--no-load",
         action="store_true",
-        help="ask for a load test (not available: the project has no WSGI server)",
+        help="skip the load test (gunicorn + wrk), which runs by default",
     )
+    # --load was the opt-in; the load test is the default now and the flag changes nothing.
+    parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--load-seconds", type=int, default=10, help="wrk run per endpoint, in seconds (10)"
+    )
+    parser.add_argument(
+        "--load-warmup", type=int, default=2, help="unmeasured wrk run before each, in s (2)"
+    )
+    parser.add_argument(
+        "--load-connections", type=int, default=4, help="concurrent wrk connections (4)"
+    )
+    parser.add_argument("--load-workers", type=int, default=2, help="gunicorn workers (2)")
     return parser.parse_args(argv)
 
 
@@ -750,6 +1021,8 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[dict] = []
         datasets: dict = {}
         pdf = None
+        load = None
+        load_note = "load test: not run (--no-load)"
         for n, size in enumerate(SIZES):
             if n:
                 reset_database()
@@ -760,12 +1033,19 @@ def main(argv: list[str] | None = None) -> int:
             rows += measure_pages(world, n=args.n, warmups=args.warmups)
             if size.name == "large" and not args.no_pdf:
                 pdf = measure_pdf(world, runs=args.pdf_runs)
+            if size.name == "large" and not args.no_load:
+                if shutil.which("wrk") is None:
+                    load_note = "load test: not run (wrk is missing: apt-get install wrk)"
+                else:
+                    load = measure_load(
+                        world,
+                        seconds=args.load_seconds,
+                        warmup=args.load_warmup,
+                        connections=args.load_connections,
+                        workers=args.load_workers,
+                    )
+                    load_note = load_lines(load)
 
-        load_note = (
-            "load test: not run (no gunicorn in the project)"
-            if args.load
-            else "load test: not run (not asked for; see --load)"
-        )
         goals_line, goals_result = goals(rows, pdf)
         elapsed = time.perf_counter() - started
 
@@ -823,7 +1103,7 @@ def main(argv: list[str] | None = None) -> int:
                     "datasets": datasets,
                     "pages": rows,
                     "pdf": pdf,
-                    "load_test": load_note,
+                    "load_test": load or load_note,
                     "goals": goals_result,
                     "goals_line": goals_line,
                 },
