@@ -72,3 +72,157 @@ def evidence_matrix(matrix, statuses: dict, *, state_labels: dict) -> dict:
         "rows": row_labels,
         "squares": squares,
     }
+
+
+# --- The feedback report's pictures, drawn from a version's content (reports.content) -----
+# They read only the content dict, never the models: a frozen version draws the same later.
+
+BAR_WIDTH = 360  # the longest group's bar, in px
+BAR_HEIGHT = 16
+BAR_GAP = 10
+BAR_LABEL_WIDTH = 150
+LEGEND_ROW = 18
+_LAST_STATES = ("contradictory", "unconfirmed", "none")
+
+
+def _group_rows(content: dict) -> list[tuple[str, str]]:
+    """(code, name) of each group: the report's sections in order, then any other group an
+    indicator names (a content dict should not have any, but draw them rather than drop)."""
+    rows = [(s["key"], s["name"]) for s in content.get("sections", [])]
+    seen = {code for code, _name in rows}
+    for indicator in content.get("indicators", []):
+        if indicator["group"] not in seen:
+            seen.add(indicator["group"])
+            rows.append((indicator["group"], indicator["group"]))
+    return rows
+
+
+def _legend(content: dict) -> list[dict]:
+    """One entry per colour used: confirmed colours in order of first use, then
+    contradictory, unconfirmed and no evidence."""
+    first, last = {}, {}
+    for indicator in content.get("indicators", []):
+        key = (indicator["fill"], indicator["state_label"])
+        target = last if indicator["state"] in _LAST_STATES else first
+        target.setdefault(key, indicator["state"])
+    ordered = list(first) + sorted(last, key=lambda k: _LAST_STATES.index(last[k]))
+    return [{"fill": fill, "label": label} for fill, label in ordered]
+
+
+def _place_legend(legend: list[dict], top: int) -> list[dict]:
+    return [
+        {**entry, "x": 0, "y": top + n * LEGEND_ROW, "text_y": top + n * LEGEND_ROW + 10}
+        for n, entry in enumerate(legend)
+    ]
+
+
+def heatmap(content: dict) -> dict:
+    """The evidence matrix of a report: groups as rows, values as columns (one column when
+    the benchmark has none), one square per indicator in its status colour, and a legend.
+    Same geometry as `evidence_matrix`, read from a content dict."""
+    values = [v["code"] for v in content.get("values", [])]
+    columns = values or [""]
+    rows = _group_rows(content)
+    cells: dict[tuple[str, str], list[dict]] = {}
+    for indicator in content.get("indicators", []):
+        column = indicator["value"] if values and indicator["value"] in values else columns[0]
+        cells.setdefault((indicator["group"], column), []).append(indicator)
+    widest = max((len(cell) for cell in cells.values()), default=1) or 1
+    per_line = min(widest, 6)
+    lines = max(-(-widest // per_line), 1)
+    cell_w = per_line * (CELL + 2) + GAP
+    cell_h = lines * (CELL + 2) + GAP
+    squares, row_labels = [], []
+    for r, (code, name) in enumerate(rows):
+        y0 = HEADER_HEIGHT + r * cell_h
+        row_labels.append({"y": y0 + cell_h // 2, "text": code, "name": name})
+        for c, column in enumerate(columns):
+            x0 = LABEL_WIDTH + c * cell_w
+            for n, indicator in enumerate(cells.get((code, column), [])):
+                squares.append(
+                    Square(
+                        x0 + (n % per_line) * (CELL + 2),
+                        y0 + (n // per_line) * (CELL + 2),
+                        indicator["fill"],
+                        f"{indicator['code']}: {indicator['state_label']}",
+                    )
+                )
+    grid_height = HEADER_HEIGHT + len(rows) * cell_h
+    legend = _place_legend(_legend(content), grid_height + 8)
+    return {
+        "width": max(LABEL_WIDTH + len(columns) * cell_w, 260),
+        "height": grid_height + 8 + len(legend) * LEGEND_ROW,
+        "cell": CELL,
+        "columns": [
+            {"x": LABEL_WIDTH + c * cell_w, "text": code} for c, code in enumerate(columns)
+        ],
+        "rows": row_labels,
+        "squares": squares,
+        "legend": legend,
+        "count": len(content.get("indicators", [])),
+    }
+
+
+def group_bars(content: dict, *, group: str | None = None) -> dict:
+    """Per group a stacked horizontal bar: how many indicators are in each status colour,
+    on one scale for all groups (the longest bar is the group with most indicators), with a
+    legend. With `group`, only that group's bar (a report section's own picture)."""
+    legend = _legend(content)
+    order = {(e["fill"], e["label"]): n for n, e in enumerate(legend)}
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    for indicator in content.get("indicators", []):
+        per_group = counts.setdefault(indicator["group"], {})
+        key = (indicator["fill"], indicator["state_label"])
+        per_group[key] = per_group.get(key, 0) + 1
+    rows = [r for r in _group_rows(content) if group is None or r[0] == group]
+    longest = max((sum(counts.get(code, {}).values()) for code, _n in rows), default=0) or 1
+    unit = BAR_WIDTH / longest
+    label_width = BAR_LABEL_WIDTH if group is None else 0
+    bars = []
+    for n, (code, name) in enumerate(rows):
+        y = n * (BAR_HEIGHT + BAR_GAP)
+        x = label_width
+        segments = []
+        for key in sorted(counts.get(code, {}), key=order.__getitem__):
+            count = counts[code][key]
+            width = round(count * unit, 1)
+            segments.append(
+                {
+                    "x": round(x, 1),
+                    "width": width,
+                    "fill": key[0],
+                    "label": key[1],
+                    "count": count,
+                    "title": f"{code}: {key[1]}: {count}",
+                }
+            )
+            x += width
+        bars.append(
+            {
+                "code": code,
+                "name": name,
+                "label": f"{code} {name}"[:28],
+                "y": y,
+                "text_y": y + BAR_HEIGHT // 2 + 4,
+                "segments": segments,
+                "total": sum(s["count"] for s in segments),
+                "total_x": round(x, 1) + 6,
+            }
+        )
+    used: dict[tuple[str, str], int] = {}
+    for bar in bars:
+        for s in bar["segments"]:
+            used[s["fill"], s["label"]] = used.get((s["fill"], s["label"]), 0) + s["count"]
+    legend = [
+        {**e, "count": used[e["fill"], e["label"]]}
+        for e in legend
+        if (e["fill"], e["label"]) in used
+    ]
+    top = len(bars) * (BAR_HEIGHT + BAR_GAP) + 4
+    return {
+        "width": label_width + BAR_WIDTH + 40,
+        "height": top + len(legend) * LEGEND_ROW,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "legend": _place_legend(legend, top),
+    }

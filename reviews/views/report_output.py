@@ -1,10 +1,179 @@
-"""Step 7 outputs: the report PDF and DOCX, and the public read link. (Being written.)"""
+"""Step 7 outputs: the feedback report as PDF and DOCX, and its public read link.
 
-from django.http import Http404
+Which text a reader gets: the final version for whoever may see it (the team and
+coordinators once final, the host city once published); otherwise the team and
+coordinators get the live draft, or a frozen version with ``?version=<n>``. Both files
+draw a version's content dict (``reports.content``), never the rows people edit, so a
+final version prints the same whenever it is downloaded.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reports import pdf as pdf_renderer
+from reports.content import build_content, ensure_report
+from reports.docx import build_docx
+from reviews.access import review_view
+from reviews.models import FeedbackReport, ReportVersion, Review
+
+logger = logging.getLogger(__name__)
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _todo(*args, **kwargs):
-    raise Http404
+def _chosen(request, review: Review) -> tuple[dict, ReportVersion | None, bool]:
+    """(content, version or None for the live draft, is_draft) this user may download."""
+    user = request.user
+    report = ensure_report(review)
+    final = report.final_version
+    wanted = request.GET.get("version", "")
+    may_draft = user.has_perm("reviews.see_report_draft", review)
+    if may_draft and wanted:
+        if not wanted.isdigit():
+            raise Http404
+        version = report.versions.filter(number=int(wanted)).first()
+        if version is None:
+            raise Http404
+        return version.content, version, version.state != ReportVersion.FINAL
+    if final is not None and user.has_perm("reviews.see_final_report", review):
+        return final.content, final, False
+    if may_draft:
+        return build_content(review, report), None, True
+    raise PermissionDenied
 
 
-pdf = docx = share = public = public_pdf = _todo
+def _filename(review: Review, version: ReportVersion | None, extension: str) -> str:
+    city = slugify(review.host_city.name) or "city"
+    label = f"v{version.number}" if version else "draft"
+    return f"critical-friend-{city}-report-{label}.{extension}"
+
+
+def _print_context(content: dict, version: ReportVersion | None, draft: bool) -> dict:
+    if version is None:
+        day = timezone.localdate()
+    else:
+        day = timezone.localtime(version.final_at or version.frozen_at).date()
+    return {
+        "content": content,
+        "draft": draft,
+        "version_number": version.number if version else None,
+        "version_date": day,
+    }
+
+
+def _pdf_response(request, *, content, version, draft, review) -> HttpResponse:
+    """The report's PDF inline, or the retry page (logged, never a traceback)."""
+    # The version's own language, whoever downloads it: UI text matches the text written.
+    with translation.override(content.get("language") or translation.get_language()):
+        html = render_to_string(
+            "reports/report_pdf.html", _print_context(content, version, draft), request=request
+        )
+    try:
+        body = pdf_renderer.render_pdf(html)
+    except Exception:  # any rendering failure becomes a friendly page, and is logged
+        logger.exception("PDF rendering failed for %s", request.path)
+        return render(
+            request,
+            "reports/pdf_failed.html",
+            {"review": review, "retry": request.path},
+            status=503,
+        )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(review, version, "pdf")}"'
+    return response
+
+
+def _docx_response(review, content, version, draft) -> HttpResponse:
+    with translation.override(content.get("language") or translation.get_language()):
+        body = build_docx(content, draft=draft, version=version.number if version else None)
+    response = HttpResponse(body, content_type=DOCX_TYPE)
+    filename = _filename(review, version, "docx")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@review_view("reviews.see_review")
+def pdf(request, review: Review):
+    content, version, draft = _chosen(request, review)
+    return _pdf_response(request, content=content, version=version, draft=draft, review=review)
+
+
+@review_view("reviews.see_review")
+def docx(request, review: Review):
+    content, version, draft = _chosen(request, review)
+    return _docx_response(review, content, version, draft)
+
+
+@require_POST
+@review_view("reviews.share_report")
+def share(request, review: Review):
+    report = ensure_report(review)
+    action = request.POST.get("action")
+    if action == "create":
+        if not report.public_token:
+            report.new_public_token()
+            report.save(update_fields=["public_token"])
+        messages.success(
+            request,
+            _("Anyone with the public link can now read the final report, without signing in."),
+        )
+    elif action == "revoke":
+        report.public_token = ""
+        report.save(update_fields=["public_token"])
+        messages.success(request, _("The public link is revoked: it no longer opens the report."))
+    else:
+        messages.error(request, _("Nothing was changed."))
+    return redirect("reviews:report_final", review.pk)
+
+
+def _public_version(token: str) -> tuple[FeedbackReport, ReportVersion]:
+    """The published report a public link opens, with its final version; else 404."""
+    if not token:
+        raise Http404
+    report = (
+        FeedbackReport.objects.filter(public_token=token)
+        .exclude(public_token="")
+        .select_related("review__host_city")
+        .first()
+    )
+    if report is None or not report.is_published or report.final_version is None:
+        raise Http404
+    return report, report.final_version
+
+
+def _not_indexed(response: HttpResponse) -> HttpResponse:
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    # The token is in the URL: keep it out of other sites' logs.
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def public(request, token: str):
+    report, version = _public_version(token)
+    return _not_indexed(
+        render(
+            request,
+            "reviews/report/public.html",
+            {"report": report, "version": version, "content": version.content, "token": token},
+        )
+    )
+
+
+def public_pdf(request, token: str):
+    report, version = _public_version(token)
+    return _not_indexed(
+        _pdf_response(
+            request, content=version.content, version=version, draft=False, review=report.review
+        )
+    )
