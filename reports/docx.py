@@ -273,7 +273,7 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
             label += " · " + _("version %(n)s") % {"n": version}
         facts.append([_("Version"), label])
     elif version:
-        facts.append([_("Version"), _("Version %(n)s, final") % {"n": version}])
+        facts.append([_("Version"), _("%(n)s, final") % {"n": version}])
     if facts:
         _table(document, [_("About this report"), ""], facts)
     if draft:
