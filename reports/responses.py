@@ -13,7 +13,9 @@ from reports import pdf
 logger = logging.getLogger(__name__)
 
 
-def pdf_response(request, *, template: str, context: dict, filename: str, review) -> HttpResponse:
+def pdf_response(
+    request, *, template: str, context: dict, filename: str, review, read_url: str = ""
+) -> HttpResponse:
     """The rendered PDF inline, or a 503 page with a retry link (never a traceback)."""
     html = render_to_string(template, context, request=request)
     try:
@@ -23,7 +25,7 @@ def pdf_response(request, *, template: str, context: dict, filename: str, review
         return render(
             request,
             "reports/pdf_failed.html",
-            {"review": review, "retry": request.path},
+            {"review": review, "retry": request.path, "read_url": read_url},
             status=503,
         )
     response = HttpResponse(content, content_type="application/pdf")

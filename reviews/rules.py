@@ -194,7 +194,10 @@ rules.add_perm("reviews.see_factual_round", (is_team | may_manage) | (is_host & 
 rules.add_perm("reviews.comment_factual", is_host & factual_round_open)
 rules.add_perm("reviews.answer_factual", is_team & ~report_final)
 rules.add_perm("reviews.finalise_report", is_team_leader & report_pending)
-rules.add_perm("reviews.publish_report", may_manage & report_final & ~report_published)
+# The coordinator, or the team leader as the team's ambassador to the city, publishes it.
+rules.add_perm(
+    "reviews.publish_report", (may_manage | is_team_leader) & report_final & ~report_published
+)
 rules.add_perm("reviews.share_report", may_manage & report_published)
 rules.add_perm(
     "reviews.see_final_report",

@@ -254,3 +254,33 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
         user=host, review=review, text="Something new", url=review.get_absolute_url()
     )
     return {"section": section, "session": session, "person": person, "attachment": attachment}
+
+
+@pytest.fixture
+def report_draft(review_work, review, team_leader, host):
+    """Step 7: a draft report, version 1 frozen and sent to the host city, one comment on it."""
+    from django.utils import timezone
+
+    from reports.content import build_content, ensure_report
+    from reviews.models import FactualComment, Finding, Recommendation
+
+    feedback = ensure_report(review)
+    section = feedback.sections.first()
+    Finding.objects.create(section=section, kind="strength", text="Leadership is strong.")
+    recommendation = Recommendation.objects.create(
+        section=section,
+        text="Measure every target yearly.",
+        priority="high",
+        timeframe="12m",
+        actor="Integration office",
+        measure="A yearly monitoring report",
+    )
+    recommendation.indicators.set(review.indicators_in_scope()[:1])
+    version = feedback.freeze(by=team_leader, content=build_content(review, feedback))
+    feedback.factual_round_version = version
+    feedback.factual_round_opened_at = timezone.now()
+    feedback.save()
+    FactualComment.objects.create(
+        report=feedback, version=version, section_key="summary", author=host, text="A typo."
+    )
+    return feedback

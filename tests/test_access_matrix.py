@@ -49,6 +49,12 @@ TEAM_AND_MANAGERS = Row(LOGIN, 404, 403, 200, 200, 200)
 HOST_ONLY_POST = Row(LOGIN, 404, REDIRECT, 403, 403, 403, method="post")
 COORDINATORS_ONLY = Row(LOGIN, 403, 403, 403, 403, 200)
 
+TEAM_WRITES = Row(LOGIN, 404, 403, 200, 200, 403)
+TEAM_WRITES_POST = Row(LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post")
+LEADER_POST = Row(LOGIN, 404, 403, 403, REDIRECT, 403, method="post")
+NOBODY = Row(LOGIN, 404, 403, 403, 403, 403)
+NOBODY_POST = Row(LOGIN, 404, 403, 403, 403, 403, method="post")
+
 DRAFT_EDIT = Row(LOGIN, 404, 404, 403, 404, 200)
 DRAFT_EDIT_POST = Row(LOGIN, 404, 404, 403, 404, REDIRECT, method="post")
 
@@ -142,6 +148,49 @@ MATRIX: dict[str, Row] = {
         LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post", data={"v{c}-agrees": "yes"}
     ),
     "reviews:feedback": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
+    # Step 7, the report: a draft with version 1 frozen (not yet approved) and sent to the
+    # host city for its factual-accuracy round. The host sees that round only; the team
+    # writes; nothing is final or published yet. (Later states: tests/test_report.py,
+    # tests/test_report_output.py, tests/test_follow_up.py.)
+    "reviews:report": TEAM_AND_MANAGERS,
+    "reviews:report_section": TEAM_AND_MANAGERS,
+    "reviews:report_version": TEAM_AND_MANAGERS,
+    "reviews:report_pdf": TEAM_AND_MANAGERS,
+    "reviews:report_docx": TEAM_AND_MANAGERS,
+    "reviews:report_summary": TEAM_WRITES,
+    "reviews:report_finding_add": TEAM_WRITES,
+    "reviews:report_finding_edit": TEAM_WRITES,
+    "reviews:report_rec_add": TEAM_WRITES,
+    "reviews:report_rec_edit": TEAM_WRITES,
+    "reviews:report_finding_delete": TEAM_WRITES_POST,
+    "reviews:report_rec_delete": TEAM_WRITES_POST,
+    "reviews:report_assign": LEADER_POST,
+    "reviews:report_factual_open": LEADER_POST,
+    "reviews:report_factual_close": LEADER_POST,
+    "reviews:report_finalise": LEADER_POST,
+    "reviews:report_approve": Row(
+        LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post", data={"approves": "yes"}
+    ),
+    # Someone's answer without text is refused (400) with a message next to the field.
+    "reviews:report_factual_answer": Row(LOGIN, 404, 403, 400, 400, 403, method="post"),
+    "reviews:report_factual": MEMBERS_ONLY,
+    # Version 1 waits for approvals: nothing to freeze; nothing final to read or publish.
+    "reviews:report_freeze": NOBODY_POST,
+    "reviews:report_publish": NOBODY_POST,
+    "reviews:report_share": NOBODY_POST,
+    "reviews:report_final": NOBODY,
+    "reviews:report_presentation": NOBODY,
+    "reviews:public_report": everyone(404, anonymous=404),
+    "reviews:public_report_pdf": everyone(404, anonymous=404),
+    # The host city's response and follow-up open only after publication.
+    "reviews:responses": NOBODY,
+    "reviews:response_edit": NOBODY,
+    "reviews:action_plan": NOBODY,
+    "reviews:action_plan_pdf": NOBODY,
+    "reviews:action_plan_xlsx": NOBODY,
+    "reviews:progress_edit": NOBODY,
+    "reviews:checkpoints": NOBODY,
+    "reviews:commitments": COORDINATORS_ONLY,
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -258,6 +307,14 @@ REVIEW_SAMPLES = {
     "indicator": lambda review: review.indicators_in_scope().first().pk,
     "fmt": lambda review: "xlsx",
     "conclusion": lambda review: review.conclusions.first().pk,
+    "section": lambda review: review.feedback_report.sections.first().pk,
+    "finding": lambda review: review.feedback_report.sections.first().findings.first().pk,
+    "rec": lambda review: review.feedback_report.sections.first().recommendations.first().pk,
+    "version": lambda review: review.feedback_report.versions.first().number,
+    "comment": lambda review: review.feedback_report.factual_comments.first().pk,
+    # Follow-up rows do not exist before publication; the permission check comes first.
+    "response": lambda review: 1,
+    "checkpoint": lambda review: 1,
 }
 
 
@@ -342,6 +399,8 @@ def test_access(name, role, cast, review, client_for, request):
         request.getfixturevalue("login_records")
     if name.startswith("reviews:"):
         request.getfixturevalue("review_work")
+    if name.startswith(("reviews:report", "reviews:public_report", "reviews:response")):
+        request.getfixturevalue("report_draft")  # step 7: version 1 frozen, factual round open
     needs_benchmark = name.startswith(("benchmarks:", "admin:benchmarks_"))
     versions = request.getfixturevalue("benchmark_versions") if needs_benchmark else None
     url = _url_for(name, review, versions)

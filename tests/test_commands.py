@@ -53,6 +53,7 @@ def test_demo_logins_lists_every_demo_person(db):
     printed = _run("demo_logins")
     assert "coordinator@example.org" in printed and "outsider@example.org" in printed
     assert "critical-friend-demo" in printed
+    assert "host of the Leipzig review (step 7, report published)" in printed
 
 
 def test_second_demo_review_is_at_step_5_with_desk_reviews_and_a_partly_planned_visit(db):

@@ -246,6 +246,7 @@ def action_plan_pdf(request, review: Review):
         context=_plan_context(request, review),
         filename=f"action-plan-{review.pk}.pdf",
         review=review,
+        read_url=reverse("reviews:action_plan", args=[review.pk]),
     )
 
 

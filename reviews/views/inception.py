@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -266,4 +267,5 @@ def pdf(request, review: Review):
         context=_reading_context(review),
         filename=f"inception-report-{review.pk}.pdf",
         review=review,
+        read_url=reverse("reviews:inception_read", args=[review.pk]),
     )

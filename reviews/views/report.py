@@ -4,8 +4,6 @@ final; the coordinator publishes it and the team leader records the presentation
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -43,6 +41,7 @@ from reviews.report_forms import (
 )
 from reviews.services import notify
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+from reviews.views.follow_up import fill_default_checkpoints
 
 
 def _members(review: Review, *roles: str) -> list:
@@ -527,30 +526,15 @@ def finalise(request, review: Review):
     return redirect(url)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 @require_POST
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
     report = ensure_report(review)
-    today = timezone.localdate()
     with transaction.atomic():
         report.published_at = timezone.now()
         report.published_by = request.user
-        report.first_checkpoint = report.first_checkpoint or add_months(today, 6)
-        report.second_checkpoint = report.second_checkpoint or add_months(today, 12)
-        report.save(
-            update_fields=["published_at", "published_by", "first_checkpoint", "second_checkpoint"]
-        )
+        report.save(update_fields=["published_at", "published_by"])
+        fill_default_checkpoints(report)  # progress updates at 6 and 12 months
     url = reverse("reviews:report_final", args=[review.pk])
     everyone = _members(review, HOST, PEER, TEAM_LEADER)
     transaction.on_commit(

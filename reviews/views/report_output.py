@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -72,7 +73,7 @@ def _print_context(content: dict, version: ReportVersion | None, draft: bool) ->
     }
 
 
-def _pdf_response(request, *, content, version, draft, review) -> HttpResponse:
+def _pdf_response(request, *, content, version, draft, review, read_url="") -> HttpResponse:
     """The report's PDF inline, or the retry page (logged, never a traceback)."""
     # The version's own language, whoever downloads it: UI text matches the text written.
     with translation.override(content.get("language") or translation.get_language()):
@@ -86,7 +87,7 @@ def _pdf_response(request, *, content, version, draft, review) -> HttpResponse:
         return render(
             request,
             "reports/pdf_failed.html",
-            {"review": review, "retry": request.path},
+            {"review": review, "retry": request.path, "read_url": read_url},
             status=503,
         )
     response = HttpResponse(body, content_type="application/pdf")
@@ -106,7 +107,15 @@ def _docx_response(review, content, version, draft) -> HttpResponse:
 @review_view("reviews.see_review")
 def pdf(request, review: Review):
     content, version, draft = _chosen(request, review)
-    return _pdf_response(request, content=content, version=version, draft=draft, review=review)
+    if version is None:  # the live draft
+        read_url = reverse("reviews:report", args=[review.pk])
+    elif version.state == version.FINAL:
+        read_url = reverse("reviews:report_final", args=[review.pk])
+    else:
+        read_url = reverse("reviews:report_version", args=[review.pk, version.number])
+    return _pdf_response(
+        request, content=content, version=version, draft=draft, review=review, read_url=read_url
+    )
 
 
 @review_view("reviews.see_review")
@@ -174,6 +183,11 @@ def public_pdf(request, token: str):
     report, version = _public_version(token)
     return _not_indexed(
         _pdf_response(
-            request, content=version.content, version=version, draft=False, review=report.review
+            request,
+            content=version.content,
+            version=version,
+            draft=False,
+            review=report.review,
+            read_url=reverse("reviews:public_report", args=[token]),
         )
     )

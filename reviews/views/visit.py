@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -197,6 +198,7 @@ def brief_pdf(request, review: Review, session: int):
         context=_brief_context(review, instance),
         filename=f"brief-{instance.pk}.pdf",
         review=review,
+        read_url=reverse("reviews:brief", args=[review.pk, instance.pk]),
     )
 
 
@@ -216,4 +218,5 @@ def timetable_pdf(request, review: Review):
         context=context,
         filename=f"timetable-{review.pk}.pdf",
         review=review,
+        read_url=reverse("reviews:planner", args=[review.pk]),
     )

@@ -18,7 +18,9 @@ class Command(BaseCommand):
             if person.email not in existing:
                 continue
             role = (
-                "coordinator" if person.is_coordinator else (person.role or "no review (outsider)")
+                "coordinator"
+                if person.is_coordinator
+                else (person.label or person.role or "no review (outsider)")
             )
             self.stdout.write(f"  {person.email:<26} {person.name:<18} {role}")
         self.stdout.write("")
