@@ -137,7 +137,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
+# An address and an account are each locked after too many failures.
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# Reverse proxies in front of the app (each appends to X-Forwarded-For): axes must see the
+# visitor's address, not the proxy's, or one person's failures would lock everyone out.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "cities.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 

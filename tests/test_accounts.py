@@ -129,3 +129,40 @@ def test_preferred_language_applies_after_sign_in(client, make_user):
     client.post(reverse("login"), {"username": "nl@example.org", "password": "a-long-pass-phrase"})
     page = client.get(reverse("reviews:dashboard"))
     assert "Mijn reviews" in page.content.decode()
+
+
+def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, make_user, settings):
+    """With TRUSTED_PROXIES the lock follows the visitor's address, not the proxy's."""
+    settings.TRUSTED_PROXIES = 1
+    make_user(email="jan@example.org", password="a-long-pass-phrase")
+    make_user(email="eva@example.org", password="another-long-phrase")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            reverse("login"),
+            {"username": "nobody@example.org", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+            **proxy,
+        )
+    locked = client.post(
+        reverse("login"),
+        {"username": "eva@example.org", "password": "another-long-phrase"},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    assert locked.status_code == 429
+    # A forged first entry does not help the attacker: the proxy's own entry counts.
+    forged = client.post(
+        reverse("login"),
+        {"username": "eva@example.org", "password": "another-long-phrase"},
+        HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
+        **proxy,
+    )
+    assert forged.status_code == 429
+    other = client.post(
+        reverse("login"),
+        {"username": "jan@example.org", "password": "a-long-pass-phrase"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert other.status_code == 302
