@@ -169,3 +169,12 @@ def test_dashboard_lists_benchmark_drafts_awaiting_my_approval(
     draft.reviewers.filter(user=peer).update(approved_at="2026-01-01T00:00:00Z")
     html = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
     assert "waiting for your approval" not in html
+
+
+def test_coordinators_reach_the_commitments_dashboard_from_every_page(
+    client_for, coordinator, peer
+):
+    html = client_for(coordinator).get(reverse("reviews:dashboard")).content.decode()
+    assert html.count(reverse("reviews:commitments")) == 2  # menu and dashboard
+    html = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
+    assert reverse("reviews:commitments") not in html
