@@ -83,6 +83,7 @@ class FindingForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.section = section
         self.review = section.report.review
+        self.fields["kind"].choices = Finding.KIND_CHOICES  # no empty radio button
         candidates = list(
             Evidence.objects.live()
             .filter(review=self.review, indicators__group=section.group)

@@ -28,7 +28,8 @@ def test_peer_sees_dashboard_review_steps_and_dutch(page, live_server, sign_in, 
     assert_accessible(page)
 
     page.get_by_role("link", name="Step 7: Feedback report").click()
-    expect(page.get_by_text("not built yet")).to_be_visible()
+    expect(page.get_by_role("link", name="Key conclusions on site")).to_be_visible()
+    expect(page.get_by_role("link", name="Feedback report", exact=True)).to_be_visible()
     assert_accessible(page)
     page.go_back()
 
