@@ -56,8 +56,10 @@ FORMAT = 1
 def ensure_report(review: Review) -> FeedbackReport:
     """The review's report, with a section for every group in scope (created on first use)."""
     report, _created = FeedbackReport.objects.get_or_create(review=review)
-    have = set(report.sections.values_list("group_id", flat=True))
-    missing = [g for g in review.groups_in_scope() if g.pk not in have]
+    # The caller's review, with what it already loaded: `report.review` costs no query, and
+    # the review knows its report (reviews.rules reads it from there).
+    report.review = review
+    missing = list(review.groups_in_scope().exclude(pk__in=report.sections.values("group_id")))
     if missing:
         ReportSection.objects.bulk_create(
             [ReportSection(report=report, group=g, order=g.order) for g in missing]
@@ -83,8 +85,9 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
                 queryset=Finding.objects.prefetch_related(
                     Prefetch(
                         "evidence",
+                        # author: an entry without interviewers is signed by its author.
                         queryset=Evidence.objects.select_related(
-                            "session", "colour"
+                            "session", "colour", "author"
                         ).prefetch_related("indicators", "interviewers"),
                     )
                 ),

@@ -144,13 +144,17 @@ def _report(review):
     if review is None:
         return None
     if "_cf_report" not in review.__dict__:
-        from reviews.models import FeedbackReport
+        from reviews.models import FeedbackReport, Review
 
-        review.__dict__["_cf_report"] = (
-            FeedbackReport.objects.filter(review=review)
-            .select_related("factual_round_version")
-            .first()
-        )
+        related = Review.feedback_report.related
+        if related.is_cached(review):  # loaded in this request (reports.content.ensure_report)
+            review.__dict__["_cf_report"] = related.get_cached_value(review)
+        else:
+            review.__dict__["_cf_report"] = (
+                FeedbackReport.objects.filter(review=review)
+                .select_related("factual_round_version")
+                .first()
+            )
     return review.__dict__["_cf_report"]
 
 

@@ -220,7 +220,7 @@ def test_team_view_query_count_does_not_grow_with_peers(
             review=submitted, indicator=indicator, defaults={"rating": rating}
         )
     client = client_for(viewer)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(15):  # measured: 15 at 1 peer and at 5
         response = client.get(
             reverse("reviews:desk_review_team", args=[submitted.pk, group_pk(submitted)])
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -181,6 +181,8 @@ def submit(request, review: Review):
 
 @review_view("reviews.see_team_desk_reviews")
 def team_view(request, review: Review, group: int):
+    # The indicators and the group tabs both ask whether a scope is set: read it once.
+    prefetch_related_objects([review], "scope")
     indicators = _group_indicators(review, group)
     submitted = list(review.desk_reviews.submitted().select_related("peer").order_by("peer__name"))
     entries = {}
@@ -198,9 +200,9 @@ def team_view(request, review: Review, group: int):
         )
     }
     can_consolidate = request.user.has_perm("reviews.consolidate", review)
-    choices = rating_choices(review.benchmark_version)
     forms = {}
-    if can_consolidate:
+    if can_consolidate:  # only the forms need the rating scale
+        choices = rating_choices(review.benchmark_version)
         for indicator in indicators:
             forms[indicator.pk] = ConsolidatedForm(
                 request.POST or None,

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from benchmarks.models import RatingScale
+from benchmarks.models import RatingScale, ScaleLevel
 from reports.charts import evidence_matrix
 from reviews.access import review_view
 from reviews.concurrency import EditConflict, conflict_context, save_versioned
@@ -152,10 +152,15 @@ def _filtered(request, review: Review):
 
 @review_view("reviews.see_evidence")
 def evidence_list(request, review: Review):
-    page = Paginator(_filtered(request, review), PER_PAGE).get_page(request.GET.get("page"))
+    # The list shows codes, colours and sources: the interviewees are not needed here.
+    entries = (
+        _filtered(request, review)
+        .prefetch_related(None)
+        .prefetch_related("indicators", "interviewers")
+    )
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     version = review.benchmark_version
-    scale = RatingScale.objects.filter(version=version, purpose=RatingScale.EVIDENCE).first()
     deleted = (
         review.evidence.filter(deleted_at__isnull=False).select_related("session", "deleted_by")
         if request.user.has_perm("reviews.moderate_evidence", review)
@@ -170,7 +175,12 @@ def evidence_list(request, review: Review):
             "page": page,
             "groups": review.groups_in_scope(),
             "values": version.values.all() if version else [],
-            "colours": scale.levels.all() if scale else [],
+            # One query: a version has one evidence scale (unique version and purpose).
+            "colours": ScaleLevel.objects.filter(
+                scale__version=version, scale__purpose=RatingScale.EVIDENCE
+            )
+            if version
+            else [],
             "peers": [
                 m.user
                 for m in review.memberships.select_related("user")
@@ -233,9 +243,10 @@ def overview(request, review: Review):
 def evaluation(request, review: Review, indicator: int):
     target = get_object_or_404(review.indicators_in_scope(), pk=indicator)
     status = indicator_statuses(review, [target])[target.pk]
+    # The page shows each entry's source, basis and text: no codes, so no prefetches.
     entries = list(
         review.evidence.live()
-        .for_list()
+        .select_related("session", "colour")
         .filter(indicators=target)
         .order_by("colour__order", "session__starts_at")
     )

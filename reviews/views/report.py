@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,7 @@ from reviews.access import review_view
 from reviews.concurrency import EditConflict, conflict_context, save_versioned
 from reviews.limits import posts_left
 from reviews.models import (
+    Evidence,
     FactualComment,
     Finding,
     Recommendation,
@@ -64,6 +66,13 @@ def _report_home(review: Review) -> str:
 def home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
     report = ensure_report(review)
     team = report.team()
+    # The summary's writer is one of the team, already loaded: no query for the name.
+    writer = next((p for p in team if p.pk == report.summary_assignee_id), None)
+    if writer is not None:
+        report.summary_assignee = writer
+    comments = report.factual_comments.aggregate(
+        total=Count("pk"), unanswered=Count("pk", filter=Q(answer=""))
+    )
     sections = list(
         _sections(report).prefetch_related("findings", "recommendations").order_by("order", "pk")
     )
@@ -98,8 +107,8 @@ def home(request, review: Review, *, approval_form=None, assign_form=None, statu
             "can_run_round": user.has_perm("reviews.run_factual_round", review),
             "can_publish": user.has_perm("reviews.publish_report", review),
             "missing_for_final": report.missing_for_final() if pending else [],
-            "unanswered": report.factual_comments.filter(answer="").count(),
-            "comments": report.factual_comments.count(),
+            "unanswered": comments["unanswered"],
+            "comments": comments["total"],
         },
         status=status,
     )
@@ -147,8 +156,14 @@ def section_edit(request, review: Review, section: int):
     form = SectionForm(request.POST or None, instance=instance) if can_compose else None
     findings = list(
         instance.findings.prefetch_related(
-            "evidence__indicators", "evidence__interviewers"
-        ).prefetch_related("evidence__session")
+            Prefetch(
+                "evidence",
+                # author: an entry without interviewers is signed by its author.
+                queryset=Evidence.objects.select_related("session", "author").prefetch_related(
+                    "indicators", "interviewers"
+                ),
+            )
+        )
     )
     context = {
         "report": report,

@@ -14,9 +14,13 @@ What it does, in order:
    again. Each size has its own database contents, so "all reviews" lists 1 or 20 reviews.
 3. Per page: the SQL query count of one request (after the warm-ups) and the median of
    ``--n`` timed requests through ``django.test.Client``; the ratio is that median over
-   the median of the baseline page (the profile page) at the same size.
-4. The inception report PDF (LARGE): the view against WeasyPrint alone on the very HTML the
-   view rendered, page count and peak memory.
+   the median of the baseline page (the profile page) at the same size. At both sizes also
+   the SQL queries of ``reports.content.build_content`` (the feedback report's content).
+4. The PDFs (LARGE), each in a forked child so that both start from the same state and
+   each peak memory is its own: the inception report PDF view against WeasyPrint alone on
+   the very HTML the view rendered; the final feedback report's PDF view against WeasyPrint
+   alone on the same HTML rendered with the view's template and ``_print_context``; page
+   counts and peak memory; and the report's DOCX view against ``build_docx`` alone.
 5. The load test (LARGE, unless ``--no-load``): gunicorn on 127.0.0.1 against the same
    file, and ``wrk`` with ``load.lua``: the profile page, then the evidence entry round
    trip (GET the form, POST an entry); requests/s, the ratio, latencies, errors.
@@ -30,10 +34,17 @@ Data sets (see ``SIZES``):
   members with an entry per indicator, and the team leader's consolidated view; 30
   interviews (two peers each, one proposed interviewee each, every indicator covered by two
   interviews) plus a preparation and a presentation session; 1,000 evidence entries spread
-  over the 73 indicators and the 30 interviews; 19 small extra reviews in the network (20 in
-  all), the coordinator attached to each.
+  over the 73 indicators and the 30 interviews (the first two of each indicator are facts
+  of one colour from its two interviews, so every indicator is confirmed); 19 small extra
+  reviews in the network (20 in all), the coordinator attached to each; and the finished
+  feedback report (see ``build_report``): per section (4) an evaluation, a strength, a
+  weakness with obstacles and a good practice citing 3 citable entries each, and 5
+  recommendations with indicators; the team's rating of every indicator; version 1 frozen,
+  approved by the whole team, through the factual round, final and published; the host
+  city's answer to every recommendation.
 - SMALL: the same shapes with 5 indicators in scope (``review.scope``), 2 peers, 3
-  interviews, 10 evidence entries and 1 review.
+  interviews, 10 evidence entries and 1 review; the report has 1 section, 1 citation per
+  finding and 2 recommendations.
 
 Choices worth knowing when reading the numbers:
 
@@ -93,11 +104,32 @@ class Size:
     interviews: int
     evidence: int
     reviews: int  # in the network, the measured one included
+    # The feedback report: evidence entries each finding cites, recommendations per section.
+    citations: int
+    recommendations: int
 
 
 SIZES = (
-    Size("small", indicators=5, peers=2, interviews=3, evidence=10, reviews=1),
-    Size("large", indicators=None, peers=6, interviews=30, evidence=1000, reviews=20),
+    Size(
+        "small",
+        indicators=5,
+        peers=2,
+        interviews=3,
+        evidence=10,
+        reviews=1,
+        citations=1,
+        recommendations=2,
+    ),
+    Size(
+        "large",
+        indicators=None,
+        peers=6,
+        interviews=30,
+        evidence=1000,
+        reviews=20,
+        citations=3,
+        recommendations=5,
+    ),
 )
 
 
@@ -166,6 +198,7 @@ class World:
     first_group: object
     first_indicator: object
     bench_version: object  # the benchmark version shown on benchmarks:version
+    first_section: object = None  # the feedback report's first section
     counts: dict = field(default_factory=dict)
 
 
@@ -389,18 +422,22 @@ def build_world(size: Size) -> World:
         for session in interviews:
             session.indicators.set([i for i in indicators if session in covering[i.pk]])
 
-        # Step 6: the evidence, spread over the indicators and their interviews.
+        # Step 6: the evidence, spread over the indicators and their interviews. The first
+        # two entries of each indicator are facts of one colour from its two interviews, so
+        # every indicator is confirmed (the report's findings may cite them); later entries
+        # vary the colour, and some confirm a second colour (contradictory).
         for e in range(size.evidence):
-            indicator = indicators[e % len(indicators)]
+            j, k = e % len(indicators), e // len(indicators)
+            indicator = indicators[j]
             options = covering[indicator.pk]
-            session = options[(e // len(indicators)) % len(options)]
+            session = options[k % len(options)]
             session_peers = list(session.peers.all())
             evidence = Evidence.objects.create(
                 review=review,
                 session=session,
-                colour=colours[(e // len(indicators) + e) % len(colours)],
+                colour=colours[(j if k < 2 else k + e) % len(colours)],
                 text=f"{indicator.code}: finding {e + 1} from {session.label}. " * 3,
-                basis=Evidence.OPINION if e % 9 == 0 else Evidence.FACT,
+                basis=Evidence.OPINION if k >= 2 and e % 9 == 0 else Evidence.FACT,
                 is_weakness=e % 11 == 0,
                 is_obstacle=e % 13 == 0,
                 is_good_practice=e % 7 == 0,
@@ -431,6 +468,11 @@ def build_world(size: Size) -> World:
             add_member(review=extra, user=team[n % len(team)], role=PEER)
             add_member(review=extra, user=coordinator, role=COORDINATOR)
 
+    # Step 7: the feedback report, written, approved, final and published.
+    report_counts = build_report(
+        review, size, leader=leader, team=team, host=hosts[0], coordinator=coordinator
+    )
+
     counts = {
         "indicators_in_scope": len(indicators),
         "team": len(team),
@@ -443,8 +485,10 @@ def build_world(size: Size) -> World:
         "evidence": review.evidence.count(),
         "reviews_in_network": Review.objects.count(),
         "benchmark_version_indicators": bench_version.indicators.count(),
+        **report_counts,
     }
     first_group = review.groups_in_scope().first()
+    first_section = review.feedback_report.sections.order_by("order", "pk").first()
     return World(
         size=size,
         review=review,
@@ -456,8 +500,182 @@ def build_world(size: Size) -> World:
         first_group=first_group,
         first_indicator=indicators[0],
         bench_version=bench_version,
+        first_section=first_section,
         counts=counts,
     )
+
+
+def build_report(review, size: Size, *, leader, team, host, coordinator) -> dict:
+    """The finished feedback report of `review`, built with the models' own methods.
+
+    A summary; per section (one per group in scope) the team's evaluation, a strength, a
+    weakness with its obstacles and a good practice, each citing `size.citations` entries
+    that ``citation_problems`` allows (confirmed facts from interviews), and
+    `size.recommendations` recommendations with indicators; the team's rating of every
+    indicator. Then version 1 is frozen (``build_content``), every team member approves it,
+    the host city's factual round is opened with one comment, answered, and closed, the
+    team leader makes it final and the coordinator publishes it. The host city answers
+    every recommendation (the action plan).
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from benchmarks.models import RatingScale
+    from reports.content import build_content, ensure_report
+    from reviews.models import (
+        FactualComment,
+        Finding,
+        HostResponse,
+        IndicatorEvaluation,
+        Recommendation,
+        ReportApproval,
+    )
+    from reviews.models.composer import citation_problems
+    from reviews.views.follow_up import fill_default_checkpoints
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        report = ensure_report(review)
+        report.summary = (
+            "**Main conclusions.** The city has a clear integration policy and the "
+            "political backing to carry it; monitoring and the link to practice lag. " * 4
+        )
+        report.summary_assignee = leader
+        report.save()
+
+        indicators = list(review.indicators_in_scope())
+        performance = [
+            lv
+            for lv in RatingScale.objects.get(
+                version=review.benchmark_version, purpose=RatingScale.PERFORMANCE
+            ).levels.all()
+            if lv.score is not None
+        ]
+        IndicatorEvaluation.objects.bulk_create(
+            [
+                IndicatorEvaluation(
+                    review=review,
+                    indicator=indicator,
+                    rating=performance[n % len(performance)],
+                    justification=f"{indicator.code}: rated on the confirmed evidence.",
+                    hypothesis_outcome="confirmed",
+                )
+                for n, indicator in enumerate(indicators)
+            ]
+        )
+
+        live = list(
+            review.evidence.live()
+            .select_related("session", "colour")
+            .prefetch_related("indicators")
+            .order_by("pk")
+        )
+        problems = citation_problems(review, live)
+        citable = [e for e in live if e.pk not in problems]
+        kinds = (
+            (Finding.STRENGTH, lambda e: not (e.is_weakness or e.is_obstacle)),
+            (Finding.WEAKNESS, lambda e: e.is_weakness or e.is_obstacle),
+            (Finding.GOOD_PRACTICE, lambda e: e.is_good_practice),
+        )
+        findings = citations = recommendations = 0
+        sections = list(report.sections.select_related("group"))
+        for s_n, section in enumerate(sections):
+            section.evaluation = (
+                f"**{section.group.code}.** How the city performs against the standard, "
+                "and why, with the evidence codes the findings cite. " * 6
+            )
+            section.assignee = team[s_n % len(team)]
+            section.save()
+            group_indicators = [i for i in indicators if i.group_id == section.group_id]
+            mine = [
+                e
+                for e in citable
+                if any(i.group_id == section.group_id for i in e.indicators.all())
+            ]
+            used: set[int] = set()
+            for f_n, (kind, prefer) in enumerate(kinds):
+                # Entries tagged for this kind first, then any citable one of the group;
+                # each finding of the section cites other entries while there are enough.
+                ranked = sorted(mine, key=lambda e: (e.pk in used, not prefer(e)))
+                cited = ranked[: size.citations]
+                used.update(e.pk for e in cited)
+                finding = Finding.objects.create(
+                    section=section,
+                    kind=kind,
+                    order=f_n,
+                    text=f"{section.group.code}: what the team found ({kind}). " * 4,
+                    obstacles="No budget line; the departments work apart."
+                    if kind == Finding.WEAKNESS
+                    else "",
+                )
+                finding.evidence.set(cited)
+                findings += 1
+                citations += len(cited)
+            for r_n in range(size.recommendations):
+                rec = Recommendation.objects.create(
+                    section=section,
+                    order=r_n,
+                    text=f"{section.group.code}: what the city should do, concretely ({r_n + 1}).",
+                    priority=(Recommendation.HIGH, Recommendation.MEDIUM, Recommendation.LOW)[
+                        r_n % 3
+                    ],
+                    timeframe=("6m", "12m", "24m", "longer")[r_n % 4],
+                    actor="Department of Social Development",
+                    measure="A yearly monitoring report shows the change.",
+                )
+                rec.indicators.set(
+                    group_indicators[r_n % len(group_indicators) :: size.recommendations][:2]
+                )
+                recommendations += 1
+
+        report.forget()
+        version = report.freeze(by=leader, content=build_content(review, report))
+        ReportApproval.objects.bulk_create(
+            [ReportApproval(version=version, peer=member, approves=True) for member in team]
+        )
+        report.factual_round_opened_at = timezone.now()
+        report.factual_round_version = version
+        report.save(update_fields=["factual_round_opened_at", "factual_round_version"])
+        FactualComment.objects.create(
+            report=report,
+            version=version,
+            section_key=sections[0].group.code,
+            text="The council adopted the plan in 2023, not in 2022.",
+            author=host,
+            answer="Corrected in the final text.",
+            answered_by=leader,
+            answered_at=timezone.now(),
+        )
+        report.factual_round_closed_at = timezone.now()
+        report.save(update_fields=["factual_round_closed_at"])
+        report.make_final(by=leader)
+        report.published_at = timezone.now()
+        report.published_by = coordinator
+        report.save(update_fields=["published_at", "published_by"])
+        fill_default_checkpoints(report)
+
+        decisions = (HostResponse.ACCEPT, HostResponse.PARTLY, HostResponse.DECLINE)
+        for r_n, rec in enumerate(Recommendation.objects.filter(section__report=report)):
+            decision = decisions[r_n % 3]
+            committed = decision != HostResponse.DECLINE
+            HostResponse.objects.create(
+                recommendation=rec,
+                decision=decision,
+                rationale="" if decision == HostResponse.ACCEPT else "Only the first part fits.",
+                owner="Head of Social Development" if committed else "",
+                deadline=today + datetime.timedelta(days=180) if committed else None,
+                first_actions="A working group starts next month." if committed else "",
+                responded_by=host,
+            )
+    return {
+        "report_sections": len(sections),
+        "report_findings": findings,
+        "report_citations": citations,
+        "report_citable_evidence": len(citable),
+        "report_recommendations": recommendations,
+        "report_version": version.number,
+        "report_pdf_evidence_codes": len(version.content["evidence_index"]),
+    }
 
 
 # --------------------------------------------------------------------------- pages
@@ -526,6 +744,16 @@ def page_specs(world: World) -> list[tuple[str, str, object, object]]:
             peer,
             None,
         ),
+        # Step 7, the report final and published.
+        ("reviews:report", reverse("reviews:report", args=[pk]), world.leader, None),
+        (
+            "reviews:report_section",
+            reverse("reviews:report_section", args=[pk, world.first_section.pk]),
+            peer,
+            None,
+        ),
+        ("reviews:report_final", reverse("reviews:report_final", args=[pk]), peer, None),
+        ("reviews:action_plan", reverse("reviews:action_plan", args=[pk]), world.hosts[0], None),
     ]
 
 
@@ -592,6 +820,52 @@ def maxrss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
+def in_fresh_process(measure, *args, **kwargs) -> dict:
+    """``measure(*args, **kwargs)`` in a forked child, its result (a JSON dict) sent back.
+
+    Each PDF measurement starts from the same state (the parent's, after the pages) and its
+    peak memory is its own: memory an earlier render left in the process's allocators
+    would otherwise hide a later render's growth. The database connection is closed before
+    the fork (both processes reconnect). Without ``os.fork`` it runs in this process.
+    """
+    from django.db import connections
+
+    if not hasattr(os, "fork"):
+        return measure(*args, **kwargs)
+    connections.close_all()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: measure, write the result, leave without any clean-up
+        os.close(read)
+        code = 0
+        try:
+            payload = json.dumps(measure(*args, **kwargs), default=str)
+        except BaseException as error:  # noqa: BLE001 - reported by the parent
+            payload = json.dumps({"status": None, "error": repr(error)})
+            code = 1
+        with os.fdopen(write, "w", encoding="utf-8") as out:
+            out.write(payload)
+        os._exit(code)
+    os.close(write)
+    with os.fdopen(read, encoding="utf-8") as received:
+        data = received.read()
+    os.waitpid(pid, 0)
+    result = json.loads(data) if data else {"status": None, "error": "no result"}
+    if result.get("error"):
+        log(f"WARNING: measurement failed: {result['error']}")
+    return result
+
+
+def reset_peak_rss() -> bool:
+    """Linux: lower the process's peak RSS (which ru_maxrss reports) to its current RSS, so
+    the next measurement sees its own peak and not an earlier one. False where not possible."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def measure_pdf(world: World, *, runs: int) -> dict:
     """The PDF view against WeasyPrint alone on the HTML the view rendered."""
     from django.urls import reverse
@@ -602,6 +876,7 @@ def measure_pdf(world: World, *, runs: int) -> dict:
     url = reverse("reviews:inception_pdf", args=[world.review.pk])
     user = world.peers[0]
     client = signed_in_client(user)
+    peak_reset = reset_peak_rss()
     rss_before = maxrss_mb()
 
     # The view looks `render_pdf` up on the module at call time: spy on it to keep the
@@ -650,9 +925,177 @@ def measure_pdf(world: World, *, runs: int) -> dict:
         "pages": pages,
         "pdf_bytes": len(content),
         "html_chars": len(html),
+        "peak_rss_reset": peak_reset,
         "peak_rss_before_mb": rss_before,
         "peak_rss_after_mb": rss_after,
         "peak_rss_growth_mb": rss_after - rss_before,
+    }
+
+
+# --------------------------------------------------------------------------- feedback report
+
+
+def _review_as_views_get_it(world: World):
+    """The review as ``reviews.access.get_review`` loads it for a view."""
+    from reviews.models import Review
+
+    return Review.objects.select_related(
+        "host_city", "benchmark_version__benchmark", "inception_report"
+    ).get(pk=world.review.pk)
+
+
+def measure_report_content(world: World, *, runs: int = 3) -> dict:
+    """SQL queries and time of ``reports.content.build_content`` (what a frozen version
+    keeps and the draft PDF/DOCX draw), on a review loaded as the views load it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.content import build_content
+
+    build_content(_review_as_views_get_it(world))  # warm-up
+    review = _review_as_views_get_it(world)
+    with CaptureQueriesContext(connection) as captured:
+        content = build_content(review)
+    queries = len(captured.captured_queries)
+    timings = []
+    for _ in range(runs):
+        review = _review_as_views_get_it(world)
+        start = time.perf_counter()
+        build_content(review)
+        timings.append((time.perf_counter() - start) * 1000)
+    result = {
+        "size": world.size.name,
+        "queries": queries,
+        "median_ms": statistics.median(timings),
+        "evidence_entries": world.counts.get("evidence"),
+        "sections": len(content["sections"]),
+        "findings": sum(len(s["findings"]) for s in content["sections"]),
+        "recommendations": sum(len(s["recommendations"]) for s in content["sections"]),
+        "evidence_codes_cited": len(content["evidence_index"]),
+    }
+    log(
+        f"{world.size.name:5} build_content {queries} queries, {result['median_ms']:.1f} ms "
+        f"({result['evidence_entries']} evidence entries)"
+    )
+    return result
+
+
+def measure_report_outputs(world: World, *, runs: int) -> dict:
+    """The final report's PDF view against WeasyPrint alone on the same HTML, and its DOCX
+    view against python-docx alone; downloaded by a team member, like the inception PDF."""
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+    from django.urls import reverse
+    from django.utils import translation
+    from pypdf import PdfReader
+
+    from reports import pdf as pdf_module
+    from reports.docx import build_docx
+    from reviews.models import FeedbackReport
+    from reviews.views.report_output import _print_context
+
+    version = FeedbackReport.objects.get(review_id=world.review.pk).final_version
+    if version is None:
+        log("WARNING: the feedback report has no final version")
+        return {"status": None}
+    content = version.content
+    pk = world.review.pk
+    url = reverse("reviews:report_pdf", args=[pk])
+    docx_url = reverse("reviews:report_docx", args=[pk])
+    user = world.peers[0]
+    client = signed_in_client(user)
+    peak_reset = reset_peak_rss()
+    rss_before = maxrss_mb()
+
+    # Spy on the renderer only to check that the HTML rendered below is the view's.
+    captured: dict = {}
+    real_render = pdf_module.render_pdf
+
+    def spy(html: str) -> bytes:
+        captured["html"] = html
+        return real_render(html)
+
+    pdf_module.render_pdf = spy
+    try:
+        response = client.get(url)  # warm-up
+    finally:
+        pdf_module.render_pdf = real_render
+    if response.status_code != 200 or response["Content-Type"] != "application/pdf":
+        log(f"WARNING: the report PDF view answered {response.status_code}")
+        return {"status": response.status_code, "url": url}
+    body = response.content
+
+    # The same HTML outside the view: the view's template and context helper, in the
+    # version's language, with a request for the same user.
+    request = RequestFactory().get(url)
+    request.user = user
+    with translation.override(content.get("language") or translation.get_language()):
+        html = render_to_string(
+            "reports/report_pdf.html", _print_context(content, version, False), request=request
+        )
+    same_html = html == captured.get("html")
+    if not same_html:
+        log("WARNING: the HTML rendered outside the view differs from the view's")
+
+    view_times, alone_times = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(url)
+        view_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        real_render(html)
+        alone_times.append(time.perf_counter() - start)
+    rss_after = maxrss_mb()
+    view, alone = statistics.median(view_times), statistics.median(alone_times)
+    pages = len(PdfReader(io.BytesIO(body)).pages)
+    log(f"report PDF: view {view:.2f} s, WeasyPrint alone {alone:.2f} s, {pages} pages")
+
+    docx_response = client.get(docx_url)  # warm-up
+    docx_view_times, docx_alone_times = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        client.get(docx_url)
+        docx_view_times.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        with translation.override(content.get("language") or translation.get_language()):
+            build_docx(content, draft=False, version=version.number)
+        docx_alone_times.append(time.perf_counter() - start)
+    docx_view = statistics.median(docx_view_times)
+    docx_alone = statistics.median(docx_alone_times)
+    log(f"report DOCX: view {docx_view:.2f} s, python-docx alone {docx_alone:.2f} s")
+    return {
+        "status": response.status_code,
+        "url": url,
+        "user": user.email,
+        "size": world.size.name,
+        "version": version.number,
+        "runs": runs,
+        "sections": len(content["sections"]),
+        "recommendations": sum(len(s["recommendations"]) for s in content["sections"]),
+        "evidence_codes_cited": len(content["evidence_index"]),
+        "view_median_s": view,
+        "weasyprint_median_s": alone,
+        "ratio": view / alone,
+        "view_s": view_times,
+        "weasyprint_s": alone_times,
+        "same_html": same_html,
+        "pages": pages,
+        "pdf_bytes": len(body),
+        "html_chars": len(html),
+        "peak_rss_reset": peak_reset,
+        "peak_rss_before_mb": rss_before,
+        "peak_rss_after_mb": rss_after,
+        "peak_rss_growth_mb": rss_after - rss_before,
+        "docx": {
+            "status": docx_response.status_code,
+            "url": docx_url,
+            "bytes": len(docx_response.content),
+            "view_median_s": docx_view,
+            "python_docx_median_s": docx_alone,
+            "ratio": docx_view / docx_alone,
+            "view_s": docx_view_times,
+            "python_docx_s": docx_alone_times,
+        },
     }
 
 
@@ -908,7 +1351,9 @@ def load_lines(load: dict) -> str:
 # --------------------------------------------------------------------------- report
 
 
-def goals(rows: list[dict], pdf: dict | None) -> tuple[str, dict]:
+def goals(
+    rows: list[dict], pdf: dict | None, content: list[dict], report: dict | None
+) -> tuple[str, dict]:
     by_page: dict[str, dict[str, dict]] = {}
     for row in rows:
         by_page.setdefault(row["page"], {})[row["size"]] = row
@@ -949,10 +1394,33 @@ def goals(rows: list[dict], pdf: dict | None) -> tuple[str, dict]:
     if pdf and "ratio" in pdf:
         ok = pdf["ratio"] <= MAX_PDF_RATIO
         result["pdf"] = {"ratio": pdf["ratio"], "met": ok}
-        line += f"; PDF view/WeasyPrint {pdf['ratio']:.2f} <= {MAX_PDF_RATIO:g}: {'yes' if ok else 'NO'}"
+        line += f"; inception PDF view/WeasyPrint {pdf['ratio']:.2f} <= {MAX_PDF_RATIO:g}: {'yes' if ok else 'NO'}"
     else:
         result["pdf"] = {"met": None}
-        line += "; PDF: not measured"
+        line += "; inception PDF: not measured"
+    sizes = {row["size"]: row["queries"] for row in content}
+    if "small" in sizes and "large" in sizes:
+        ok = sizes["small"] == sizes["large"]
+        result["report_content"] = {
+            "queries_small": sizes["small"],
+            "queries_large": sizes["large"],
+            "equal": ok,
+            "met": ok,
+        }
+        line += (
+            f"; report context (build_content) queries equal at small/large "
+            f"({sizes['small']}/{sizes['large']}): {'yes' if ok else 'NO'}"
+        )
+    if report and "ratio" in report:
+        ok = report["ratio"] <= MAX_PDF_RATIO
+        result["report_pdf"] = {"ratio": report["ratio"], "met": ok}
+        line += (
+            f"; report PDF view/WeasyPrint {report['ratio']:.2f} <= {MAX_PDF_RATIO:g}: "
+            f"{'yes' if ok else 'NO'}"
+        )
+    else:
+        result["report_pdf"] = {"met": None}
+        line += "; report PDF: not measured"
     return line, result
 
 
@@ -979,7 +1447,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--n", type=int, default=15, help="timed requests per page (15)")
     parser.add_argument("--warmups", type=int, default=2, help="warm-up requests per page (2)")
     parser.add_argument("--pdf-runs", type=int, default=3, help="timed PDF renders (3)")
-    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF measurement")
+    parser.add_argument(
+        "--no-pdf",
+        action="store_true",
+        help="skip the PDF measurements (inception and feedback report) and the report DOCX",
+    )
     parser.add_argument("--keep-db", action="store_true", help="keep the /tmp database file")
     parser.add_argument(
         "--no-load",
@@ -1021,6 +1493,8 @@ def main(argv: list[str] | None = None) -> int:
         rows: list[dict] = []
         datasets: dict = {}
         pdf = None
+        report = None
+        content_rows: list[dict] = []
         load = None
         load_note = "load test: not run (--no-load)"
         for n, size in enumerate(SIZES):
@@ -1031,8 +1505,10 @@ def main(argv: list[str] | None = None) -> int:
             datasets[size.name] = {**world.counts, "build_s": time.perf_counter() - t0}
             log(f"{size.name}: built in {datasets[size.name]['build_s']:.1f} s: {world.counts}")
             rows += measure_pages(world, n=args.n, warmups=args.warmups)
+            content_rows.append(measure_report_content(world))
             if size.name == "large" and not args.no_pdf:
-                pdf = measure_pdf(world, runs=args.pdf_runs)
+                pdf = in_fresh_process(measure_pdf, world, runs=args.pdf_runs)
+                report = in_fresh_process(measure_report_outputs, world, runs=args.pdf_runs)
             if size.name == "large" and not args.no_load:
                 if shutil.which("wrk") is None:
                     load_note = "load test: not run (wrk is missing: apt-get install wrk)"
@@ -1046,7 +1522,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     load_note = load_lines(load)
 
-        goals_line, goals_result = goals(rows, pdf)
+        goals_line, goals_result = goals(rows, pdf, content_rows, report)
         elapsed = time.perf_counter() - started
 
         print(table(rows))
@@ -1063,6 +1539,35 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PDF inception report: the view answered {pdf['status']}")
         else:
             print("PDF inception report: not measured (--no-pdf)")
+        print(
+            "report context (build_content, queries): "
+            + ", ".join(
+                f"{c['size']} {c['queries']} ({c['evidence_entries']} evidence entries, "
+                f"{c['evidence_codes_cited']} codes cited, {c['median_ms']:.0f} ms)"
+                for c in content_rows
+            )
+        )
+        if report and "ratio" in report:
+            docx = report["docx"]
+            print(
+                f"PDF feedback report ({report['size']}, final version {report['version']}, "
+                f"team member, median of {report['runs']}): view {report['view_median_s']:.2f} s, "
+                f"WeasyPrint alone {report['weasyprint_median_s']:.2f} s, ratio "
+                f"{report['ratio']:.2f}, {report['pages']} pages, peak RSS "
+                f"{report['peak_rss_before_mb']:.0f} -> {report['peak_rss_after_mb']:.0f} MB "
+                f"(+{report['peak_rss_growth_mb']:.0f} MB)"
+                + ("" if report["same_html"] else "; WARNING: HTML differs from the view's")
+            )
+            print(
+                f"DOCX feedback report ({report['size']}, median of {report['runs']}): view "
+                f"{docx['view_median_s']:.2f} s, python-docx alone "
+                f"{docx['python_docx_median_s']:.2f} s, ratio {docx['ratio']:.2f}, "
+                f"{docx['bytes'] / 1024:.0f} KB"
+            )
+        elif report:
+            print(f"PDF feedback report: the view answered {report['status']}")
+        else:
+            print("PDF/DOCX feedback report: not measured (--no-pdf)")
         print(load_note)
         load_end = os.getloadavg()[0]
         busy = max(load_start, load_end) > (os.cpu_count() or 1)
@@ -1103,6 +1608,8 @@ def main(argv: list[str] | None = None) -> int:
                     "datasets": datasets,
                     "pages": rows,
                     "pdf": pdf,
+                    "report_content": content_rows,
+                    "report_outputs": report,
                     "load_test": load or load_note,
                     "goals": goals_result,
                     "goals_line": goals_line,
