@@ -53,12 +53,15 @@ from reviews.steps import ROLE_LABELS
 FORMAT = 1
 
 
-def ensure_report(review: Review) -> FeedbackReport:
-    """The review's report, with a section for every group in scope (created on first use)."""
+def ensure_report(review: Review, *, sections: bool = True) -> FeedbackReport:
+    """The review's report, with a section for every group in scope (created on first use).
+    `sections=False` skips that check, for pages that open one section they name."""
     report, _created = FeedbackReport.objects.get_or_create(review=review)
     # The caller's review, with what it already loaded: `report.review` costs no query, and
     # the review knows its report (reviews.rules reads it from there).
     report.review = review
+    if not sections:
+        return report
     missing = list(review.groups_in_scope().exclude(pk__in=report.sections.values("group_id")))
     if missing:
         ReportSection.objects.bulk_create(

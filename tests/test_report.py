@@ -431,3 +431,18 @@ def test_report_context_query_count_does_not_grow_with_evidence(
         composed["finding"].evidence.add(e)
     with django_assert_max_num_queries(len(small.captured_queries)):
         build_content(review)
+
+
+def test_report_pages_stay_within_their_query_budget(
+    client_for, django_assert_max_num_queries, peer, team_leader, review, composed
+):
+    section = composed["section"]
+    client = client_for(peer)
+    with django_assert_max_num_queries(15):
+        assert (
+            client.get(reverse("reviews:report_section", args=[review.pk, section.pk])).status_code
+            == 200
+        )
+    client = client_for(team_leader)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("reviews:report", args=[review.pk])).status_code == 200

@@ -148,7 +148,7 @@ def summary_edit(request, review: Review):
 
 @review_view("reviews.see_report_draft")
 def section_edit(request, review: Review, section: int):
-    report = ensure_report(review)
+    report = ensure_report(review, sections=False)
     instance = get_object_or_404(_sections(report), pk=section)
     can_compose = request.user.has_perm("reviews.compose_report", review)
     if request.method == "POST" and not can_compose:
@@ -190,7 +190,7 @@ def section_edit(request, review: Review, section: int):
 
 
 def _row_edit(request, review, section, model, form_class, pk, *, template, saved_message):
-    report = ensure_report(review)
+    report = ensure_report(review, sections=False)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance, section=parent)
@@ -236,7 +236,7 @@ def recommendation_edit(request, review: Review, section: int, rec: int | None =
 
 
 def _row_delete(request, review, section, model, pk, message):
-    report = ensure_report(review)
+    report = ensure_report(review, sections=False)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk)
     try:
