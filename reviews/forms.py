@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import BenchmarkVersion, Indicator, RatingScale
+from benchmarks.models import BenchmarkVersion, Indicator, RatingScale, ScaleLevel
 from cities.models import User
 from reviews.concurrency import VersionedFormMixin
 from reviews.models import (
@@ -246,9 +246,12 @@ class SelfAssessmentForm(VersionedFormMixin, forms.ModelForm):
 
 
 def rating_choices(version: BenchmarkVersion) -> dict:
-    scale = RatingScale.objects.filter(version=version, purpose=RatingScale.PERFORMANCE).first()
-    levels = list(scale.levels.all()) if scale else []
-    queryset = scale.levels.all() if scale else RatingScale.objects.none()
+    # One query: the levels of the version's performance scale (the queryset is only run
+    # again to validate a posted choice).
+    queryset = ScaleLevel.objects.filter(
+        scale__version=version, scale__purpose=RatingScale.PERFORMANCE
+    )
+    levels = list(queryset)
     return {
         "queryset": queryset,
         "choices": [("", "—"), *[(level.pk, level.label) for level in levels]],

@@ -237,3 +237,15 @@ def test_questions_to_the_host_are_limited_per_hour(client_for, peer, submitted,
         response = client_for(peer).post(url, {"question": f"Question {n}?"})
     assert "many questions this hour" in response.content.decode()
     assert InformationRequest.objects.count() == before + 2
+
+
+def test_team_leaders_consolidation_view_stays_within_budget(
+    client_for, team_leader, submitted, django_assert_max_num_queries
+):
+    write(submitted, team_leader, "AA/X/1", "above", submit=True)
+    client = client_for(team_leader)
+    url = reverse("reviews:desk_review_team", args=[submitted.pk, group_pk(submitted)])
+    with django_assert_max_num_queries(15):  # measured: 15 with the consolidation forms
+        response = client.get(url)
+    assert response.status_code == 200
+    assert 'name="c' in response.content.decode() or "consolidat" in response.content.decode()
