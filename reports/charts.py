@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATE_FILL = {"contradictory": "#b02a37", "unconfirmed": "#adb5bd", "none": "#ffffff"}
+STATE_FILL = {"contradictory": "#6f42c1", "unconfirmed": "#adb5bd", "none": "#ffffff"}
 CELL = 18  # one indicator's square, in px
 GAP = 4
 LABEL_WIDTH = 60
@@ -21,7 +21,7 @@ class Square:
 
 def evidence_matrix(matrix, statuses: dict, *, state_labels: dict) -> dict:
     """Groups as rows, values (or one column) as columns; one square per indicator in its
-    status colour: the confirmed colour, red when contradictory, grey when unconfirmed,
+    status colour: the confirmed colour, purple when contradictory, grey when unconfirmed,
     white without evidence. Indicators without a status (outside the scope) are left out."""
     columns = [v.code for v in matrix.values] or [""]
     per_cell = [

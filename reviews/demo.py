@@ -127,14 +127,17 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
             )
             created["users"] += 1
         users[person.email] = user
+    inti = (
+        BenchmarkVersion.objects.published()
+        .filter(benchmark__slug="inti-cities")
+        .order_by("-number")
+        .first()
+    )
     review = Review.objects.filter(title=DEMO_REVIEW_TITLE).first()
     if review is None:
         review = Review.objects.create(
             title=DEMO_REVIEW_TITLE,
-            benchmark_version=BenchmarkVersion.objects.published()
-            .filter(benchmark__slug="inti-cities")
-            .order_by("-number")
-            .first(),
+            benchmark_version=inti,
             host_city=cities["Rotterdam"],
             current_step=3,
             training_date=today - datetime.timedelta(days=30),
@@ -159,18 +162,12 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     if review.benchmark_version_id and not report.backgroundsections.exists():
         _demo_inception(review, host=users["host@example.org"])
         created["inception sections"] = report.backgroundsections.count()
-    if not Review.objects.filter(title=VISIT_REVIEW_TITLE).exists() and review.benchmark_version_id:
-        _demo_visit_review(
-            cities=cities, users=users, version=review.benchmark_version, today=today
-        )
+    # The later reviews need INTI-CITIES (load_benchmarks), whatever the first one has.
+    if not Review.objects.filter(title=VISIT_REVIEW_TITLE).exists() and inti:
+        _demo_visit_review(cities=cities, users=users, version=inti, today=today)
         created["reviews"] += 1
-    if (
-        not Review.objects.filter(title=REPORTED_REVIEW_TITLE).exists()
-        and review.benchmark_version_id
-    ):
-        _demo_reported_review(
-            cities=cities, users=users, version=review.benchmark_version, today=today
-        )
+    if not Review.objects.filter(title=REPORTED_REVIEW_TITLE).exists() and inti:
+        _demo_reported_review(cities=cities, users=users, version=inti, today=today)
         created["reviews"] += 1
     return created
 
@@ -295,6 +292,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         ProgressUpdate,
         Recommendation,
         ReportApproval,
+        ReportVersion,
     )
     from reviews.models.composer import citation_problems
 
@@ -434,12 +432,17 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         text="The strategy was adopted in 2023, not 2022.",
         answer="Checked: the summary gives no year; nothing to change.",
         answered_by=leader,
-        answered_at=timezone.now(),
+        answered_at=timezone.now() - datetime.timedelta(days=223),
     )
-    now = timezone.now()
+    # The report's own dates, in the weeks before publication.
+    now = timezone.now() - datetime.timedelta(days=213)
+
+    def before(days: int) -> datetime.datetime:
+        return now - datetime.timedelta(days=days)
+
     feedback.factual_round_version = version
-    feedback.factual_round_opened_at = now
-    feedback.factual_round_closed_at = now
+    feedback.factual_round_opened_at = before(20)
+    feedback.factual_round_closed_at = before(8)
     feedback.save(
         update_fields=[
             "factual_round_version",
@@ -448,7 +451,9 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         ]
     )
     feedback.make_final(by=leader)
-    feedback.published_at = now - datetime.timedelta(days=213)
+    ReportVersion.objects.filter(pk=version.pk).update(frozen_at=before(24), final_at=before(3))
+    FactualComment.objects.filter(report=feedback).update(created_at=before(15))
+    feedback.published_at = now
     feedback.published_by = users["coordinator@example.org"]
     feedback.presented_on = published + datetime.timedelta(days=14)
     feedback.presentation_audience = "City staff, partner organisations and local press"
