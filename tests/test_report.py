@@ -403,10 +403,16 @@ def test_section_edit_conflict_keeps_both_versions(client_for, peer, team_leader
 
 def test_assignments(client_for, team_leader, peer, review, composed):
     section = composed["section"]
-    response = client_for(team_leader).post(
-        reverse("reviews:report_assign", args=[review.pk]),
-        {"summary": str(team_leader.pk), f"s{section.pk}": str(peer.pk)},
-    )
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client_for(team_leader).post(
+            reverse("reviews:report_assign", args=[review.pk]),
+            {"summary": str(team_leader.pk), f"s{section.pk}": str(peer.pk)},
+        )
+    # The peer hears of it; the leader, who assigned himself, does not.
+    assert Notification.objects.filter(user=peer, text__contains="write part of").exists()
+    assert not Notification.objects.filter(user=team_leader, text__contains="write part of")
     assert response.status_code == 302
     section.refresh_from_db()
     assert section.assignee == peer
@@ -446,3 +452,21 @@ def test_report_pages_stay_within_their_query_budget(
     client = client_for(team_leader)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("reviews:report", args=[review.pk])).status_code == 200
+
+
+def test_comments_instead_of_approval_need_text(client_for, peer, team_leader, review, composed):
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    response = client_for(peer).post(
+        reverse("reviews:report_approve", args=[review.pk, 1]), {"approves": "no", "comment": ""}
+    )
+    assert response.status_code == 400
+    assert "Say what should change" in response.content.decode()
+    assert not ReportApproval.objects.exists()
+    response = client_for(peer).post(
+        reverse("reviews:report_approve", args=[review.pk, 1]),
+        {"approves": "no", "comment": "The second finding needs a source."},
+    )
+    approval = ReportApproval.objects.get()
+    assert (approval.approves, approval.comment) == (False, "The second finding needs a source.")
+    html = client_for(team_leader).get(reverse("reviews:report", args=[review.pk])).content.decode()
+    assert "The second finding needs a source." in html and "has comments" in html

@@ -63,7 +63,12 @@ def _report_home(review: Review) -> str:
 
 
 @review_view("reviews.see_report_draft")
-def home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
+def home(request, review: Review):
+    return _home(request, review)
+
+
+def _home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
+    """The composer's front page; forms that failed validation are shown again in it."""
     report = ensure_report(review)
     team = report.team()
     # The summary's writer is one of the team, already loaded: no query for the name.
@@ -269,13 +274,32 @@ def assign(request, review: Review):
     sections = list(_sections(report))
     form = AssignForm(request.POST, report=report, sections=sections, team=report.team())
     if not form.is_valid():
-        return home.__wrapped__(request, review, assign_form=form, status=400)
+        return _home(request, review, assign_form=form, status=400)
+    newly = set()
     with transaction.atomic():
-        report.summary_assignee = form.person("summary")
+        person = form.person("summary")
+        if person and person.pk != report.summary_assignee_id:
+            newly.add(person)
+        report.summary_assignee = person
         report.save(update_fields=["summary_assignee"])
         for section in sections:
-            section.assignee = form.person(f"s{section.pk}")
+            person = form.person(f"s{section.pk}")
+            if person and person.pk != section.assignee_id:
+                newly.add(person)
+            section.assignee = person
             section.save(update_fields=["assignee"])
+    newly.discard(request.user)
+    if newly:
+        url = _report_home(review)
+        transaction.on_commit(
+            lambda: notify(
+                review=review,
+                users=sorted(newly, key=lambda p: p.pk),
+                url=url,
+                text=gettext_noop("You are asked to write part of the report on %(review)s."),
+                subject=gettext_noop("Your part of the report: %(review)s"),
+            )
+        )
     messages.success(request, _("Who writes what is saved."))
     return redirect(_report_home(review))
 
@@ -341,7 +365,7 @@ def approve(request, review: Review, version: int):
         return redirect(_report_home(review))
     form = ApprovalForm(request.POST)
     if not form.is_valid():
-        return home.__wrapped__(request, review, approval_form=form, status=400)
+        return _home(request, review, approval_form=form, status=400)
     ReportApproval.objects.update_or_create(
         version=instance,
         peer=request.user,
