@@ -176,17 +176,35 @@ class IndicatorStatus:
 
 
 def indicator_statuses(review: Review, indicators) -> dict[int, IndicatorStatus]:
-    """Status of each indicator from the review's live evidence, in two queries."""
+    """Status of each indicator from the review's live evidence, in two queries.
+
+    Reads plain values, not model instances: a review has a thousand entries or more, and
+    this runs on the overview, the evaluation, the composer and the report."""
+    from benchmarks.models import ScaleLevel
+
     statuses = {i.pk: IndicatorStatus(i) for i in indicators}
-    through = Evidence.indicators.through.objects.filter(
+    rows = Evidence.indicators.through.objects.filter(
         evidence__review=review, evidence__deleted_at__isnull=True, indicator_id__in=statuses
-    ).select_related("evidence__session", "evidence__colour")
-    for link in through:
-        evidence = link.evidence
-        status = statuses[link.indicator_id]
-        status.entries += 1
-        if evidence.counts_for_findings:
-            status.interviews_by_colour.setdefault(evidence.colour, set()).add(evidence.session_id)
+    ).values_list(
+        "indicator_id",
+        "evidence__session_id",
+        "evidence__session__kind",
+        "evidence__basis",
+        "evidence__colour_id",
+    )
+    by_colour_id: dict[int, dict[int, set]] = {}
+    for indicator_id, session_id, kind, basis, colour_id in rows:
+        statuses[indicator_id].entries += 1
+        # As Evidence.counts_for_findings: facts from interviews and workshops.
+        if basis == Evidence.FACT and session_id is not None and kind in INTERVIEW_KINDS:
+            found = by_colour_id.setdefault(indicator_id, {})
+            found.setdefault(colour_id, set()).add(session_id)
+    colour_ids = {c for found in by_colour_id.values() for c in found}
+    colours = ScaleLevel.objects.in_bulk(colour_ids) if colour_ids else {}
+    for indicator_id, found in by_colour_id.items():
+        statuses[indicator_id].interviews_by_colour = {
+            colours[c]: sessions for c, sessions in found.items()
+        }
     return statuses
 
 
