@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from reviews.models import ConsolidatedEntry, DeskReviewEntry, Membership, VisitSession
+from reviews.models import ConsolidatedEntry, DeskReviewEntry, Membership, Review, VisitSession
 from reviews.services import desk_review_for
 
 
@@ -89,6 +89,11 @@ def test_people_the_desk_reviews_asked_for_are_flagged_until_scheduled(
     )
     entry.meet.add(chair)
     planner = reverse("reviews:planner", args=[visit.pk])
+    # A draft desk review is its author's alone: the planner does not read it yet.
+    assert (
+        "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
+    )
+    desk.submit()
     assert "asked to meet Council chair" in client_for(team_leader).get(planner).content.decode()
     visit.visit_sessions.first().interviewees.add(chair)
     assert (
@@ -202,3 +207,47 @@ def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
         client_for(team_leader).get(reverse("reviews:planner", args=[visit.pk])).content.decode()
     )
     assert ">08:30<" in planner and ">12:00<" in planner and ">12:30<" not in planner
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_planners_saving_at_once_cannot_double_book(client_for, team_leader, peer, visit):
+    """While one planner's save is open, the other's waits, then sees the clash."""
+    import threading
+    import time
+
+    from django.db import connection, connections, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time (IMMEDIATE transactions) anyway")
+    locked, release = threading.Event(), threading.Event()
+
+    def first_planner():
+        try:
+            with transaction.atomic():
+                list(Review.objects.select_for_update().filter(pk=visit.pk).values_list("pk"))
+                session = VisitSession.objects.create(
+                    review=visit,
+                    kind="interview",
+                    starts_at="2027-03-02T09:00:00Z",
+                    ends_at="2027-03-02T10:00:00Z",
+                )
+                session.peers.set([peer, team_leader])
+                locked.set()
+                release.wait(5)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=first_planner)
+    thread.start()
+    assert locked.wait(5)
+    threading.Timer(0.5, release.set).start()
+    started = time.monotonic()
+    response = client_for(team_leader).post(
+        reverse("reviews:session_add", args=[visit.pk]),
+        session_data(visit, "2027-03-02T10:00", [peer, team_leader]),  # local 10:00 = 09:00Z
+    )
+    thread.join()
+    assert time.monotonic() - started >= 0.4  # it waited for the first save
+    assert response.status_code == 200
+    assert "already" in response.content.decode()
+    assert VisitSession.objects.filter(starts_at__date="2027-03-02").count() == 1

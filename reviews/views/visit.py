@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,7 +30,11 @@ def _warnings(review: Review, sessions: list[VisitSession]) -> dict:
     people = {p.pk: p for p in review.proposed_interviewees.all()}
     peers = {m.user_id: m.user for m in review.memberships.select_related("user")}
     requested = (
-        DeskReviewEntry.meet.through.objects.filter(deskreviewentry__desk_review__review=review)
+        # Only what peers have submitted: a draft desk review is its author's alone.
+        DeskReviewEntry.meet.through.objects.filter(
+            deskreviewentry__desk_review__review=review,
+            deskreviewentry__desk_review__submitted_at__isnull=False,
+        )
         .values_list("proposedinterviewee_id", flat=True)
         .distinct()
     )
@@ -70,14 +75,19 @@ def session_edit(request, review: Review, session: int | None = None):
         initial["starts_at"] = request.GET["start"]
     form = SessionForm(request.POST or None, instance=instance, review=review, initial=initial)
     context = {"review": review, "form": form, "instance": instance}
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/visit/session_form.html", context, status=409)
-        messages.success(request, _("Saved %(what)s.") % {"what": saved.label})
-        return redirect("reviews:planner", pk=review.pk)
+    if request.method == "POST":
+        with transaction.atomic():
+            # Planners of one review take turns (a row lock on PostgreSQL; SQLite writes one
+            # at a time anyway), so the double-booking rules always see the other's session.
+            list(Review.objects.select_for_update().filter(pk=review.pk).values_list("pk"))
+            if form.is_valid():
+                try:
+                    saved = save_versioned(form)
+                except EditConflict as conflict:
+                    context.update(conflict_context(form, conflict.current))
+                    return render(request, "reviews/visit/session_form.html", context, status=409)
+                messages.success(request, _("Saved %(what)s.") % {"what": saved.label})
+                return redirect("reviews:planner", pk=review.pk)
     return render(request, "reviews/visit/session_form.html", context)
 
 
