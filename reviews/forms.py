@@ -197,7 +197,19 @@ class ProvenanceForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         }
 
 
-class SelfAssessmentForm(VersionedFormMixin, forms.ModelForm):
+class LeanFieldsMixin:
+    """For forms shown with templates/_lean_fields.html: the Bootstrap classes on widgets."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if not widget.is_hidden:
+                css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                widget.attrs.setdefault("class", css)
+
+
+class SelfAssessmentForm(VersionedFormMixin, LeanFieldsMixin, forms.ModelForm):
     """One indicator's self-assessment; the group page shows one per indicator in scope."""
 
     attachment = forms.FileField(label=_("Attach a document"), required=False)
