@@ -23,8 +23,9 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        messages.success(request, _("Your profile is saved."))
+        # Say it in the language the rest of the interface is now in.
         translation.activate(user.preferred_language)
+        messages.success(request, _("Your profile is saved."))
         response = redirect("profile")
         # The switcher's cookie wins over the profile, so set it to the new preference.
         response.set_cookie(
