@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from reports import pdf
 
@@ -14,10 +16,19 @@ logger = logging.getLogger(__name__)
 
 
 def pdf_response(
-    request, *, template: str, context: dict, filename: str, review, read_url: str = ""
+    request,
+    *,
+    template: str,
+    context: dict,
+    filename: str,
+    review,
+    read_url: str = "",
+    language: str | None = None,
 ) -> HttpResponse:
-    """The rendered PDF inline, or a 503 page with a retry link (never a traceback)."""
-    html = render_to_string(template, context, request=request)
+    """The rendered PDF inline, or a 503 page with a retry link (never a traceback).
+    `language`: render the template in it rather than the reader's."""
+    with translation.override(language) if language else nullcontext():
+        html = render_to_string(template, context, request=request)
     try:
         content = pdf.render_pdf(html)
     except Exception:  # any rendering failure becomes a friendly page, and is logged

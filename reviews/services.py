@@ -52,6 +52,15 @@ def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
             )
 
 
+def notify_after_commit(*, review: Review, users, url: str, text: str, subject: str) -> None:
+    """`notify` once the current transaction commits: nobody hears of a change that was
+    rolled back."""
+    users = list(users)
+    transaction.on_commit(
+        lambda: notify(review=review, users=users, url=url, text=text, subject=subject)
+    )
+
+
 @transaction.atomic
 def submit_inception_report(*, review: Review, by) -> None:
     report = InceptionReport.objects.select_for_update().get(review=review)
@@ -63,16 +72,12 @@ def submit_inception_report(*, review: Review, by) -> None:
         if m.role in (PEER, TEAM_LEADER, COORDINATOR) and m.user.is_active
     ]
     url = reverse("reviews:inception_read", args=[review.pk])
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=team,
-            url=url,
-            text=gettext_noop(
-                "The inception report of %(review)s is submitted: you can read it now."
-            ),
-            subject=gettext_noop("Inception report submitted: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=team,
+        url=url,
+        text=gettext_noop("The inception report of %(review)s is submitted: you can read it now."),
+        subject=gettext_noop("Inception report submitted: %(review)s"),
     )
 
 
@@ -123,14 +128,12 @@ def submit_desk_review(*, review: Review, peer) -> DeskReview:
         if m.role == TEAM_LEADER and m.user != peer
     ]
     url = reverse("reviews:desk_review", args=[review.pk])
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=leaders,
-            url=url,
-            text=gettext_noop("A peer submitted a desk review of %(review)s."),
-            subject=gettext_noop("Desk review submitted: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=leaders,
+        url=url,
+        text=gettext_noop("A peer submitted a desk review of %(review)s."),
+        subject=gettext_noop("Desk review submitted: %(review)s"),
     )
     return desk_review
 
@@ -142,13 +145,11 @@ def ask_host(*, review: Review, by, question: str, indicator=None) -> Informatio
     )
     hosts = [m.user for m in review.memberships.select_related("user") if m.role == HOST]
     url = reverse("reviews:requests", args=[review.pk])
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=hosts,
-            url=url,
-            text=gettext_noop("The review team of %(review)s asks you for information."),
-            subject=gettext_noop("Question from the review team: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=hosts,
+        url=url,
+        text=gettext_noop("The review team of %(review)s asks you for information."),
+        subject=gettext_noop("Question from the review team: %(review)s"),
     )
     return request

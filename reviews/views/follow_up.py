@@ -30,7 +30,7 @@ from reviews.access import review_view
 from reviews.concurrency import conflict_context, save_all_versioned
 from reviews.follow_up_forms import CheckpointsForm, HostResponseForm, ProgressUpdateForm
 from reviews.models import FeedbackReport, HostResponse, ProgressUpdate, Recommendation, Review
-from reviews.services import notify
+from reviews.services import notify_after_commit
 from reviews.steps import COORDINATOR
 
 CHECKPOINTS = (1, 2)
@@ -216,17 +216,15 @@ def _tell_coordinators_when_complete(review: Review, report: FeedbackReport) -> 
         if m.user.is_active
     ]
     url = reverse("reviews:action_plan", args=[review.pk])
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=people,
-            url=url,
-            text=gettext_noop(
-                "The host city of %(review)s has answered every recommendation: "
-                "its action plan is ready."
-            ),
-            subject=gettext_noop("Action plan ready: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=people,
+        url=url,
+        text=gettext_noop(
+            "The host city of %(review)s has answered every recommendation: "
+            "its action plan is ready."
+        ),
+        subject=gettext_noop("Action plan ready: %(review)s"),
     )
 
 

@@ -41,7 +41,7 @@ from reviews.report_forms import (
     SectionForm,
     SummaryForm,
 )
-from reviews.services import notify
+from reviews.services import notify_after_commit
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 from reviews.views.follow_up import fill_default_checkpoints
 
@@ -291,14 +291,12 @@ def assign(request, review: Review):
     newly.discard(request.user)
     if newly:
         url = _report_home(review)
-        transaction.on_commit(
-            lambda: notify(
-                review=review,
-                users=sorted(newly, key=lambda p: p.pk),
-                url=url,
-                text=gettext_noop("You are asked to write part of the report on %(review)s."),
-                subject=gettext_noop("Your part of the report: %(review)s"),
-            )
+        notify_after_commit(
+            review=review,
+            users=sorted(newly, key=lambda p: p.pk),
+            url=url,
+            text=gettext_noop("You are asked to write part of the report on %(review)s."),
+            subject=gettext_noop("Your part of the report: %(review)s"),
         )
     messages.success(request, _("Who writes what is saved."))
     return redirect(_report_home(review))
@@ -315,14 +313,12 @@ def freeze(request, review: Review):
         return redirect(_report_home(review))
     url = reverse("reviews:report_version", args=[review.pk, version.number])
     team = [p for p in _members(review, PEER, TEAM_LEADER) if p != request.user]
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=team,
-            url=url,
-            text=gettext_noop("A version of the report on %(review)s waits for your approval."),
-            subject=gettext_noop("Report to approve: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=team,
+        url=url,
+        text=gettext_noop("A version of the report on %(review)s waits for your approval."),
+        subject=gettext_noop("Report to approve: %(review)s"),
     )
     messages.success(
         request,
@@ -413,16 +409,12 @@ def factual(request, review: Review):
             form.save()
             url = reverse("reviews:report_factual", args=[review.pk])
             team = _members(review, PEER, TEAM_LEADER)
-            transaction.on_commit(
-                lambda: notify(
-                    review=review,
-                    users=team,
-                    url=url,
-                    text=gettext_noop(
-                        "The host city commented on a fact in the report on %(review)s."
-                    ),
-                    subject=gettext_noop("Factual comment: %(review)s"),
-                )
+            notify_after_commit(
+                review=review,
+                users=team,
+                url=url,
+                text=gettext_noop("The host city commented on a fact in the report on %(review)s."),
+                subject=gettext_noop("Factual comment: %(review)s"),
             )
             messages.success(request, _("Your comment is sent to the team."))
             return redirect(url)
@@ -484,16 +476,14 @@ def factual_open(request, review: Review):
     )
     url = reverse("reviews:report_factual", args=[review.pk])
     hosts = _members(review, HOST)
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=hosts,
-            url=url,
-            text=gettext_noop(
-                "The peer review team asks you to check the facts in its report on %(review)s."
-            ),
-            subject=gettext_noop("Check the facts: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=hosts,
+        url=url,
+        text=gettext_noop(
+            "The peer review team asks you to check the facts in its report on %(review)s."
+        ),
+        subject=gettext_noop("Check the facts: %(review)s"),
     )
     messages.success(request, _("The host city can now comment on factual errors."))
     return redirect(url)
@@ -552,14 +542,12 @@ def finalise(request, review: Review):
         return redirect(_report_home(review))
     coordinators = _members(review, COORDINATOR)
     url = reverse("reviews:report_final", args=[review.pk])
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=coordinators,
-            url=url,
-            text=gettext_noop("The report on %(review)s is final and can be published."),
-            subject=gettext_noop("Report final: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=coordinators,
+        url=url,
+        text=gettext_noop("The report on %(review)s is final and can be published."),
+        subject=gettext_noop("Report final: %(review)s"),
     )
     messages.success(request, _("Version %(n)s is the final report.") % {"n": version.number})
     return redirect(url)
@@ -576,17 +564,14 @@ def publish(request, review: Review):
         fill_default_checkpoints(report)  # progress updates at 6 and 12 months
     url = reverse("reviews:report_final", args=[review.pk])
     everyone = _members(review, HOST, PEER, TEAM_LEADER)
-    transaction.on_commit(
-        lambda: notify(
-            review=review,
-            users=everyone,
-            url=url,
-            text=gettext_noop(
-                "The report on %(review)s is published. The host city now answers each "
-                "recommendation."
-            ),
-            subject=gettext_noop("Report published: %(review)s"),
-        )
+    notify_after_commit(
+        review=review,
+        users=everyone,
+        url=url,
+        text=gettext_noop(
+            "The report on %(review)s is published. The host city now answers each recommendation."
+        ),
+        subject=gettext_noop("Report published: %(review)s"),
     )
     messages.success(request, _("The report is published to the host city."))
     return redirect(url)

@@ -15,16 +15,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports import pdf as pdf_renderer
 from reports.content import build_content, ensure_report
 from reports.docx import build_docx
+from reports.responses import pdf_response
 from reviews.access import review_view
 from reviews.models import FeedbackReport, ReportVersion, Review
 
@@ -74,25 +73,17 @@ def _print_context(content: dict, version: ReportVersion | None, draft: bool) ->
 
 
 def _pdf_response(request, *, content, version, draft, review, read_url="") -> HttpResponse:
-    """The report's PDF inline, or the retry page (logged, never a traceback)."""
-    # The version's own language, whoever downloads it: UI text matches the text written.
-    with translation.override(content.get("language") or translation.get_language()):
-        html = render_to_string(
-            "reports/report_pdf.html", _print_context(content, version, draft), request=request
-        )
-    try:
-        body = pdf_renderer.render_pdf(html)
-    except Exception:  # any rendering failure becomes a friendly page, and is logged
-        logger.exception("PDF rendering failed for %s", request.path)
-        return render(
-            request,
-            "reports/pdf_failed.html",
-            {"review": review, "retry": request.path, "read_url": read_url},
-            status=503,
-        )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename(review, version, "pdf")}"'
-    return response
+    """The report's PDF inline, or the retry page (logged, never a traceback). Rendered in
+    the version's own language, whoever downloads it: UI text matches the text written."""
+    return pdf_response(
+        request,
+        template="reports/report_pdf.html",
+        context=_print_context(content, version, draft),
+        filename=_filename(review, version, "pdf"),
+        review=review,
+        read_url=read_url,
+        language=content.get("language"),
+    )
 
 
 def _docx_response(review, content, version, draft) -> HttpResponse:
