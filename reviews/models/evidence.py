@@ -145,7 +145,7 @@ class Evidence(EditVersioned):
     def restore(self, *, by) -> None:
         self.deleted_at = None
         self.deleted_by = None
-        self._change_reason = f"restored by {by}"
+        self._change_reason = "restored"  # the history page says it; history_user says who
         self.save(update_fields=["deleted_at", "deleted_by"])
 
 
