@@ -194,7 +194,8 @@ def section_edit(request, review: Review, section: int):
     )
 
 
-def _row_edit(request, review, section, model, form_class, pk, *, template, saved_message):
+def _row_edit(request, review, section, model, form_class, pk, *, titles, help_text, saved_message):
+    """Add or edit a finding or a recommendation; `titles` is (add, edit)."""
     report = ensure_report(review, sections=False)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk) if pk else None
@@ -204,8 +205,14 @@ def _row_edit(request, review, section, model, form_class, pk, *, template, save
     return _edit_page(
         request,
         review,
-        template,
-        {"report": report, "section": parent, "instance": instance},
+        "reviews/report/row_form.html",
+        {
+            "report": report,
+            "section": parent,
+            "instance": instance,
+            "title": titles[instance is not None],
+            "help_text": help_text,
+        },
         form,
         saved_message=saved_message,
         next_url=reverse("reviews:report_section", args=[review.pk, parent.pk]),
@@ -221,7 +228,12 @@ def finding_edit(request, review: Review, section: int, finding: int | None = No
         Finding,
         FindingForm,
         finding,
-        template="reviews/report/finding_form.html",
+        titles=(_("Add a finding"), _("Edit a finding")),
+        help_text=_(
+            "A strength, a weakness with the obstacles behind it, or a good practice other "
+            "cities can learn from. Cite the evidence: only facts confirmed by two or more "
+            "interviews count."
+        ),
         saved_message=_("The finding is saved."),
     )
 
@@ -235,7 +247,11 @@ def recommendation_edit(request, review: Review, section: int, rec: int | None =
         Recommendation,
         RecommendationForm,
         rec,
-        template="reviews/report/recommendation_form.html",
+        titles=(_("Add a recommendation"), _("Edit a recommendation")),
+        help_text=_(
+            "Make it SMART: specific, measurable, accepted by who must act, realistic, and "
+            "tied to a time."
+        ),
         saved_message=_("The recommendation is saved."),
     )
 
