@@ -64,6 +64,16 @@ def test_host_accepts_two_recommendations_and_sees_its_action_plan(
     expect(page.get_by_text("Not answered yet")).to_be_visible()
     assert_accessible(page)
 
+    # Months later the host reports progress on the first commitment.
+    first = recs[0].number
+    page.get_by_role("link", name=f"record update 1 on recommendation {first}").click()
+    assert_accessible(page)
+    page.get_by_label("On track").check()
+    page.get_by_label("What happened").fill("The project lead started in March.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text(f"Progress on recommendation {first} is recorded.")).to_be_visible()
+    expect(page.get_by_text("The project lead started in March.")).to_be_visible()
+
     # The coordinator follows every city's commitments and moves the first update date.
     sign_in(second_page, "coord@example.org", PASSWORD)
     second_page.goto(f"{live_server.url}/reviews/commitments/")

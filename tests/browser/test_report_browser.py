@@ -93,6 +93,15 @@ def test_report_approved_checked_published_and_answered(
     review, section = _review(make_user, make_city)
     base = f"{live_server.url}/reviews/{review.pk}"
 
+    # The leader asks the peer to write the Alpha section.
+    sign_in(page, "leader@example.org", PASSWORD)
+    page.goto(f"{base}/report/")
+    page.get_by_label("AA Alpha").select_option(label="Fatima Chahid")
+    page.get_by_role("button", name="Save the assignments").click()
+    expect(page.get_by_text("Who writes what is saved.")).to_be_visible()
+    expect(page.get_by_role("row", name="AA Alpha Fatima Chahid")).to_be_visible()
+    assert_accessible(page)
+
     # A peer writes a finding; citing the unconfirmed fact is refused with the reason.
     sign_in(second_page, "peer@example.org", PASSWORD)
     second_page.goto(f"{base}/report/sections/{section.pk}/")
@@ -111,7 +120,6 @@ def test_report_approved_checked_published_and_answered(
     expect(second_page.get_by_text("The finding is saved.")).to_be_visible()
 
     # The leader freezes version 1 and approves it.
-    sign_in(page, "leader@example.org", PASSWORD)
     page.goto(f"{base}/report/")
     page.get_by_role("button", name="Freeze a version for approval").click()
     expect(page.get_by_text("Version 1 is frozen.")).to_be_visible()
