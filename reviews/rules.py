@@ -190,6 +190,8 @@ def factual_round_held(user, review) -> bool:
 
 rules.add_perm("reviews.see_report_draft", is_team | may_manage)
 rules.add_perm("reviews.compose_report", is_team & ~report_final)
+# A team member whose save arrives after the report became final (their text is kept).
+rules.add_perm("reviews.was_composing", is_team & report_final)
 rules.add_perm("reviews.assign_sections", is_team_leader & ~report_final)
 rules.add_perm("reviews.freeze_report", is_team_leader & ~report_final & ~report_pending)
 rules.add_perm("reviews.approve_report", is_team & report_pending)

@@ -470,3 +470,43 @@ def test_comments_instead_of_approval_need_text(client_for, peer, team_leader, r
     assert (approval.approves, approval.comment) == (False, "The second finding needs a source.")
     html = client_for(team_leader).get(reverse("reviews:report", args=[review.pk])).content.decode()
     assert "The second finding needs a source." in html and "has comments" in html
+
+
+def test_text_sent_after_the_report_became_final_stays_on_screen(
+    client_for, team_leader, peer, coordinator, review, composed
+):
+    """Someone writing while the leader made the report final loses nothing they typed."""
+    report = composed["report"]
+    _final(report, team_leader, peer)
+    url = reverse("reviews:report_finding_add", args=[review.pk, composed["section"].pk])
+    before = Finding.objects.count()
+    response = client_for(peer).post(
+        url, finding_data(composed, composed["confirmed"], text="A late, careful finding.")
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "The report became final while you were writing" in html
+    assert "A late, careful finding." in html
+    assert Finding.objects.count() == before
+    section_url = reverse("reviews:report_section", args=[review.pk, composed["section"].pk])
+    response = client_for(peer).post(section_url, {"evaluation": "Late words", "edit_version": 1})
+    assert response.status_code == 409 and "Late words" in response.content.decode()
+    # Not a way in for anyone else.
+    assert client_for(coordinator).post(url, {}).status_code == 403
+    assert client_for(peer).get(url).status_code == 403
+
+
+def test_a_change_to_a_frozen_version_says_it_starts_a_new_one(
+    client_for, team_leader, peer, review, composed
+):
+    report = composed["report"]
+    report.freeze(by=team_leader, content=build_content(review, report))
+    section = composed["section"]
+    response = client_for(peer).post(
+        reverse("reviews:report_section", args=[review.pk, section.pk]),
+        {"evaluation": "Sharper wording.", "edit_version": section.edit_version},
+        follow=True,
+    )
+    assert "Version 1 was waiting for approval: this change starts a new version" in (
+        response.content.decode()
+    )

@@ -119,9 +119,30 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
     )
 
 
-def _edit_page(request, review, template, context, form, *, saved_message, next_url):
+def _edit_page(
+    request,
+    review,
+    template,
+    context,
+    form,
+    *,
+    saved_message,
+    next_url,
+    permission="reviews.compose_report",
+):
     """The shared GET/POST of a versioned form; the conflict page on a stale version."""
     context.update({"review": review, "form": form})
+    user = request.user
+    if not user.has_perm(permission, review):
+        if request.method == "POST" and user.has_perm("reviews.was_composing", review):
+            # The report became final while this person wrote: nothing is saved, and what
+            # they typed stays on the page for them to keep elsewhere.
+            form.is_valid()
+            context["locked_out"] = True
+            return render(request, template, context, status=409)
+        raise PermissionDenied
+    report = context.get("report")
+    pending = report.pending_version if report is not None else None
     if request.method == "POST" and form.is_valid():
         try:
             save_versioned(form)
@@ -132,11 +153,20 @@ def _edit_page(request, review, template, context, form, *, saved_message, next_
             messages.error(request, locked.messages[0])
             return redirect(_report_home(review))
         messages.success(request, saved_message)
+        if pending is not None:
+            messages.warning(
+                request,
+                _(
+                    "Version %(n)s was waiting for approval: this change starts a new version, "
+                    "which the team approves again."
+                )
+                % {"n": pending.number},
+            )
         return redirect(next_url)
     return render(request, template, context, status=400 if form.errors else 200)
 
 
-@review_view("reviews.compose_report")
+@review_view("reviews.see_report_draft")
 def summary_edit(request, review: Review):
     report = ensure_report(review)
     form = SummaryForm(request.POST or None, instance=report)
@@ -156,9 +186,8 @@ def section_edit(request, review: Review, section: int):
     report = ensure_report(review, sections=False)
     instance = get_object_or_404(_sections(report), pk=section)
     can_compose = request.user.has_perm("reviews.compose_report", review)
-    if request.method == "POST" and not can_compose:
-        raise PermissionDenied
-    form = SectionForm(request.POST or None, instance=instance) if can_compose else None
+    writing = can_compose or request.method == "POST"  # a POST too late is kept on screen
+    form = SectionForm(request.POST or None, instance=instance) if writing else None
     findings = list(
         instance.findings.prefetch_related(
             Prefetch(
@@ -219,7 +248,7 @@ def _row_edit(request, review, section, model, form_class, pk, *, titles, help_t
     )
 
 
-@review_view("reviews.compose_report")
+@review_view("reviews.see_report_draft")
 def finding_edit(request, review: Review, section: int, finding: int | None = None):
     return _row_edit(
         request,
@@ -238,7 +267,7 @@ def finding_edit(request, review: Review, section: int, finding: int | None = No
     )
 
 
-@review_view("reviews.compose_report")
+@review_view("reviews.see_report_draft")
 def recommendation_edit(request, review: Review, section: int, rec: int | None = None):
     return _row_edit(
         request,
@@ -635,4 +664,5 @@ def presentation(request, review: Review):
         form,
         saved_message=_("The presentation to the city is recorded."),
         next_url=reverse("reviews:report_final", args=[review.pk]),
+        permission="reviews.record_presentation",
     )
