@@ -198,6 +198,8 @@ rules.add_perm("reviews.approve_report", is_team & report_pending)
 rules.add_perm("reviews.run_factual_round", is_team_leader & ~report_final)
 rules.add_perm("reviews.see_factual_round", (is_team | may_manage) | (is_host & factual_round_held))
 rules.add_perm("reviews.comment_factual", is_host & factual_round_open)
+# A host whose comment arrives after the round closed (their text is kept on screen).
+rules.add_perm("reviews.was_commenting", is_host & factual_round_held & ~factual_round_open)
 rules.add_perm("reviews.answer_factual", is_team & ~report_final)
 rules.add_perm("reviews.finalise_report", is_team_leader & report_pending)
 # The coordinator, or the team leader as the team's ambassador to the city, publishes it.

@@ -251,9 +251,10 @@ def test_factual_accuracy_round_trip(client_for, team_leader, peer, host, review
     assert client_for(peer).post(factual_url, {"section_key": key, "text": "x"}).status_code == 403
 
     client_for(team_leader).post(reverse("reviews:report_factual_close", args=[review.pk]))
-    assert (
-        client_for(host).post(factual_url, {"section_key": key, "text": "Late"}).status_code == 403
-    )
+    # After the round the host's comment is not sent (its text stays on the page).
+    late = client_for(host).post(factual_url, {"section_key": key, "text": "Late"})
+    assert late.status_code == 409
+    assert FactualComment.objects.count() == 1
     response = client_for(team_leader).post(
         reverse("reviews:report_finalise", args=[review.pk]), follow=True
     )
@@ -510,3 +511,20 @@ def test_a_change_to_a_frozen_version_says_it_starts_a_new_one(
     assert "Version 1 was waiting for approval: this change starts a new version" in (
         response.content.decode()
     )
+
+
+def test_a_comment_sent_after_the_round_closed_stays_on_screen(
+    client_for, team_leader, peer, host, review, composed
+):
+    report = composed["report"]
+    version = report.freeze(by=team_leader, content=build_content(review, report))
+    report.factual_round_version = version
+    report.factual_round_opened_at = report.factual_round_closed_at = timezone.now()
+    report.save()
+    url = reverse("reviews:report_factual", args=[review.pk])
+    response = client_for(host).post(url, {"section_key": "summary", "text": "Late but right."})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "The round closed while you were writing" in html and "Late but right." in html
+    assert not FactualComment.objects.exists()
+    assert client_for(peer).post(url, {"section_key": "summary", "text": "x"}).status_code == 403

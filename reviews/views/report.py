@@ -439,15 +439,22 @@ def factual(request, review: Review):
     if version is not None and can_comment:
         form = FactualCommentForm(request.POST or None, content=version.content)
     if request.method == "POST":
-        if form is None:
+        if form is None and version is not None and user.has_perm("reviews.was_commenting", review):
+            # The round closed while the host wrote: nothing is sent, the text stays here.
+            form = FactualCommentForm(request.POST, content=version.content)
+            form.add_error(
+                None, _("The round closed while you were writing: your comment was not sent.")
+            )
+            status = 409
+        elif form is None:
             raise PermissionDenied
-        if not posts_left(
+        elif not posts_left(
             FactualComment.objects.all(), author_field="author", user=user, time_field="created_at"
         ):
             form.add_error(
                 None, _("You have posted many comments in the last hour; wait a little.")
             )
-        if form.is_valid():
+        if status == 200 and form.is_valid():
             form.instance.report = report
             form.instance.version = version
             form.instance.author = user
@@ -463,7 +470,7 @@ def factual(request, review: Review):
             )
             messages.success(request, _("Your comment is sent to the team."))
             return redirect(url)
-        status = 400
+        status = max(status, 400)
     comments = list(report.factual_comments.select_related("author", "answered_by"))
     sections = {s["key"]: s["name"] for s in version.content["sections"]} if version else {}
     rows = [
