@@ -195,6 +195,8 @@ rules.add_perm("reviews.was_composing", is_team & report_final)
 rules.add_perm("reviews.assign_sections", is_team_leader & ~report_final)
 rules.add_perm("reviews.freeze_report", is_team_leader & ~report_final & ~report_pending)
 rules.add_perm("reviews.approve_report", is_team & report_pending)
+# Posting a decision: refused with the text kept when the version changed meanwhile.
+rules.add_perm("reviews.decide_on_versions", is_team)
 rules.add_perm("reviews.run_factual_round", is_team_leader & ~report_final)
 rules.add_perm("reviews.see_factual_round", (is_team | may_manage) | (is_host & factual_round_held))
 rules.add_perm("reviews.comment_factual", is_host & factual_round_open)

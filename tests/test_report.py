@@ -528,3 +528,25 @@ def test_a_comment_sent_after_the_round_closed_stays_on_screen(
     assert "The round closed while you were writing" in html and "Late but right." in html
     assert not FactualComment.objects.exists()
     assert client_for(peer).post(url, {"section_key": "summary", "text": "x"}).status_code == 403
+
+
+def test_a_decision_on_a_version_that_changed_meanwhile_keeps_the_comment(
+    client_for, team_leader, peer, host, review, composed
+):
+    report = composed["report"]
+    report.freeze(by=team_leader, content=build_content(review, report))
+    composed["finding"].text = "Reworded after freezing."
+    composed["finding"].save()  # supersedes version 1
+    response = client_for(peer).post(
+        reverse("reviews:report_approve", args=[review.pk, 1]),
+        {"approves": "no", "comment": "The weakness needs its source."},
+    )
+    assert response.status_code == 409
+    assert "The weakness needs its source." in response.content.decode()
+    assert not ReportApproval.objects.exists()
+    assert (
+        client_for(host)
+        .post(reverse("reviews:report_approve", args=[review.pk, 1]), {"approves": "yes"})
+        .status_code
+        == 403
+    )

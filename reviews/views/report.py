@@ -394,17 +394,20 @@ def version_read(request, review: Review, version: int):
 
 
 @require_POST
-@review_view("reviews.approve_report")
+@review_view("reviews.decide_on_versions")
 def approve(request, review: Review, version: int):
     instance = _version(review, version)
-    if instance.state != ReportVersion.FROZEN:
-        messages.error(
-            request,
-            _("Version %(n)s was superseded by a change; approve the newest version instead.")
-            % {"n": instance.number},
-        )
-        return redirect(_report_home(review))
     form = ApprovalForm(request.POST)
+    if instance.state != ReportVersion.FROZEN:
+        # The text changed while this peer decided: nothing is recorded, and their comment
+        # stays on screen to use on the next version.
+        form.is_valid()
+        return render(
+            request,
+            "reviews/report/approval_late.html",
+            {"review": review, "version": instance, "comment": request.POST.get("comment", "")},
+            status=409,
+        )
     if not form.is_valid():
         return _home(request, review, approval_form=form, status=400)
     ReportApproval.objects.update_or_create(
