@@ -20,9 +20,9 @@ from reviews.models import (
     Recommendation,
     ReportApproval,
 )
+from reviews.models.composer import add_months
 from reviews.models.report import team_of
 from reviews.steps import HOST, TEAM_LEADER
-from reviews.views.follow_up import add_months
 
 TODAY = timezone.localdate()
 NEXT_YEAR = TODAY + datetime.timedelta(days=365)

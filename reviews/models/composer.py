@@ -10,6 +10,8 @@ the PDF, the DOCX and the host city read.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import secrets
 
 from django.conf import settings
@@ -180,6 +182,50 @@ class FeedbackReport(EditVersioned):
         version.save(update_fields=["state", "final_at"])
         self.forget()
         return version
+
+    @transaction.atomic
+    def open_factual_round(self) -> ReportVersion:
+        """Send the pending version, approved by the whole team, to the host city."""
+        pending = self.pending_version
+        if pending is None:
+            raise ValidationError(
+                _("Freeze a version first: the host city reads a frozen version.")
+            )
+        waiting = pending.waiting_for()
+        if waiting:
+            raise ValidationError(
+                _(
+                    "The team approves a version before the host city reads it. Waiting for: %(names)s."
+                )
+                % {"names": ", ".join(p.name for p in waiting)}
+            )
+        self.factual_round_version = pending
+        self.factual_round_opened_at = timezone.now()
+        self.factual_round_closed_at = None
+        self.save(
+            update_fields=[
+                "factual_round_version",
+                "factual_round_opened_at",
+                "factual_round_closed_at",
+            ]
+        )
+        return pending
+
+    def close_factual_round(self) -> None:
+        if not self.factual_round_open:
+            raise ValidationError(_("The factual-accuracy round is not open."))
+        self.factual_round_closed_at = timezone.now()
+        self.save(update_fields=["factual_round_closed_at"])
+
+    @transaction.atomic
+    def publish(self, *, by) -> None:
+        """The final version goes to the host city; progress checkpoints are set."""
+        if not self.is_final:
+            raise ValidationError(_("Only a final report can be published."))
+        self.published_at = timezone.now()
+        self.published_by = by
+        self.save(update_fields=["published_at", "published_by"])
+        fill_default_checkpoints(self)
 
     def new_public_token(self) -> str:
         self.public_token = secrets.token_urlsafe(24)
@@ -404,6 +450,38 @@ class FactualComment(EditVersioned):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+# --- progress checkpoints after publication ----------------------------------------------
+
+CHECKPOINTS = (1, 2)
+DEFAULT_MONTHS = {1: 6, 2: 12}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def checkpoint_dates(report: FeedbackReport) -> dict[int, datetime.date | None]:
+    """The two checkpoint dates: as set, else 6 and 12 months after publication."""
+    published = timezone.localdate(report.published_at) if report.published_at else None
+    stored = {1: report.first_checkpoint, 2: report.second_checkpoint}
+    return {
+        n: stored[n] or (add_months(published, DEFAULT_MONTHS[n]) if published else None)
+        for n in CHECKPOINTS
+    }
+
+
+def fill_default_checkpoints(report: FeedbackReport) -> None:
+    """Store the default dates (at publication, or the first time anyone looks)."""
+    if report.published_at and not (report.first_checkpoint and report.second_checkpoint):
+        dates = checkpoint_dates(report)
+        report.first_checkpoint, report.second_checkpoint = dates[1], dates[2]
+        report.save(update_fields=["first_checkpoint", "second_checkpoint"])
 
 
 # --- the two-interview rule for citations ------------------------------------------------

@@ -10,7 +10,6 @@ once the checkpoint has passed.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from dataclasses import dataclass, field
 
@@ -30,42 +29,16 @@ from reviews.access import review_view
 from reviews.concurrency import conflict_context, save_all_versioned
 from reviews.follow_up_forms import CheckpointsForm, HostResponseForm, ProgressUpdateForm
 from reviews.models import FeedbackReport, HostResponse, ProgressUpdate, Recommendation, Review
+from reviews.models.composer import (
+    CHECKPOINTS,
+    checkpoint_dates,
+    fill_default_checkpoints,
+)
 from reviews.services import notify_after_commit
 from reviews.steps import COORDINATOR
 
-CHECKPOINTS = (1, 2)
-DEFAULT_MONTHS = {1: 6, 2: 12}
 DUE_AHEAD = datetime.timedelta(days=30)
 FINISHED = (ProgressUpdate.DONE, ProgressUpdate.DROPPED)
-
-
-# --- checkpoints -----------------------------------------------------------------------------
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def checkpoint_dates(report: FeedbackReport) -> dict[int, datetime.date | None]:
-    """The two checkpoint dates: as set, else 6 and 12 months after publication."""
-    published = timezone.localdate(report.published_at) if report.published_at else None
-    stored = {1: report.first_checkpoint, 2: report.second_checkpoint}
-    return {
-        n: stored[n] or (add_months(published, DEFAULT_MONTHS[n]) if published else None)
-        for n in CHECKPOINTS
-    }
-
-
-def fill_default_checkpoints(report: FeedbackReport) -> None:
-    """Store the default dates the first time anyone looks at the follow-up of a report."""
-    if report.published_at and not (report.first_checkpoint and report.second_checkpoint):
-        dates = checkpoint_dates(report)
-        report.first_checkpoint, report.second_checkpoint = dates[1], dates[2]
-        report.save(update_fields=["first_checkpoint", "second_checkpoint"])
 
 
 # --- rows of the action plan -----------------------------------------------------------------

@@ -43,7 +43,6 @@ from reviews.report_forms import (
 )
 from reviews.services import notify_after_commit
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
-from reviews.views.follow_up import fill_default_checkpoints
 
 
 def _members(review: Review, *roles: str) -> list:
@@ -507,28 +506,11 @@ def factual(request, review: Review):
 @review_view("reviews.run_factual_round")
 def factual_open(request, review: Review):
     report = ensure_report(review)
-    pending = report.pending_version
-    if pending is None:
-        messages.error(request, _("Freeze a version first: the host city reads a frozen version."))
+    try:
+        report.open_factual_round()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
         return redirect(_report_home(review))
-    waiting = pending.waiting_for()
-    if waiting:
-        messages.error(
-            request,
-            _("The team approves a version before the host city reads it. Waiting for: %(names)s.")
-            % {"names": ", ".join(p.name for p in waiting)},
-        )
-        return redirect(_report_home(review))
-    report.factual_round_version = pending
-    report.factual_round_opened_at = timezone.now()
-    report.factual_round_closed_at = None
-    report.save(
-        update_fields=[
-            "factual_round_version",
-            "factual_round_opened_at",
-            "factual_round_closed_at",
-        ]
-    )
     url = reverse("reviews:report_factual", args=[review.pk])
     hosts = _members(review, HOST)
     notify_after_commit(
@@ -548,11 +530,11 @@ def factual_open(request, review: Review):
 @review_view("reviews.run_factual_round")
 def factual_close(request, review: Review):
     report = ensure_report(review)
-    if not report.factual_round_open:
-        messages.error(request, _("The factual-accuracy round is not open."))
+    try:
+        report.close_factual_round()
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
     else:
-        report.factual_round_closed_at = timezone.now()
-        report.save(update_fields=["factual_round_closed_at"])
         messages.success(request, _("The factual-accuracy round is closed."))
     return redirect("reviews:report_factual", pk=review.pk)
 
@@ -612,11 +594,7 @@ def finalise(request, review: Review):
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
     report = ensure_report(review)
-    with transaction.atomic():
-        report.published_at = timezone.now()
-        report.published_by = request.user
-        report.save(update_fields=["published_at", "published_by"])
-        fill_default_checkpoints(report)  # progress updates at 6 and 12 months
+    report.publish(by=request.user)  # and sets the progress checkpoints at 6 and 12 months
     url = reverse("reviews:report_final", args=[review.pk])
     everyone = _members(review, HOST, PEER, TEAM_LEADER)
     notify_after_commit(
