@@ -550,3 +550,22 @@ def test_a_decision_on_a_version_that_changed_meanwhile_keeps_the_comment(
         .status_code
         == 403
     )
+
+
+def test_an_answer_sent_after_the_report_became_final_stays_on_screen(
+    client_for, team_leader, peer, host, review, composed
+):
+    report = composed["report"]
+    version = _final(report, team_leader, peer)
+    comment = FactualComment.objects.create(
+        report=report, version=version, section_key="summary", author=host, text="A typo."
+    )
+    url = reverse("reviews:report_factual_answer", args=[review.pk, comment.pk])
+    response = client_for(peer).post(
+        url, {f"a{comment.pk}-answer": "Fixed in the text.", f"a{comment.pk}-edit_version": 1}
+    )
+    assert response.status_code == 409
+    assert "Fixed in the text." in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.answer == ""
+    assert client_for(host).post(url, {f"a{comment.pk}-answer": "x"}).status_code == 403

@@ -540,11 +540,20 @@ def factual_close(request, review: Review):
 
 
 @require_POST
-@review_view("reviews.answer_factual")
+@review_view("reviews.decide_on_versions")
 def factual_answer(request, review: Review, comment: int):
     report = ensure_report(review)
     instance = get_object_or_404(report.factual_comments, pk=comment)
     form = AnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
+    if not request.user.has_perm("reviews.answer_factual", review):
+        # The report became final while this person wrote the answer: kept on screen.
+        form.is_valid()
+        return render(
+            request,
+            "reviews/report/answer_form.html",
+            {"review": review, "comment": instance, "form": form, "locked_out": True},
+            status=409,
+        )
     if form.is_valid():
         form.instance.answered_by = request.user
         form.instance.answered_at = timezone.now()
