@@ -119,6 +119,18 @@ def test_report_approved_checked_published_and_answered(
     second_page.get_by_role("button", name="Save").click()
     expect(second_page.get_by_text("The finding is saved.")).to_be_visible()
 
+    # A second thought, written and then removed again.
+    second_page.get_by_role("link", name="Add a finding").click()
+    second_page.get_by_label("Good practice").check()
+    second_page.get_by_role("textbox", name="Finding").fill("A draft thought to drop.")
+    second_page.get_by_label("Finance confirms the budget line.").check()
+    second_page.get_by_role("button", name="Save").click()
+    expect(second_page.get_by_text("A draft thought to drop.").first).to_be_visible()
+    second_page.get_by_role("button", name="Remove A draft thought to drop.").click()
+    expect(second_page.get_by_text("The finding is removed.")).to_be_visible()
+    expect(second_page.get_by_text("A draft thought to drop.")).to_have_count(0)
+    assert_accessible(second_page)
+
     # The leader freezes version 1 and approves it.
     page.goto(f"{base}/report/")
     page.get_by_role("button", name="Freeze a version for approval").click()
