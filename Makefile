@@ -56,6 +56,7 @@ messages: $(PO_FILES:.po=.mo)
 
 lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(MANAGE) makemigrations --check --dry-run
 
 # The load test drives gunicorn with wrk; only the benchmark needs it.

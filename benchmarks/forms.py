@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import (
@@ -17,21 +17,13 @@ from benchmarks.models import (
     Value,
     slug_code_validator,
 )
-from cities.models import User
-from reviews.concurrency import VersionedFormMixin
-
-LANGS = [code for code, _name in settings.LANGUAGES]
+from core.forms import HelperMixin
+from core.languages import LANGS
+from core.versioning import VersionedFormMixin
 
 
 def _translated(*names: str) -> list[str]:
     return [f"{name}_{lang}" for name in names for lang in LANGS]
-
-
-class HelperMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
 
 class BenchmarkForm(HelperMixin, forms.ModelForm):
@@ -127,9 +119,14 @@ class PublishForm(forms.Form):
 class CirculateForm(HelperMixin, forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Peers who must approve this draft"),
-        queryset=User.objects.filter(is_active=True).order_by("name"),
+        queryset=get_user_model().objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        users = get_user_model().objects.filter(is_active=True).order_by("name")
+        self.fields["reviewers"].queryset = users
 
 
 class CommentForm(HelperMixin, forms.Form):

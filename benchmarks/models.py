@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 
 code_validator = RegexValidator(
     r"^[A-Z0-9]{1,8}$", _("Use one to eight capital letters or digits, e.g. GG or A.")

@@ -3,7 +3,7 @@ everyone signed in sees published versions."""
 
 import rules
 
-from reviews.rules import is_coordinator
+from core.roles import is_coordinator
 
 
 @rules.predicate

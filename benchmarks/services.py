@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,8 +25,7 @@ from benchmarks.models import (
     TagType,
     Value,
 )
-
-LANGS = [code for code, _name in settings.LANGUAGES]
+from core.languages import LANGS
 
 # The INTI-CITIES method's scales, used when a benchmark file brings none.
 DEFAULT_SCALES = [

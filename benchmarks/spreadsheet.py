@@ -8,15 +8,14 @@ by sheet, row and column instead of stopping at the first.
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from benchmarks.services import LANGS, ImportRejected, Problem, check_data
+from core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
 INDICATOR_COLUMNS = [
     "group",
@@ -38,13 +37,8 @@ GLOSSARY_COLUMNS = [f"{p}_{lang}" for p in ("term", "definition") for lang in LA
 REQUIRED = {"indicators": ["group", "number", "text_en"], "groups": ["code", "name_en"]}
 
 
-def _sheet(wb: Workbook, title: str, columns: list[str], rows: list[list]) -> None:
-    ws = wb.create_sheet(title)
-    ws.append(columns)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(row)
+def _sheet(wb, title: str, columns: list[str], rows: list[list]) -> None:
+    add_sheet(wb, title, columns, rows)  # text stays text (core.spreadsheets)
 
 
 def _t(item: dict, key: str, lang: str) -> str:
@@ -52,8 +46,7 @@ def _t(item: dict, key: str, lang: str) -> str:
 
 
 def to_xlsx(data: dict) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = new_workbook()
     meta = [["slug", data["slug"]], ["version", data.get("version")]]
     for key in ("name", "description", "group_label", "value_label"):
         meta += [[f"{key}_{lang}", _t(data, key, lang)] for lang in LANGS]
@@ -118,9 +111,7 @@ def to_xlsx(data: dict) -> bytes:
             for e in data.get("glossary", [])
         ],
     )
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def _text(value) -> str:

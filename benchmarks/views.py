@@ -53,8 +53,8 @@ from benchmarks.services import (
     start_new_draft,
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.limits import posts_left
+from core.limits import posts_left
+from core.versioning import save_or_conflict, save_versioned
 
 PARTS = {
     "group": (Group, GroupForm),
@@ -203,11 +203,11 @@ def part_edit(request, slug: str, number: int, kind: str, pk: int | None = None)
     if request.method == "POST" and form.is_valid():
         if instance is None and kind != "indicator":
             form.instance.order = model.objects.filter(version=version).count()
-        try:
-            part = save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "benchmarks/part_form.html", context, status=409)
+        part, conflict = save_or_conflict(
+            request, form, template="benchmarks/part_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Saved %(what)s.") % {"what": part})
         if "save_add" in request.POST:
             return redirect("benchmarks:part_add", slug=slug, number=number, kind=kind)
@@ -249,13 +249,16 @@ def scale_edit(request, slug: str, number: int, pk: int):
     levels = LevelFormSet(request.POST or None, instance=scale)
     context = {"version": version, "scale": scale, "form": form, "levels": levels}
     if request.method == "POST" and form.is_valid() and levels.is_valid():
-        try:
-            with transaction.atomic():
-                save_versioned(form)
-                save_levels(scale, levels)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "benchmarks/scale_form.html", context, status=409)
+
+        def save(form):
+            save_versioned(form)
+            save_levels(scale, levels)
+
+        _saved, conflict = save_or_conflict(
+            request, form, template="benchmarks/scale_form.html", context=context, save=save
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Saved the levels of %(what)s.") % {"what": scale})
         return redirect(version)
     return render(request, "benchmarks/scale_form.html", context)

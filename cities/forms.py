@@ -6,7 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import User
-from reviews.concurrency import VersionedFormMixin
+from core.versioning import VersionedFormMixin
 
 
 class EmailAuthenticationForm(AuthenticationForm):

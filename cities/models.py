@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 
 
 class City(EditVersioned):

@@ -2,7 +2,7 @@
 
 import rules
 
-from reviews.rules import is_coordinator
+from core.roles import is_coordinator
 
 
 @rules.predicate

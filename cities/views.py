@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 
 from cities.forms import CityForm, ProfileForm
 from cities.models import City
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.models import Membership, Review
-from reviews.steps import PEER, TEAM_LEADER
+from core.versioning import save_or_conflict
 
 
 @login_required
@@ -49,29 +47,6 @@ def city_list(request):
 
 
 @login_required
-def city_detail(request, pk: int):
-    city = get_object_or_404(City, pk=pk)
-    visible = Review.objects.for_user(request.user)
-    hosted = visible.filter(host_city=city).select_related("host_city")
-    joined = (
-        Membership.objects.filter(user__city=city, role__in=[PEER, TEAM_LEADER], review__in=visible)
-        .select_related("review__host_city", "user")
-        .order_by("-review__created_at")
-    )
-    return render(
-        request,
-        "cities/city_detail.html",
-        {
-            "city": city,
-            "hosted": hosted,
-            "joined": joined,
-            "people": city.people.filter(is_active=True),
-            "can_edit": request.user.has_perm("cities.edit_city_profile", city),
-        },
-    )
-
-
-@login_required
 def city_create(request):
     if not request.user.has_perm("cities.add_city_page"):
         raise PermissionDenied
@@ -91,11 +66,11 @@ def city_edit(request, pk: int):
     form = CityForm(request.POST or None, instance=city)
     context = {"city": city, "form": form}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "cities/city_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="cities/city_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The city profile is saved."))
         return redirect("city", pk=city.pk)
     return render(request, "cities/city_form.html", context)

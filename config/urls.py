@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from cities import views as city_views
+from reviews.views import cities as city_pages
 
 admin.site.site_header = "Critical Friend"
 admin.site.site_title = "Critical Friend"
@@ -12,9 +13,10 @@ urlpatterns = [
     path("accounts/", include("cities.urls")),
     path("cities/", city_views.city_list, name="cities"),
     path("cities/new/", city_views.city_create, name="city_create"),
-    path("cities/<int:pk>/", city_views.city_detail, name="city"),
+    path("cities/<int:pk>/", city_pages.city_detail, name="city"),
     path("cities/<int:pk>/edit/", city_views.city_edit, name="city_edit"),
     path("reviews/", include("reviews.urls")),
+    path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

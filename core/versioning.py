@@ -5,7 +5,8 @@ in `VersionedFormMixin`, which carries the version the person started from in a
 hidden field. `save_versioned(form)` saves only if nobody saved the row since;
 otherwise it raises `EditConflict`, and the view shows both versions with
 `conflict_context()` so the person chooses (the form keeps what they typed).
-Used by benchmarks and cities now, and by the review steps as they are built.
+Views call `save_or_conflict()`, which does both: save, or answer 409 with the
+conflict page.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
+from django.shortcuts import render
 
 
 class EditVersioned(models.Model):
@@ -53,6 +55,23 @@ def save_versioned(form):
                 raise EditConflict(current)
             instance.edit_version = current.edit_version + 1
         return form.save()
+
+
+def save_or_conflict(request, form, *, template: str, context: dict, save=None):
+    """Save a valid versioned form, or render `template` with both versions (409).
+
+    Returns ``(saved, None)``, or ``(None, response)`` when someone saved meanwhile; then
+    nothing is saved and the form keeps what the person typed. `save(form)` replaces the
+    plain `save_versioned(form)` when more must be written in the same transaction (it
+    must call `save_versioned` itself).
+    """
+    try:
+        with transaction.atomic():
+            saved = (save or save_versioned)(form)
+    except EditConflict as conflict:
+        context.update(conflict_context(form, conflict.current))
+        return None, render(request, template, context, status=409)
+    return saved, None
 
 
 def save_all_versioned(pairs) -> list[tuple]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-STATE_FILL = {"contradictory": "#6f42c1", "unconfirmed": "#adb5bd", "none": "#ffffff"}
+from reviews.models.evidence import STATE_FILL
+
 CELL = 18  # one indicator's square, in px
 GAP = 4
 LABEL_WIDTH = 60
@@ -74,7 +75,7 @@ def evidence_matrix(matrix, statuses: dict, *, state_labels: dict) -> dict:
     }
 
 
-# --- The feedback report's pictures, drawn from a version's content (reports.content) -----
+# --- The feedback report's pictures, drawn from a version's content (reviews.services.report_content) -----
 # They read only the content dict, never the models: a frozen version draws the same later.
 
 BAR_WIDTH = 360  # the longest group's bar, in px

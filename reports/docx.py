@@ -26,8 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
-from reports.content import all_recommendations
-from reviews.templatetags.richtext import markdown
+from core.richtext import markdown
+from reviews.services.report_content import all_recommendations
 
 MUTED = RGBColor(0x4A, 0x4A, 0x4A)
 RED = RGBColor(0xB0, 0x2A, 0x37)

@@ -283,7 +283,6 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
     """A third review, finished: the report approved by all, checked by the host city,
     published seven months ago, answered recommendation by recommendation, and one progress
     update in (the other one is late)."""
-    from reports.content import build_content, ensure_report
     from reviews.models import (
         FactualComment,
         Finding,
@@ -294,7 +293,9 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         ReportApproval,
         ReportVersion,
     )
-    from reviews.models.composer import citation_problems
+    from reviews.models.feedback_report import citation_problems
+    from reviews.services.feedback_report import ensure_report
+    from reviews.services.report_content import build_content
 
     published = today - datetime.timedelta(days=213)
     visit = published - datetime.timedelta(days=75)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import rules
 
-from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+from core.roles import is_coordinator
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER, TEAM_ROLES
 
 _CACHE = "_cf_roles"
 
@@ -24,11 +25,6 @@ def role_in(user, review) -> str | None:
     if user.pk not in cache:
         cache[user.pk] = review.memberships.filter(user=user).values_list("role", flat=True).first()
     return cache[user.pk]
-
-
-@rules.predicate
-def is_coordinator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_coordinator)
 
 
 @rules.predicate
@@ -87,7 +83,7 @@ def submitted_own_desk_review(user, review) -> bool:
 def all_desk_reviews_submitted(user, review) -> bool:
     if review is None:
         return False
-    team = review.memberships.filter(role__in=(PEER, TEAM_LEADER)).values("user_id")
+    team = review.memberships.with_roles(*TEAM_ROLES).values("user_id")
     pending = team.exclude(
         user_id__in=review.desk_reviews.filter(submitted_at__isnull=False).values("peer_id")
     )
@@ -123,7 +119,7 @@ def conclusions_locked(user, review) -> bool:
     if review is None:
         return False
     if "_cf_locked" not in review.__dict__:
-        from reviews.models.report import conclusions_locked as locked
+        from reviews.models.conclusions import conclusions_locked as locked
 
         review.__dict__["_cf_locked"] = locked(review)
     return review.__dict__["_cf_locked"]
@@ -147,7 +143,9 @@ def _report(review):
         from reviews.models import FeedbackReport, Review
 
         related = Review.feedback_report.related
-        if related.is_cached(review):  # loaded in this request (reports.content.ensure_report)
+        if related.is_cached(
+            review
+        ):  # loaded in this request (services.feedback_report.ensure_report)
             review.__dict__["_cf_report"] = related.get_cached_value(review)
         else:
             review.__dict__["_cf_report"] = (

@@ -11,6 +11,8 @@ COORDINATOR = "coordinator"
 TEAM_LEADER = "team_leader"
 PEER = "peer"
 HOST = "host"
+# The review team of the method: peers from other cities, one of whom leads it.
+TEAM_ROLES = (TEAM_LEADER, PEER)
 
 ROLE_CHOICES = [
     (COORDINATOR, _("Coordinator")),

@@ -17,39 +17,70 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 _seq = itertools.count(1)
 
 
+def new_city(**fields) -> City:
+    n = next(_seq)
+    fields.setdefault("name", f"City {n}")
+    fields.setdefault("country", "Testland")
+    return City.objects.create(**fields)
+
+
+def new_user(**fields) -> User:
+    n = next(_seq)
+    fields.setdefault("email", f"person{n}@example.org")
+    fields.setdefault("name", f"Person {n}")
+    fields.setdefault("initials", "P" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26])
+    password = fields.pop("password", "secret-pass-123")
+    return User.objects.create_user(password=password, **fields)
+
+
+def new_review(**fields) -> Review:
+    fields.setdefault("title", f"Review {next(_seq)}")
+    if "host_city" not in fields:
+        fields["host_city"] = new_city()
+    return Review.objects.create(**fields)
+
+
+# The named cast: who they are and their role in `review` (None: no membership).
+CAST = {
+    "coordinator": ({"email": "coord@example.org", "name": "Clara Coordinator"}, None),
+    "team_leader": (
+        {"email": "leader@example.org", "name": "Jan Leader", "initials": "JB"},
+        TEAM_LEADER,
+    ),
+    "peer": ({"email": "peer@example.org", "name": "Fatima Peer", "initials": "FC"}, PEER),
+    "host": ({"email": "host@example.org", "name": "Anouk Host"}, HOST),
+    "review_coordinator": ({"email": "expert@example.org", "name": "Eve Expert"}, COORDINATOR),
+    "outsider": ({"email": "outsider@example.org", "name": "Olga Outsider"}, None),
+}
+
+
+def new_cast_member(key: str, review: Review | None = None) -> User:
+    """One of the named cast, with their membership of `review`."""
+    fields, role = CAST[key]
+    fields = dict(fields)
+    if key == "coordinator":
+        fields["is_coordinator"] = True
+    if key == "host":
+        fields["city"] = review.host_city
+    user = new_user(**fields)
+    if role is not None:
+        Membership.objects.create(review=review, user=user, role=role, is_host_lead=role == HOST)
+    return user
+
+
 @pytest.fixture
 def make_city(db):
-    def make(**fields) -> City:
-        n = next(_seq)
-        fields.setdefault("name", f"City {n}")
-        fields.setdefault("country", "Testland")
-        return City.objects.create(**fields)
-
-    return make
+    return new_city
 
 
 @pytest.fixture
 def make_user(db):
-    def make(**fields) -> User:
-        n = next(_seq)
-        fields.setdefault("email", f"person{n}@example.org")
-        fields.setdefault("name", f"Person {n}")
-        fields.setdefault("initials", "P" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[n % 26])
-        password = fields.pop("password", "secret-pass-123")
-        return User.objects.create_user(password=password, **fields)
-
-    return make
+    return new_user
 
 
 @pytest.fixture
-def make_review(db, make_city):
-    def make(**fields) -> Review:
-        fields.setdefault("title", f"Review {next(_seq)}")
-        if "host_city" not in fields:
-            fields["host_city"] = make_city()
-        return Review.objects.create(**fields)
-
-    return make
+def make_review(db):
+    return new_review
 
 
 @pytest.fixture
@@ -63,42 +94,34 @@ def review(make_review, host_city) -> Review:
 
 
 @pytest.fixture
-def coordinator(make_user) -> User:
-    return make_user(email="coord@example.org", name="Clara Coordinator", is_coordinator=True)
+def coordinator(db) -> User:
+    return new_cast_member("coordinator")
 
 
 @pytest.fixture
-def team_leader(make_user, review) -> User:
-    user = make_user(email="leader@example.org", name="Jan Leader", initials="JB")
-    Membership.objects.create(review=review, user=user, role=TEAM_LEADER)
-    return user
+def team_leader(review) -> User:
+    return new_cast_member("team_leader", review)
 
 
 @pytest.fixture
-def peer(make_user, review) -> User:
-    user = make_user(email="peer@example.org", name="Fatima Peer", initials="FC")
-    Membership.objects.create(review=review, user=user, role=PEER)
-    return user
+def peer(review) -> User:
+    return new_cast_member("peer", review)
 
 
 @pytest.fixture
-def host(make_user, review, host_city) -> User:
-    user = make_user(email="host@example.org", name="Anouk Host", city=host_city)
-    Membership.objects.create(review=review, user=user, role=HOST, is_host_lead=True)
-    return user
+def host(review) -> User:
+    return new_cast_member("host", review)
 
 
 @pytest.fixture
-def review_coordinator(make_user, review) -> User:
+def review_coordinator(review) -> User:
     """Network staff attached to one review, without the global coordinator role."""
-    user = make_user(email="expert@example.org", name="Eve Expert")
-    Membership.objects.create(review=review, user=user, role=COORDINATOR)
-    return user
+    return new_cast_member("review_coordinator", review)
 
 
 @pytest.fixture
-def outsider(make_user) -> User:
-    return make_user(email="outsider@example.org", name="Olga Outsider")
+def outsider(db) -> User:
+    return new_cast_member("outsider")
 
 
 @pytest.fixture
@@ -161,26 +184,31 @@ def small_benchmark_data(slug: str = "mini", indicators: int = 3) -> dict:
     }
 
 
-@pytest.fixture
-def make_benchmark(db):
+def new_benchmark(slug: str = "mini", indicators: int = 3, publish: bool = True):
     from benchmarks.services import import_version
 
-    def make(slug: str = "mini", indicators: int = 3, publish: bool = True):
-        return import_version(small_benchmark_data(slug, indicators), publish=publish)
-
-    return make
+    return import_version(small_benchmark_data(slug, indicators), publish=publish)
 
 
 @pytest.fixture
-def benchmark_versions(make_benchmark, peer):
+def make_benchmark(db):
+    return new_benchmark
+
+
+def build_benchmark_versions(peer):
     """A published v1 and a draft v2 of one benchmark, the draft circulated to `peer`."""
     from benchmarks.models import VersionReviewer
     from benchmarks.services import start_new_draft
 
-    published = make_benchmark()
+    published = new_benchmark()
     draft = start_new_draft(published)
     VersionReviewer.objects.create(version=draft, user=peer)
     return published, draft
+
+
+@pytest.fixture
+def benchmark_versions(db, peer):
+    return build_benchmark_versions(peer)
 
 
 @pytest.fixture(autouse=True)
@@ -197,14 +225,18 @@ PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
+def review_work(review, host, peer, team_leader, coordinator):
+    return build_review_work(review, host=host, peer=peer, team_leader=team_leader)
+
+
+def build_review_work(review, *, host, peer, team_leader):
     """The review with a benchmark version and a little of each step's work in it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from reviews.models import BackgroundSection, ProposedInterviewee, TrainingSession
     from reviews.services import add_attachment
 
-    review.benchmark_version = make_benchmark(slug="review-benchmark", indicators=5)
+    review.benchmark_version = new_benchmark(slug="review-benchmark", indicators=5)
     review.save()
     report = review.inception_report
     section = BackgroundSection.objects.create(report=report, key="features", text="A port city.")
@@ -258,11 +290,16 @@ def review_work(review, make_benchmark, host, peer, team_leader, coordinator):
 
 @pytest.fixture
 def report_draft(review_work, review, team_leader, host):
+    return build_report_draft(review, team_leader=team_leader, host=host)
+
+
+def build_report_draft(review, *, team_leader, host):
     """Step 7: a draft report, version 1 frozen and sent to the host city, one comment on it."""
     from django.utils import timezone
 
-    from reports.content import build_content, ensure_report
     from reviews.models import FactualComment, Finding, Recommendation
+    from reviews.services.feedback_report import ensure_report
+    from reviews.services.report_content import build_content
 
     feedback = ensure_report(review)
     section = feedback.sections.first()

@@ -14,10 +14,21 @@ from dataclasses import dataclass, field
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from reviews.models import Notification
+from reviews.models import Notification, Review
+from tests.conftest import (
+    build_benchmark_versions,
+    build_report_draft,
+    build_review_work,
+    new_cast_member,
+    new_city,
+    new_review,
+)
 
 LOGIN = "login"
 REDIRECT = "redirect"
@@ -97,7 +108,7 @@ MATRIX: dict[str, Row] = {
     # only the host writes. (After submission: tests/test_inception.py.)
     "reviews:inception": HOST_AND_COORDINATORS,
     "reviews:inception_read": HOST_AND_COORDINATORS,
-    "reviews:inception_pdf": HOST_AND_COORDINATORS,
+    "reports:inception_pdf": HOST_AND_COORDINATORS,
     "reviews:interviewees": HOST_AND_COORDINATORS,
     "reviews:file": HOST_AND_COORDINATORS,
     "reviews:inception_section": HOST_ONLY,
@@ -120,19 +131,19 @@ MATRIX: dict[str, Row] = {
     # Step 5: the host sees the timetable, only the team its briefs and schedules;
     # the team leader and coordinators plan.
     "reviews:planner": MEMBERS_ONLY,
-    "reviews:timetable_pdf": MEMBERS_ONLY,
+    "reports:timetable_pdf": MEMBERS_ONLY,
     "reviews:session_add": PLANNERS,
     "reviews:visit_settings": PLANNERS,
     "reviews:session_edit": PLANNERS,
     "reviews:session_delete": Row(LOGIN, 404, 403, 403, REDIRECT, REDIRECT, method="post"),
     "reviews:brief": TEAM_AND_MANAGERS,
-    "reviews:brief_pdf": TEAM_AND_MANAGERS,
+    "reports:brief_pdf": TEAM_AND_MANAGERS,
     "reviews:schedule": TEAM_AND_MANAGERS,
-    "reviews:schedule_ics": TEAM_AND_MANAGERS,
+    "reports:schedule_ics": TEAM_AND_MANAGERS,
     # Step 6: the evidence is the team's (host: none before the report is published).
     "reviews:evidence": TEAM_AND_MANAGERS,
     "reviews:evidence_overview": TEAM_AND_MANAGERS,
-    "reviews:evidence_export": TEAM_AND_MANAGERS,
+    "reports:evidence_export": TEAM_AND_MANAGERS,
     "reviews:evidence_history": TEAM_AND_MANAGERS,
     "reviews:evaluation": TEAM_AND_MANAGERS,
     "reviews:evidence_add": Row(LOGIN, 404, 403, 200, 200, 403),
@@ -155,8 +166,8 @@ MATRIX: dict[str, Row] = {
     "reviews:report": TEAM_AND_MANAGERS,
     "reviews:report_section": TEAM_AND_MANAGERS,
     "reviews:report_version": TEAM_AND_MANAGERS,
-    "reviews:report_pdf": TEAM_AND_MANAGERS,
-    "reviews:report_docx": TEAM_AND_MANAGERS,
+    "reports:report_pdf": TEAM_AND_MANAGERS,
+    "reports:report_docx": TEAM_AND_MANAGERS,
     "reviews:report_summary": TEAM_WRITES,
     "reviews:report_finding_add": TEAM_WRITES,
     "reviews:report_finding_edit": TEAM_WRITES,
@@ -180,14 +191,14 @@ MATRIX: dict[str, Row] = {
     "reviews:report_share": NOBODY_POST,
     "reviews:report_final": NOBODY,
     "reviews:report_presentation": NOBODY,
-    "reviews:public_report": everyone(404, anonymous=404),
-    "reviews:public_report_pdf": everyone(404, anonymous=404),
+    "reports:public_report": everyone(404, anonymous=404),
+    "reports:public_report_pdf": everyone(404, anonymous=404),
     # The host city's response and follow-up open only after publication.
     "reviews:responses": NOBODY,
     "reviews:response_edit": NOBODY,
     "reviews:action_plan": NOBODY,
-    "reviews:action_plan_pdf": NOBODY,
-    "reviews:action_plan_xlsx": NOBODY,
+    "reports:action_plan_pdf": NOBODY,
+    "reports:action_plan_xlsx": NOBODY,
     "reviews:progress_edit": NOBODY,
     "reviews:checkpoints": NOBODY,
     "reviews:commitments": COORDINATORS_ONLY,
@@ -376,8 +387,7 @@ def _pattern(name: str) -> URLPattern:
     raise KeyError(name)
 
 
-@pytest.fixture
-def login_records(db):
+def _login_records() -> None:
     """One row of each django-axes model, so their admin pages have an object to show."""
     common = {"ip_address": "127.0.0.1", "user_agent": "test", "username": "someone@example.org"}
     AccessAttempt.objects.create(
@@ -387,24 +397,57 @@ def login_records(db):
     AccessFailureLog.objects.create(http_accept="", path_info="/", **common)
 
 
+@dataclass
+class World:
+    cast: dict
+    review: Review
+    versions: tuple
+    sessions: dict  # role -> session key of a signed-in session
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The cast, the review with a little of every step's work (its report frozen as
+    version 1 and in its factual round), a benchmark with a draft and sign-in records:
+    built once for the module, in a transaction rolled back at its end. Each case runs in
+    a savepoint inside it (pytest-django's `db`), so what one case posts is undone."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        host_city = new_city(name="Rotterdam", country="Netherlands")
+        review = new_review(title="Review of Rotterdam", host_city=host_city, current_step=3)
+        people = {key: new_cast_member(key, review) for key in ROLES if key != "anonymous"}
+        build_review_work(
+            review, host=people["host"], peer=people["peer"], team_leader=people["team_leader"]
+        )
+        build_report_draft(review, team_leader=people["team_leader"], host=people["host"])
+        versions = build_benchmark_versions(people["peer"])
+        _login_records()
+        sessions = {}
+        for key, person in people.items():
+            signed_in = Client()
+            signed_in.force_login(person, backend="cities.backends.EmailBackend")
+            sessions[key] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+        yield World({"anonymous": None, **people}, review, versions, sessions)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def no_pdf_rendering(monkeypatch):
+    """The matrix checks who gets what; rendering is tested once per PDF elsewhere."""
+    monkeypatch.setattr("reports.pdf.render_pdf", lambda html: b"%PDF-1.7 stub")
+
+
 CASES = [(name, role) for name in all_url_names() for role in ROLES]
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_access(name, role, cast, review, client_for, request):
+def test_access(name, role, world, db, client):
     row = row_for(name)
     assert row is not None, f"{name} has no row in the access matrix"
     expected = getattr(row, role)
-    if name.startswith("admin:axes_"):
-        request.getfixturevalue("login_records")
-    if name.startswith("reviews:"):
-        request.getfixturevalue("review_work")
-    if name.startswith(("reviews:report", "reviews:public_report", "reviews:response")):
-        request.getfixturevalue("report_draft")  # step 7: version 1 frozen, factual round open
-    needs_benchmark = name.startswith(("benchmarks:", "admin:benchmarks_"))
-    versions = request.getfixturevalue("benchmark_versions") if needs_benchmark else None
-    url = _url_for(name, review, versions)
-    client = client_for(cast[role])
+    review = Review.objects.get(pk=world.review.pk)
+    url = _url_for(name, review, world.versions)
+    if role in world.sessions:  # signed in once for the module; this case's changes roll back
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     data = {
         key.replace("{c}", str(review.conclusions.first().pk)) if "{c}" in key else key: value
         for key, value in row.data.items()

@@ -28,7 +28,7 @@ from reviews.models import (
     Review,
     SelfAssessment,
 )
-from reviews.models.report import conclusions_locked, team_of
+from reviews.models.conclusions import conclusions_locked, team_of
 from reviews.services import add_attachment
 from tests.conftest import PDF_BYTES
 

@@ -96,7 +96,7 @@ def test_third_demo_review_has_a_published_approved_report_and_host_response(db)
     assert len(recommendations) == 3
     assert HostResponse.objects.filter(recommendation__section__report=report).count() == 3
     # Every finding cites evidence confirmed by two interviews.
-    from reviews.models.composer import citation_problems
+    from reviews.models.feedback_report import citation_problems
 
     for section in report.sections.all():
         for finding in section.findings.all():

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reviews.models import KeyConclusion, PreliminaryFeedback
-from reviews.models.report import conclusions_locked
+from reviews.models.conclusions import conclusions_locked
 
 
 @pytest.fixture

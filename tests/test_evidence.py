@@ -208,14 +208,14 @@ def test_exports_respect_attribution(client_for, peer, ready, team_leader):
         text="SECRET REMARK"
     )
     record(ready, peer, source=anon)
-    response = client_for(peer).get(reverse("reviews:evidence_export", args=[ready.pk, "csv"]))
+    response = client_for(peer).get(reverse("reports:evidence_export", args=[ready.pk, "csv"]))
     text = response.content.decode()
     assert "SECRET REMARK" not in text and "Whistle Blower" not in text
     assert "Hidden Name" not in text and "Youth service" in text
     assert "Ayse Demir" in text  # named interviewees may be named
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "Code" and len(rows) == 4
-    xlsx = client_for(peer).get(reverse("reviews:evidence_export", args=[ready.pk, "xlsx"]))
+    xlsx = client_for(peer).get(reverse("reports:evidence_export", args=[ready.pk, "xlsx"]))
     assert xlsx.content[:2] == b"PK"
     assert interview.pk  # the matrix's own interview is exported too
 

@@ -12,7 +12,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from reports.content import build_content, ensure_report
 from reviews.models import (
     HostResponse,
     Notification,
@@ -20,8 +19,10 @@ from reviews.models import (
     Recommendation,
     ReportApproval,
 )
-from reviews.models.composer import add_months
-from reviews.models.report import team_of
+from reviews.models.conclusions import team_of
+from reviews.models.feedback_report import add_months
+from reviews.services.feedback_report import ensure_report
+from reviews.services.report_content import build_content
 from reviews.steps import HOST, TEAM_LEADER
 
 TODAY = timezone.localdate()
@@ -291,12 +292,12 @@ def test_the_spreadsheet_holds_each_recommendation_decision_and_owner(
 ):
     first, second = published["recs"]
     accept(first, owner="Mrs. De Vries")
-    response = client_for(peer).get(reverse("reviews:action_plan_xlsx", args=[review.pk]))
+    response = client_for(peer).get(reverse("reports:action_plan_xlsx", args=[review.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:8] == (
-        "Number",
+        "No.",
         "Section",
         "Recommendation",
         "Priority",
@@ -315,7 +316,7 @@ def test_the_pdf_renders_with_the_owners(client_for, host, review, published):
     first, second = published["recs"]
     accept(first, owner="Mrs. De Vries")
     accept(second, owner="Mr. Jansen")
-    response = client_for(host).get(reverse("reviews:action_plan_pdf", args=[review.pk]))
+    response = client_for(host).get(reverse("reports:action_plan_pdf", args=[review.pk]))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
@@ -373,8 +374,8 @@ PUBLISHED = {
     "reviews:responses": (LOGIN, 404, 200, 403, 403, 403),
     "reviews:response_edit": (LOGIN, 404, 200, 403, 403, 403),
     "reviews:action_plan": (LOGIN, 404, 200, 200, 200, 200),
-    "reviews:action_plan_pdf": (LOGIN, 404, 200, 200, 200, 200),
-    "reviews:action_plan_xlsx": (LOGIN, 404, 200, 200, 200, 200),
+    "reports:action_plan_pdf": (LOGIN, 404, 200, 200, 200, 200),
+    "reports:action_plan_xlsx": (LOGIN, 404, 200, 200, 200, 200),
     "reviews:progress_edit": (LOGIN, 404, 200, 403, 403, 403),
     "reviews:checkpoints": (LOGIN, 404, 403, 403, 403, 200),
     "reviews:commitments": (LOGIN, 403, 403, 403, 403, 200),
@@ -406,7 +407,7 @@ def _url(name, review, rec, response) -> str:
     ids=[f"{state}-{name.split(':')[1]}-{role}" for state, name, role, _ in CASES],
 )
 def test_access(state, name, role, expected, cast, client_for, review, published, monkeypatch):
-    if name == "reviews:action_plan_pdf":  # rendering is tested above; here only who gets in
+    if name == "reports:action_plan_pdf":  # rendering is tested above; here only who gets in
         monkeypatch.setattr("reports.pdf.render_pdf", lambda html: b"%PDF-1.7 stub")
     rec = published["recs"][0]
     response = accept(rec)

@@ -169,7 +169,7 @@ def test_submit_locks_notifies_the_team_and_opens_it_to_peers(
     assert (
         client_for(peer).get(reverse("reviews:inception_read", args=[ready.pk])).status_code == 200
     )
-    pdf = client_for(peer).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    pdf = client_for(peer).get(reverse("reports:inception_pdf", args=[ready.pk]))
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     dashboard = client_for(peer).get(reverse("reviews:dashboard")).content.decode()
@@ -340,7 +340,7 @@ def test_pdf_of_the_report_holds_its_text_in_the_readers_language(
     )
     coordinator.preferred_language = "nl"
     coordinator.save()
-    response = client_for(coordinator).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    response = client_for(coordinator).get(reverse("reports:inception_pdf", args=[ready.pk]))
     reader = PdfReader(io.BytesIO(response.content))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert "Startrapport van Rotterdam" in text
@@ -356,7 +356,7 @@ def test_a_failed_pdf_render_shows_a_retry_page(client_for, host, ready, monkeyp
         raise OSError("out of memory")
 
     monkeypatch.setattr(reports.pdf, "render_pdf", broken)  # the outside world: WeasyPrint
-    response = client_for(host).get(reverse("reviews:inception_pdf", args=[ready.pk]))
+    response = client_for(host).get(reverse("reports:inception_pdf", args=[ready.pk]))
     assert response.status_code == 503
     assert "Try again" in response.content.decode()
 

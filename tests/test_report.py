@@ -9,7 +9,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.content import build_content, ensure_report
 from reviews.models import (
     Evidence,
     FactualComment,
@@ -21,7 +20,9 @@ from reviews.models import (
     ReportVersion,
     VisitSession,
 )
-from reviews.models.composer import ReportLocked
+from reviews.models.feedback_report import ReportLocked
+from reviews.services.feedback_report import ensure_report
+from reviews.services.report_content import build_content
 
 
 @pytest.fixture
@@ -311,8 +312,8 @@ def test_host_sees_nothing_before_publication_then_the_final_report(
 ):
     report = composed["report"]
     _final(report, team_leader, peer)
-    for name in ("report", "report_final", "report_pdf"):
-        assert client_for(host).get(reverse(f"reviews:{name}", args=[review.pk])).status_code == 403
+    for name in ("reviews:report", "reviews:report_final", "reports:report_pdf"):
+        assert client_for(host).get(reverse(name, args=[review.pk])).status_code == 403
     # Coordinators or the team leader publish; peers do not.
     assert (
         client_for(peer).post(reverse("reviews:report_publish", args=[review.pk])).status_code

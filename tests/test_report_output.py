@@ -14,7 +14,6 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from reports import charts
-from reports.content import all_recommendations, build_content, ensure_report
 from reports.pdf import RefusedURL, StaticOnlyFetcher
 from reviews.models import (
     Evidence,
@@ -24,6 +23,8 @@ from reviews.models import (
     ReportApproval,
     VisitSession,
 )
+from reviews.services.feedback_report import ensure_report
+from reviews.services.report_content import all_recommendations, build_content
 
 PASSWD_IMAGES = '![x](file:///etc/passwd)\n\n<img src="file:///etc/passwd" alt="">\n\n'
 HTML_FINDING = "<b>bold</b><script>x</script>"
@@ -169,7 +170,8 @@ def fast_pdf(monkeypatch):
 
 
 def url(name, review, **query):
-    address = reverse(f"reviews:{name}", args=[review.pk])
+    namespace = "reports" if name in ("report_pdf", "report_docx") else "reviews"
+    address = reverse(f"{namespace}:{name}", args=[review.pk])
     return address + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
 
 
@@ -349,7 +351,7 @@ def test_public_link_opens_only_while_shared(
     published.refresh_from_db()
     assert published.public_token == ""
     anonymous = client_for(None)
-    assert anonymous.get(reverse("reviews:public_report", args=["nothing"])).status_code == 404
+    assert anonymous.get(reverse("reports:public_report", args=["nothing"])).status_code == 404
 
     client = client_for(coordinator)
     response = client.post(url("report_share", review), {"action": "create"})
@@ -360,7 +362,7 @@ def test_public_link_opens_only_while_shared(
     assert len(token) >= 30
 
     anonymous = client_for(None)
-    page = anonymous.get(reverse("reviews:public_report", args=[token]))
+    page = anonymous.get(reverse("reports:public_report", args=[token]))
     assert page.status_code == 200
     assert page["X-Robots-Tag"].startswith("noindex")
     body = page.content.decode()
@@ -369,7 +371,7 @@ def test_public_link_opens_only_while_shared(
     assert "<script>x</script>" not in body
     assert "file:///etc/passwd" not in body
     assert 'style="' not in body  # the CSP forbids inline styles
-    document = anonymous.get(reverse("reviews:public_report_pdf", args=[token]))
+    document = anonymous.get(reverse("reports:public_report_pdf", args=[token]))
     assert document.status_code == 200
     assert document["Content-Type"] == "application/pdf"
     assert document["X-Robots-Tag"].startswith("noindex")
@@ -382,14 +384,14 @@ def test_public_link_opens_only_while_shared(
 
     client.post(url("report_share", review), {"action": "revoke"})
     anonymous = client_for(None)
-    assert anonymous.get(reverse("reviews:public_report", args=[token])).status_code == 404
-    assert anonymous.get(reverse("reviews:public_report_pdf", args=[token])).status_code == 404
+    assert anonymous.get(reverse("reports:public_report", args=[token])).status_code == 404
+    assert anonymous.get(reverse("reports:public_report_pdf", args=[token])).status_code == 404
 
 
 def test_public_link_of_an_unpublished_report_is_404(client_for, final):
     final.new_public_token()
     final.save(update_fields=["public_token"])
-    response = client_for(None).get(reverse("reviews:public_report", args=[final.public_token]))
+    response = client_for(None).get(reverse("reports:public_report", args=[final.public_token]))
     assert response.status_code == 404
 
 

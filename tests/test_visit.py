@@ -94,6 +94,11 @@ def test_people_the_desk_reviews_asked_for_are_flagged_until_scheduled(
         "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
     )
     desk.submit()
+    # Submitted, but the team leader has not submitted their own: still nothing (step 4).
+    assert (
+        "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
+    )
+    desk_review_for(review=visit, peer=team_leader).submit()
     assert "asked to meet Council chair" in client_for(team_leader).get(planner).content.decode()
     visit.visit_sessions.first().interviewees.add(chair)
     assert (
@@ -108,7 +113,7 @@ def test_timetable_grid_has_days_as_columns(client_for, host, visit):
     assert "Brief for" not in html  # the host does not get the team's briefs
 
 
-def test_brief_gathers_hypotheses_and_questions(client_for, peer, visit):
+def test_brief_gathers_hypotheses_and_questions(client_for, peer, team_leader, visit):
     session = visit.visit_sessions.first()
     indicator = visit.benchmark_version.indicators.get(code="AA/X/1")
     session.indicators.add(indicator)
@@ -120,16 +125,21 @@ def test_brief_gathers_hypotheses_and_questions(client_for, peer, visit):
         desk_review=desk, indicator=indicator, questions="Who monitors it?"
     )
     brief_url = reverse("reviews:brief", args=[visit.pk, session.pk])
-    # A draft desk review stays private: its questions reach the brief once submitted.
-    assert "Who monitors it?" not in client_for(peer).get(brief_url).content.decode()
+    # A draft desk review stays private: the others see its questions once it is submitted,
+    # and a peer sees the others' only after submitting their own (step 4's rule).
+    assert "Who monitors it?" in client_for(peer).get(brief_url).content.decode()
+    assert "Who monitors it?" not in client_for(team_leader).get(brief_url).content.decode()
     desk.submit()
+    assert "Who monitors it?" not in client_for(team_leader).get(brief_url).content.decode()
+    desk_review_for(review=visit, peer=team_leader).submit()
+    assert "Who monitors it?" in client_for(team_leader).get(brief_url).content.decode()
     html = client_for(peer).get(brief_url).content.decode()
     assert (
         "Plan exists, impact unclear" in html
         and "Who monitors it?" in html
         and "Ayse Demir" in html
     )
-    pdf = client_for(peer).get(reverse("reviews:brief_pdf", args=[visit.pk, session.pk]))
+    pdf = client_for(peer).get(reverse("reports:brief_pdf", args=[visit.pk, session.pk]))
     assert pdf.content.startswith(b"%PDF")
 
 
@@ -141,7 +151,7 @@ def test_ics_holds_the_peers_sessions(client_for, peer, outsider, visit, make_us
         ends_at="2027-03-02T15:00:00Z",
     )
     other.peers.add(make_user())
-    response = client_for(peer).get(reverse("reviews:schedule_ics", args=[visit.pk]))
+    response = client_for(peer).get(reverse("reports:schedule_ics", args=[visit.pk]))
     calendar = Calendar.from_ical(response.content)
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 1
@@ -150,7 +160,7 @@ def test_ics_holds_the_peers_sessions(client_for, peer, outsider, visit, make_us
 
 
 def test_timetable_pdf(client_for, host, visit):
-    response = client_for(host).get(reverse("reviews:timetable_pdf", args=[visit.pk]))
+    response = client_for(host).get(reverse("reports:timetable_pdf", args=[visit.pk]))
     assert response["Content-Type"] == "application/pdf"
 
 

@@ -1,4 +1,4 @@
-"""Drawing a feedback report's content dict (``reports.content``) in any template.
+"""Drawing a feedback report's content dict (``reviews.services.report_content``) in any template.
 
 ``{% report_heatmap content %}``, ``{% report_bars content %}`` (all groups) and
 ``{% report_bars content section %}`` (one section's own bar) draw the inline-SVG pictures;
@@ -12,11 +12,23 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.utils.translation import gettext as _
 
 from reports import charts
-from reports.content import all_recommendations
+from reviews.services.report_content import all_recommendations
 
 register = template.Library()
+
+
+@register.inclusion_tag("reports/_evidence_matrix.svg")
+def evidence_matrix(matrix, statuses: dict) -> dict:
+    """The evidence overview's picture, drawn from a benchmark matrix and live statuses."""
+    labels = {
+        "contradictory": _("contradictory"),
+        "unconfirmed": _("unconfirmed"),
+        "none": _("no evidence"),
+    }
+    return {"chart": charts.evidence_matrix(matrix, statuses, state_labels=labels)}
 
 
 @register.inclusion_tag("reports/_report_heatmap.svg")

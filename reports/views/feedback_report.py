@@ -1,9 +1,9 @@
-"""Step 7 outputs: the feedback report as PDF and DOCX, and its public read link.
+"""Step 7 printed: the feedback report as PDF and DOCX, and the pages of its public read link.
 
 Which text a reader gets: the final version for whoever may see it (the team and
 coordinators once final, the host city once published); otherwise the team and
 coordinators get the live draft, or a frozen version with ``?version=<n>``. Both files
-draw a version's content dict (``reports.content``), never the rows people edit, so a
+draw a version's content dict (``reviews.services.report_content``), never the rows people edit, so a
 final version prints the same whenever it is downloaded.
 """
 
@@ -11,21 +11,19 @@ from __future__ import annotations
 
 import logging
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from reports.content import build_content, ensure_report
 from reports.docx import build_docx
 from reports.responses import pdf_response
 from reviews.access import review_view
 from reviews.models import FeedbackReport, ReportVersion, Review
+from reviews.services.feedback_report import ensure_report
+from reviews.services.report_content import build_content
 
 logger = logging.getLogger(__name__)
 
@@ -115,28 +113,6 @@ def docx(request, review: Review):
     return _docx_response(review, content, version, draft)
 
 
-@require_POST
-@review_view("reviews.share_report")
-def share(request, review: Review):
-    report = ensure_report(review)
-    action = request.POST.get("action")
-    if action == "create":
-        if not report.public_token:
-            report.new_public_token()
-            report.save(update_fields=["public_token"])
-        messages.success(
-            request,
-            _("Anyone with the public link can now read the final report, without signing in."),
-        )
-    elif action == "revoke":
-        report.public_token = ""
-        report.save(update_fields=["public_token"])
-        messages.success(request, _("The public link is revoked: it no longer opens the report."))
-    else:
-        messages.error(request, _("Nothing was changed."))
-    return redirect("reviews:report_final", review.pk)
-
-
 def _public_version(token: str) -> tuple[FeedbackReport, ReportVersion]:
     """The published report a public link opens, with its final version; else 404."""
     if not token:
@@ -164,7 +140,7 @@ def public(request, token: str):
     return _not_indexed(
         render(
             request,
-            "reviews/report/public.html",
+            "reviews/feedback_report/public.html",
             {"report": report, "version": version, "content": version.content, "token": token},
         )
     )
@@ -179,6 +155,6 @@ def public_pdf(request, token: str):
             version=version,
             draft=False,
             review=report.review,
-            read_url=reverse("reviews:public_report", args=[token]),
+            read_url=reverse("reports:public_report", args=[token]),
         )
     )

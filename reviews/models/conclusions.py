@@ -9,15 +9,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.models.review import Review
-from reviews.steps import PEER, TEAM_LEADER
 
 
 def team_of(review: Review) -> list:
-    return [
-        m.user for m in review.memberships.select_related("user") if m.role in (PEER, TEAM_LEADER)
-    ]
+    return review.team()
 
 
 def conclusions_locked(review: Review) -> bool:

@@ -6,11 +6,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.models.inception import ProposedInterviewee
 from reviews.models.review import Review
 
@@ -51,6 +52,19 @@ class DeskReview(models.Model):
         self.save(update_fields=["submitted_at"])
 
 
+class DeskReviewEntryQuerySet(models.QuerySet):
+    def visible_to(self, user, review: Review) -> DeskReviewEntryQuerySet:
+        """The one rule of step 4, for every page, PDF and export that shows desk-review
+        entries: a person sees their own entries; a peer sees the others' (submitted) ones
+        only after submitting their own, a coordinator only once every peer has
+        (``reviews.see_team_desk_reviews``)."""
+        entries = self.filter(desk_review__review=review)
+        own = Q(desk_review__peer=user)
+        if user.has_perm("reviews.see_team_desk_reviews", review):
+            return entries.filter(own | Q(desk_review__submitted_at__isnull=False))
+        return entries.filter(own)
+
+
 class DeskReviewEntry(EditVersioned):
     desk_review = models.ForeignKey(DeskReview, on_delete=models.CASCADE, related_name="entries")
     indicator = models.ForeignKey(
@@ -76,6 +90,8 @@ class DeskReviewEntry(EditVersioned):
         help_text=_("People not on the host's list."),
     )
     history = HistoricalRecords(m2m_fields=[meet])
+
+    objects = DeskReviewEntryQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.models.review import Review
 from reviews.models.visit import VisitSession
 
@@ -20,6 +20,10 @@ from reviews.models.visit import VisitSession
 CONFIRMING_INTERVIEWS = 2
 # Sessions whose evidence counts towards confirmation: a workshop is a group interview.
 INTERVIEW_KINDS = (VisitSession.INTERVIEW, VisitSession.WORKSHOP)
+
+
+# How an indicator without one confirmed colour is drawn: in pages, PDFs and charts alike.
+STATE_FILL = {"contradictory": "#6f42c1", "unconfirmed": "#adb5bd", "none": "#ffffff"}
 
 
 class EvidenceQuerySet(models.QuerySet):

@@ -3,7 +3,7 @@ and every peer's approval, the host city's factual-accuracy round, and publicati
 
 The report is written in rows people edit (summary, a section per group, findings,
 recommendations). Freezing takes a snapshot of everything (``ReportVersion.content``,
-built by ``reports.content.build_content``); approvals belong to that snapshot, so any
+built by ``reviews.services.report_content.build_content``); approvals belong to that snapshot, so any
 change afterwards supersedes it and the approvals with it. The final version is the one
 the PDF, the DOCX and the host city read.
 """
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.models.evidence import CONFIRMING_INTERVIEWS, Evidence, indicator_statuses
 from reviews.models.review import Review
 
@@ -128,7 +128,7 @@ class FeedbackReport(EditVersioned):
         super().save(*args, **kwargs)
 
     def team(self) -> list:
-        from reviews.models.report import team_of
+        from reviews.models.conclusions import team_of
 
         return team_of(self.review)
 
@@ -528,3 +528,20 @@ def citation_problems(review: Review, evidence: list[Evidence]) -> dict[int, str
                     "n": CONFIRMING_INTERVIEWS,
                 }
     return problems
+
+
+def ensure_report(review, *, sections: bool = True) -> FeedbackReport:
+    """The review's report, with a section for every group in scope (created on first use).
+    `sections=False` skips that check, for pages that open one section they name."""
+    report, _created = FeedbackReport.objects.get_or_create(review=review)
+    # The caller's review, with what it already loaded: `report.review` costs no query, and
+    # the review knows its report (reviews.rules reads it from there).
+    report.review = review
+    if not sections:
+        return report
+    missing = list(review.groups_in_scope().exclude(pk__in=report.sections.values("group_id")))
+    if missing:
+        ReportSection.objects.bulk_create(
+            [ReportSection(report=report, group=g, order=g.order) for g in missing]
+        )
+    return report

@@ -9,8 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
-from reviews.models.composer import Recommendation
+from core.versioning import EditVersioned
+from reviews.models.feedback_report import Recommendation
 
 
 class HostResponse(EditVersioned):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.models.review import Review
 from reviews.progress import progress_by_group
 

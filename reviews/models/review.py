@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cities.models import City
-from reviews.concurrency import EditVersioned
+from core.versioning import EditVersioned
 from reviews.steps import (
     COORDINATOR,
     HOST,
@@ -24,6 +24,7 @@ from reviews.steps import (
     ROLE_CHOICES,
     STEPS,
     TEAM_LEADER,
+    TEAM_ROLES,
     Step,
     get_step,
 )
@@ -42,7 +43,7 @@ class ReviewQuerySet(models.QuerySet):
         return self.select_related("host_city").prefetch_related(
             models.Prefetch(
                 "memberships",
-                queryset=Membership.objects.filter(role=TEAM_LEADER).select_related("user"),
+                queryset=Membership.objects.with_roles(TEAM_LEADER).select_related("user"),
                 to_attr="leader_memberships",
             )
         )
@@ -239,15 +240,31 @@ class Review(EditVersioned):
         self._change_reason = f"advanced to step {self.current_step} by {by}"
         self.save(update_fields=["current_step"])
 
+    def members(self, *roles: str, active: bool = False) -> list:
+        """The people who hold one of `roles` in this review, by name; `active=True` leaves
+        out deactivated accounts (nobody notifies them)."""
+        memberships = self.memberships.with_roles(*roles).select_related("user")
+        if active:
+            memberships = memberships.filter(user__is_active=True)
+        return [m.user for m in memberships.order_by("user__name")]
+
+    def team(self) -> list:
+        """The review team: the peers, one of whom leads."""
+        return self.members(*TEAM_ROLES)
+
     @property
     def team_leader(self):
         leaders = getattr(self, "leader_memberships", None)
         if leaders is None:
-            leaders = list(self.memberships.filter(role=TEAM_LEADER).select_related("user"))
+            leaders = list(self.memberships.with_roles(TEAM_LEADER).select_related("user"))
         return leaders[0].user if leaders else None
 
 
 class MembershipQuerySet(models.QuerySet):
+    def with_roles(self, *roles: str) -> MembershipQuerySet:
+        """Memberships holding one of `roles` (e.g. ``with_roles(*TEAM_ROLES)``)."""
+        return self.filter(role__in=roles)
+
     def for_dashboard(self, user) -> MembershipQuerySet:
         return (
             self.filter(user=user)
@@ -318,4 +335,4 @@ class Membership(models.Model):
             raise ValidationError({"role": _("This review already has a team leader.")})
 
 
-__all__ = ["COORDINATOR", "HOST", "PEER", "TEAM_LEADER", "Membership", "Review"]
+__all__ = ["COORDINATOR", "HOST", "PEER", "TEAM_LEADER", "TEAM_ROLES", "Membership", "Review"]

@@ -35,7 +35,6 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reports.charts import STATE_FILL
 from reviews.models import (
     Evidence,
     FeedbackReport,
@@ -43,31 +42,14 @@ from reviews.models import (
     IndicatorEvaluation,
     ProposedInterviewee,
     Recommendation,
-    ReportSection,
     Review,
     VisitSession,
 )
-from reviews.models.evidence import indicator_statuses
-from reviews.steps import ROLE_LABELS
+from reviews.models.evidence import STATE_FILL, indicator_statuses
+from reviews.models.feedback_report import ensure_report
+from reviews.steps import PEER, ROLE_LABELS, TEAM_LEADER
 
 FORMAT = 1
-
-
-def ensure_report(review: Review, *, sections: bool = True) -> FeedbackReport:
-    """The review's report, with a section for every group in scope (created on first use).
-    `sections=False` skips that check, for pages that open one section they name."""
-    report, _created = FeedbackReport.objects.get_or_create(review=review)
-    # The caller's review, with what it already loaded: `report.review` costs no query, and
-    # the review knows its report (reviews.rules reads it from there).
-    report.review = review
-    if not sections:
-        return report
-    missing = list(review.groups_in_scope().exclude(pk__in=report.sections.values("group_id")))
-    if missing:
-        ReportSection.objects.bulk_create(
-            [ReportSection(report=report, group=g, order=g.order) for g in missing]
-        )
-    return report
 
 
 def _state_labels() -> dict:
@@ -79,28 +61,118 @@ def _state_labels() -> dict:
 
 
 def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
+    """The report as it stands, in the shape above: what `FeedbackReport.freeze` stores and
+    every output draws. A fixed number of queries, whatever the amount of evidence."""
     report = report or ensure_report(review)
     version = review.benchmark_version
-    sections = list(
-        report.sections.select_related("group", "assignee").prefetch_related(
-            Prefetch(
-                "findings",
-                queryset=Finding.objects.prefetch_related(
-                    Prefetch(
-                        "evidence",
-                        # author: an entry without interviewers is signed by its author.
-                        queryset=Evidence.objects.select_related(
-                            "session", "colour", "author"
-                        ).prefetch_related("indicators", "interviewers"),
-                    )
-                ),
+    sections, evidence_index = _sections(report)
+    return {
+        "format": FORMAT,
+        "language": translation.get_language() or "en",
+        "built_at": timezone.now().isoformat(),
+        "city": str(review.host_city),
+        "review": review.title,
+        "benchmark": str(version) if version else "",
+        "visit_start": _iso(review.visit_start),
+        "visit_end": _iso(review.visit_end),
+        "report_due": _iso(review.report_due),
+        "team": _team(review),
+        "summary": report.summary,
+        "sections": sections,
+        "values": [{"code": v.code, "name": v.name} for v in version.values.all()]
+        if version
+        else [],
+        "indicators": _indicators(review),
+        **_visit(review),
+        "evidence_index": evidence_index,
+    }
+
+
+def _iso(day):
+    return day.isoformat() if day else None
+
+
+def _sections(report: FeedbackReport) -> tuple[list[dict], list[dict]]:
+    """The report's sections with their findings and recommendations, and the index of every
+    evidence code they cite (each code once, with the sections citing it)."""
+    sections = report.sections.select_related("group", "assignee").prefetch_related(
+        Prefetch(
+            "findings",
+            queryset=Finding.objects.prefetch_related(
+                Prefetch(
+                    "evidence",
+                    # author: an entry without interviewers is signed by its author.
+                    queryset=Evidence.objects.select_related(
+                        "session", "colour", "author"
+                    ).prefetch_related("indicators", "interviewers"),
+                )
             ),
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.prefetch_related("indicators"),
-            ),
-        )
+        ),
+        Prefetch("recommendations", queryset=Recommendation.objects.prefetch_related("indicators")),
     )
+    cited: dict[tuple, dict] = {}
+    out = []
+    for section in sections:
+        findings = [
+            _finding(finding, section.group.code, cited) for finding in section.findings.all()
+        ]
+        out.append(
+            {
+                "key": section.group.code,
+                "name": section.group.name,
+                "standard": section.group.standard,
+                "evaluation": section.evaluation,
+                "assignee": str(section.assignee) if section.assignee else "",
+                "findings": findings,
+                "recommendations": [_recommendation(r) for r in section.recommendations.all()],
+            }
+        )
+    return out, sorted(cited.values(), key=lambda r: r["code"])
+
+
+def _finding(finding: Finding, section_key: str, cited: dict) -> dict:
+    """One finding with the codes it cites; records each code in `cited` for the index."""
+    codes = []
+    for entry in sorted(finding.evidence.all(), key=lambda e: e.pk):
+        entry_codes = entry.codes()
+        codes.extend(entry_codes)
+        for code in entry_codes:
+            row = cited.setdefault(
+                (entry.pk, code),
+                {
+                    "code": code,
+                    "source": entry.source_label,
+                    "colour": entry.colour.label,
+                    "sections": [],
+                },
+            )
+            if section_key not in row["sections"]:
+                row["sections"].append(section_key)
+    return {
+        "kind": finding.kind,
+        "kind_label": finding.get_kind_display(),
+        "text": finding.text,
+        "obstacles": finding.obstacles,
+        "codes": codes,
+    }
+
+
+def _recommendation(r: Recommendation) -> dict:
+    return {
+        "number": r.number,
+        "text": r.text,
+        "indicators": [i.code for i in r.indicators.all()],
+        "priority": r.priority,
+        "priority_label": r.get_priority_display(),
+        "timeframe": r.timeframe,
+        "timeframe_label": r.get_timeframe_display(),
+        "actor": r.actor,
+        "measure": r.measure,
+    }
+
+
+def _indicators(review: Review) -> list[dict]:
+    """Every indicator in scope with its evidence status colour and the team's rating."""
     indicators = list(review.indicators_in_scope().select_related("group", "value"))
     statuses = indicator_statuses(review, indicators)
     ratings = {
@@ -110,70 +182,12 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
         ).select_related("rating")
     }
     labels = _state_labels()
-
-    cited: dict[tuple, dict] = {}
-    out_sections = []
-    for section in sections:
-        findings = []
-        for finding in section.findings.all():
-            codes = []
-            for entry in sorted(finding.evidence.all(), key=lambda e: e.pk):
-                entry_codes = entry.codes()
-                codes.extend(entry_codes)
-                for code in entry_codes:
-                    row = cited.setdefault(
-                        (entry.pk, code),
-                        {
-                            "code": code,
-                            "source": entry.source_label,
-                            "colour": entry.colour.label,
-                            "sections": [],
-                        },
-                    )
-                    if section.group.code not in row["sections"]:
-                        row["sections"].append(section.group.code)
-            findings.append(
-                {
-                    "kind": finding.kind,
-                    "kind_label": finding.get_kind_display(),
-                    "text": finding.text,
-                    "obstacles": finding.obstacles,
-                    "codes": codes,
-                }
-            )
-        out_sections.append(
-            {
-                "key": section.group.code,
-                "name": section.group.name,
-                "standard": section.group.standard,
-                "evaluation": section.evaluation,
-                "assignee": str(section.assignee) if section.assignee else "",
-                "findings": findings,
-                "recommendations": [
-                    {
-                        "number": r.number,
-                        "text": r.text,
-                        "indicators": [i.code for i in r.indicators.all()],
-                        "priority": r.priority,
-                        "priority_label": r.get_priority_display(),
-                        "timeframe": r.timeframe,
-                        "timeframe_label": r.get_timeframe_display(),
-                        "actor": r.actor,
-                        "measure": r.measure,
-                    }
-                    for r in section.recommendations.all()
-                ],
-            }
-        )
-
-    evidence_index = sorted(cited.values(), key=lambda r: r["code"])
-
-    out_indicators = []
+    out = []
     for indicator in indicators:
         status = statuses[indicator.pk]
         confirmed = status.confirmed[0] if status.state == "confirmed" else None
         rating = ratings.get(indicator.pk)
-        out_indicators.append(
+        out.append(
             {
                 "code": indicator.code,
                 "group": indicator.group.code,
@@ -186,10 +200,13 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
                 "rating_colour": rating.colour if rating else "",
             }
         )
+    return out
 
-    sessions = list(
-        review.visit_sessions.prefetch_related("peers", "interviewees").order_by("starts_at")
-    )
+
+def _visit(review: Review) -> dict:
+    """The timetable, and the people interviewed as their consent allows: off-the-record
+    people are only counted, anonymised ones appear by organisation and role."""
+    sessions = review.visit_sessions.prefetch_related("peers", "interviewees").order_by("starts_at")
     timetable, people = [], {}
     for session in sessions:
         start, end = session.local_start, session.local_end
@@ -207,52 +224,36 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
         if session.kind in (VisitSession.INTERVIEW, VisitSession.WORKSHOP):
             for person in session.interviewees.all():
                 people[person.pk] = person
-    off_record = [p for p in people.values() if p.attribution == ProposedInterviewee.OFF_RECORD]
+    off_record = ProposedInterviewee.OFF_RECORD
     interviewees = sorted(
         (
             {"name": p.public_name, "kind": p.get_kind_display()}
             for p in people.values()
-            if p.attribution != ProposedInterviewee.OFF_RECORD
+            if p.attribution != off_record
         ),
         key=lambda row: (row["kind"], row["name"]),
     )
+    return {
+        "timetable": timetable,
+        "interviewees": interviewees,
+        "off_record_count": sum(p.attribution == off_record for p in people.values()),
+    }
 
+
+def _team(review: Review) -> list[dict]:
+    """The peers, the team leader first, with their cities."""
     team = [
         {
             "name": m.user.name,
             "city": str(m.user.city) if m.user.city_id else "",
             "role": str(ROLE_LABELS[m.role]),
         }
-        for m in review.memberships.select_related("user__city").order_by("role", "user__name")
-        if m.role in ("team_leader", "peer")
+        for m in review.memberships.with_roles(TEAM_LEADER, PEER)
+        .select_related("user__city")
+        .order_by("role", "user__name")
     ]
-    team.sort(key=lambda row: (row["role"] != str(ROLE_LABELS["team_leader"]), row["name"]))
-
-    def iso(day):
-        return day.isoformat() if day else None
-
-    return {
-        "format": FORMAT,
-        "language": translation.get_language() or "en",
-        "built_at": timezone.now().isoformat(),
-        "city": str(review.host_city),
-        "review": review.title,
-        "benchmark": str(version) if version else "",
-        "visit_start": iso(review.visit_start),
-        "visit_end": iso(review.visit_end),
-        "report_due": iso(review.report_due),
-        "team": team,
-        "summary": report.summary,
-        "sections": out_sections,
-        "values": [{"code": v.code, "name": v.name} for v in version.values.all()]
-        if version
-        else [],
-        "indicators": out_indicators,
-        "timetable": timetable,
-        "interviewees": interviewees,
-        "off_record_count": len(off_record),
-        "evidence_index": evidence_index,
-    }
+    team.sort(key=lambda row: (row["role"] != str(ROLE_LABELS[TEAM_LEADER]), row["name"]))
+    return team
 
 
 def all_recommendations(content: dict) -> list[dict]:

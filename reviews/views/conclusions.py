@@ -7,14 +7,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.versioning import save_or_conflict
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.forms import ConclusionForm, FeedbackForm, VoteForm
+from reviews.forms.conclusions import ConclusionForm, FeedbackForm, VoteForm
 from reviews.models import ConclusionVote, PreliminaryFeedback, Review
-from reviews.models.report import conclusions_locked, team_of
+from reviews.models.conclusions import conclusions_locked, team_of
 
 
-def _page(request, review: Review, *, form=None, vote_forms=None, feedback_form=None, status=200):
+def _page(request, review: Review, *, status=200, **forms):
+    return render(
+        request, "reviews/conclusions/page.html", _context(request, review, **forms), status=status
+    )
+
+
+def _context(request, review: Review, *, form=None, vote_forms=None, feedback_form=None) -> dict:
     conclusions = list(review.conclusions.prefetch_related("votes", "groups", "indicators"))
     team = team_of(review)
     rows = []
@@ -31,26 +37,21 @@ def _page(request, review: Review, *, form=None, vote_forms=None, feedback_form=
         )
     feedback = PreliminaryFeedback.objects.filter(review=review).first()
     can_record = request.user.has_perm("reviews.record_feedback", review)
-    return render(
-        request,
-        "reviews/conclusions/page.html",
-        {
-            "review": review,
-            "rows": rows,
-            "locked": conclusions_locked(review),
-            "can_draft": request.user.has_perm("reviews.draft_conclusions", review),
-            "can_vote": request.user.has_perm("reviews.vote_conclusions", review),
-            "form": form or ConclusionForm(review=review),
-            "feedback": feedback,
-            "feedback_form": feedback_form
-            or (
-                FeedbackForm(instance=feedback or PreliminaryFeedback(review=review))
-                if can_record
-                else None
-            ),
-        },
-        status=status,
-    )
+    return {
+        "review": review,
+        "rows": rows,
+        "locked": conclusions_locked(review),
+        "can_draft": request.user.has_perm("reviews.draft_conclusions", review),
+        "can_vote": request.user.has_perm("reviews.vote_conclusions", review),
+        "form": form or ConclusionForm(review=review),
+        "feedback": feedback,
+        "feedback_form": feedback_form
+        or (
+            FeedbackForm(instance=feedback or PreliminaryFeedback(review=review))
+            if can_record
+            else None
+        ),
+    }
 
 
 @review_view("reviews.see_conclusions")
@@ -76,11 +77,11 @@ def edit(request, review: Review, conclusion: int):
     form = ConclusionForm(request.POST or None, instance=instance, review=review)
     context = {"review": review, "form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/conclusions/form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/conclusions/form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The conclusion is changed; the peers must agree to it again."))
         return redirect("reviews:conclusions", pk=review.pk)
     return render(request, "reviews/conclusions/form.html", context)
@@ -115,10 +116,11 @@ def feedback(request, review: Review):
     form = FeedbackForm(request.POST, instance=instance)
     if not form.is_valid():
         return _page(request, review, feedback_form=form)
-    try:
-        save_versioned(form)
-    except EditConflict as conflict:
-        context_form = conflict_context(form, conflict.current)["form"]
-        return _page(request, review, feedback_form=context_form, status=409)
+    context = _context(request, review, feedback_form=form)
+    _saved, conflict = save_or_conflict(
+        request, form, template="reviews/conclusions/page.html", context=context
+    )
+    if conflict:
+        return conflict
     messages.success(request, _("The preliminary feedback to the city is recorded."))
     return redirect("reviews:conclusions", pk=review.pk)

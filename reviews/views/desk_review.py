@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,23 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reviews.access import review_view
-from reviews.concurrency import (
-    EditConflict,
-    conflict_context,
+from core.limits import posts_left
+from core.versioning import (
     save_indicator_forms,
+    save_or_conflict,
     save_versioned,
     unique_twin,
 )
-from reviews.forms import (
-    AnswerForm,
+from reviews.access import review_view
+from reviews.forms.desk_review import (
     ConsolidatedForm,
     DeskReviewEntryForm,
     InformationRequestForm,
+    RequestAnswerForm,
     people_choices,
-    rating_choices,
 )
-from reviews.limits import posts_left
+from reviews.forms.inception import rating_choices
 from reviews.models import (
     ConsolidatedEntry,
     DeskReview,
@@ -40,7 +38,7 @@ from reviews.models import (
 from reviews.models.desk_review import levels_disagree
 from reviews.progress import progress_by_group
 from reviews.services import add_attachment, ask_host, desk_review_for, submit_desk_review
-from reviews.steps import PEER, TEAM_LEADER
+from reviews.steps import TEAM_ROLES
 
 
 def _group_indicators(review: Review, group: int) -> list:
@@ -68,7 +66,7 @@ def home(request, review: Review):
     is_writer = request.user.has_perm("reviews.write_desk_review", review)
     mine = desk_review_for(review=review, peer=request.user) if is_writer else None
     total = review.indicators_in_scope().count()
-    team = [m for m in review.memberships.select_related("user") if m.role in (PEER, TEAM_LEADER)]
+    team = list(review.memberships.with_roles(*TEAM_ROLES).select_related("user"))
     desk_reviews = {d.peer_id: d for d in review.desk_reviews.all()}
     counts = {
         row["desk_review"]: row["n"]
@@ -225,11 +223,8 @@ def team_view(request, review: Review, group: int):
                 "form": forms.get(indicator.pk),
             }
         )
-    waiting = [
-        m.user
-        for m in review.memberships.select_related("user")
-        if m.role in (PEER, TEAM_LEADER) and m.user_id not in {d.peer_id for d in submitted}
-    ]
+    done = {d.peer_id for d in submitted}
+    waiting = [person for person in review.team() if person.pk not in done]
     context = {
         "review": review,
         "group": indicators[0].group,
@@ -295,19 +290,26 @@ def requests(request, review: Review):
 @review_view("reviews.answer_request")
 def answer(request, review: Review, item: int):
     info = get_object_or_404(review.information_requests.select_related("indicator"), pk=item)
-    form = AnswerForm(request.POST or None, request.FILES or None, instance=info)
+    form = RequestAnswerForm(request.POST or None, request.FILES or None, instance=info)
     context = {"review": review, "item": info, "form": form}
     if request.method == "POST" and form.is_valid():
         form.instance.answered_by = request.user
         form.instance.answered_at = timezone.now()
-        try:
-            with transaction.atomic():
-                save_versioned(form)
-                if upload := form.cleaned_data.get("attachment"):
-                    add_attachment(review=review, upload=upload, by=request.user, request=info)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/desk_review/answer_form.html", context, status=409)
+
+        def save(form):
+            save_versioned(form)
+            if upload := form.cleaned_data.get("attachment"):
+                add_attachment(review=review, upload=upload, by=request.user, request=info)
+
+        _saved, conflict = save_or_conflict(
+            request,
+            form,
+            template="reviews/desk_review/answer_form.html",
+            context=context,
+            save=save,
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Your answer is saved and visible to the team."))
         return redirect("reviews:requests", pk=review.pk)
     return render(request, "reviews/desk_review/answer_form.html", context)

@@ -3,26 +3,21 @@ each indicator against the two-interview rule."""
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchmarks.models import RatingScale, ScaleLevel
-from reports.charts import evidence_matrix
+from core.versioning import save_or_conflict
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.forms import EvaluationForm, EvidenceForm
+from reviews.forms.evidence import EvaluationForm, EvidenceForm
 from reviews.models import (
     ConsolidatedEntry,
     Evidence,
     IndicatorEvaluation,
-    ProposedInterviewee,
     Review,
     SelfAssessment,
     VisitSession,
@@ -84,11 +79,11 @@ def edit(request, review: Review, evidence: int):
     )
     context = {"review": review, "form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/evidence/form.html", context, status=409)
+        saved, conflict = save_or_conflict(
+            request, form, template="reviews/evidence/form.html", context=context
+        )
+        if conflict:
+            return conflict
         if saved.session_id:
             saved.interviewers.set(saved.session.peers.all())
         messages.success(request, _("Saved: %(codes)s") % {"codes": "; ".join(saved.codes())})
@@ -181,11 +176,7 @@ def evidence_list(request, review: Review):
             )
             if version
             else [],
-            "peers": [
-                m.user
-                for m in review.memberships.select_related("user")
-                if m.role in ("peer", "team_leader")
-            ],
+            "peers": review.team(),
             "sessions": review.visit_sessions.filter(
                 kind__in=[VisitSession.INTERVIEW, VisitSession.WORKSHOP]
             ),
@@ -212,19 +203,6 @@ def overview(request, review: Review):
     for status in statuses.values():
         counts[status.state] += 1
     good = review.evidence.live().filter(is_good_practice=True).for_list()
-    chart = (
-        evidence_matrix(
-            matrix,
-            statuses,
-            state_labels={
-                "contradictory": _("contradictory"),
-                "unconfirmed": _("unconfirmed"),
-                "none": _("no evidence"),
-            },
-        )
-        if matrix
-        else None
-    )
     return render(
         request,
         "reviews/evidence/overview.html",
@@ -234,7 +212,6 @@ def overview(request, review: Review):
             "statuses": statuses,
             "counts": counts,
             "good_practices": good,
-            "chart": chart,
         },
     )
 
@@ -287,82 +264,13 @@ def evaluation(request, review: Review, indicator: int):
         if not can_evaluate:
             raise PermissionDenied
         if form.is_valid():
-            try:
-                save_versioned(form)
-            except EditConflict as conflict:
-                context.update(conflict_context(form, conflict.current))
-                return render(request, "reviews/evidence/evaluation.html", context, status=409)
+            _saved, conflict = save_or_conflict(
+                request, form, template="reviews/evidence/evaluation.html", context=context
+            )
+            if conflict:
+                return conflict
             messages.success(
                 request, _("The team's evaluation of %(code)s is saved.") % {"code": target.code}
             )
             return redirect("reviews:evaluation", pk=review.pk, indicator=target.pk)
     return render(request, "reviews/evidence/evaluation.html", context)
-
-
-def export_rows(review: Review) -> list[list[str]]:
-    """The evidence database as rows, with attribution respected: off-the-record sessions
-    are neither quoted nor attributed; anonymised people appear by role only."""
-    header = [
-        str(_("Code")),
-        str(_("Indicator")),
-        str(_("Source")),
-        str(_("Interviewees")),
-        str(_("Interviewers")),
-        str(_("Colour")),
-        str(_("Basis")),
-        str(_("Tags")),
-        str(_("Finding")),
-    ]
-    rows = [header]
-    for evidence in review.evidence.live().for_list().order_by("pk"):
-        people = list(evidence.session.interviewees.all()) if evidence.session_id else []
-        off_record = any(p.attribution == ProposedInterviewee.OFF_RECORD for p in people)
-        tags = [
-            label
-            for flag, label in (
-                (evidence.is_weakness, _("weakness")),
-                (evidence.is_obstacle, _("obstacle")),
-                (evidence.is_good_practice, _("good practice")),
-            )
-            if flag
-        ]
-        for code, indicator in zip(evidence.codes(), evidence.indicators.all(), strict=True):
-            rows.append(
-                [
-                    code,
-                    indicator.code,
-                    evidence.source_label,
-                    "" if off_record else "; ".join(p.public_name for p in people if p.public_name),
-                    evidence.initials(),
-                    evidence.colour.label,
-                    evidence.get_basis_display(),
-                    ", ".join(str(t) for t in tags),
-                    str(_("[off the record: not quoted]")) if off_record else evidence.text,
-                ]
-            )
-    return rows
-
-
-@review_view("reviews.see_evidence")
-def export(request, review: Review, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    rows = export_rows(review)
-    if fmt == "csv":
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="evidence-{review.pk}.csv"'
-        csv.writer(response).writerows(rows)
-        return response
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "evidence"
-    for row in rows:
-        sheet.append(row)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="evidence-{review.pk}.xlsx"'
-    workbook.save(response)
-    return response

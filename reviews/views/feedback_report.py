@@ -6,20 +6,28 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from reports.content import all_recommendations, build_content, ensure_report
+from core.limits import posts_left
+from core.versioning import save_or_conflict
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.limits import posts_left
+from reviews.forms.feedback_report import (
+    ApprovalForm,
+    AssignForm,
+    FactualAnswerForm,
+    FactualCommentForm,
+    FindingForm,
+    PresentationForm,
+    RecommendationForm,
+    ReportSectionForm,
+    SummaryForm,
+)
 from reviews.models import (
     Evidence,
     FactualComment,
@@ -29,28 +37,17 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
-from reviews.models.composer import ReportLocked
-from reviews.report_forms import (
-    AnswerForm,
-    ApprovalForm,
-    AssignForm,
-    FactualCommentForm,
-    FindingForm,
-    PresentationForm,
-    RecommendationForm,
-    SectionForm,
-    SummaryForm,
+from reviews.models.feedback_report import ReportLocked
+from reviews.services.feedback_report import (
+    add_factual_comment,
+    assign_sections,
+    ensure_report,
+    finalise_report,
+    freeze_version,
+    open_factual_round,
+    publish_report,
 )
-from reviews.services import notify_after_commit
-from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
-
-
-def _members(review: Review, *roles: str) -> list:
-    return [
-        m.user
-        for m in review.memberships.select_related("user")
-        if m.role in roles and m.user.is_active
-    ]
+from reviews.services.report_content import all_recommendations
 
 
 def _sections(report):
@@ -87,7 +84,7 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
     user = request.user
     return render(
         request,
-        "reviews/report/home.html",
+        "reviews/feedback_report/home.html",
         {
             "review": review,
             "report": report,
@@ -144,13 +141,12 @@ def _edit_page(
     pending = report.pending_version if report is not None else None
     if request.method == "POST" and form.is_valid():
         try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, template, context, status=409)
+            _saved, conflict = save_or_conflict(request, form, template=template, context=context)
         except ReportLocked as locked:
             messages.error(request, locked.messages[0])
             return redirect(_report_home(review))
+        if conflict:
+            return conflict
         messages.success(request, saved_message)
         if pending is not None:
             messages.warning(
@@ -172,7 +168,7 @@ def summary_edit(request, review: Review):
     return _edit_page(
         request,
         review,
-        "reviews/report/summary_form.html",
+        "reviews/feedback_report/summary_form.html",
         {"report": report, "conclusions": review.conclusions.all()},
         form,
         saved_message=_("The summary is saved."),
@@ -186,7 +182,7 @@ def section_edit(request, review: Review, section: int):
     instance = get_object_or_404(_sections(report), pk=section)
     can_compose = request.user.has_perm("reviews.compose_report", review)
     writing = can_compose or request.method == "POST"  # a POST too late is kept on screen
-    form = SectionForm(request.POST or None, instance=instance) if writing else None
+    form = ReportSectionForm(request.POST or None, instance=instance) if writing else None
     findings = list(
         instance.findings.prefetch_related(
             Prefetch(
@@ -210,11 +206,11 @@ def section_edit(request, review: Review, section: int):
     }
     if form is None:
         context["review"] = review
-        return render(request, "reviews/report/section.html", context)
+        return render(request, "reviews/feedback_report/section.html", context)
     return _edit_page(
         request,
         review,
-        "reviews/report/section.html",
+        "reviews/feedback_report/section.html",
         context,
         form,
         saved_message=_("The evaluation of %(group)s is saved.") % {"group": instance.group.code},
@@ -233,7 +229,7 @@ def _row_edit(request, review, section, model, form_class, pk, *, titles, help_t
     return _edit_page(
         request,
         review,
-        "reviews/report/row_form.html",
+        "reviews/feedback_report/row_form.html",
         {
             "report": report,
             "section": parent,
@@ -319,29 +315,12 @@ def assign(request, review: Review):
     form = AssignForm(request.POST, report=report, sections=sections, team=report.team())
     if not form.is_valid():
         return _home(request, review, assign_form=form, status=400)
-    newly = set()
-    with transaction.atomic():
-        person = form.person("summary")
-        if person and person.pk != report.summary_assignee_id:
-            newly.add(person)
-        report.summary_assignee = person
-        report.save(update_fields=["summary_assignee"])
-        for section in sections:
-            person = form.person(f"s{section.pk}")
-            if person and person.pk != section.assignee_id:
-                newly.add(person)
-            section.assignee = person
-            section.save(update_fields=["assignee"])
-    newly.discard(request.user)
-    if newly:
-        url = _report_home(review)
-        notify_after_commit(
-            review=review,
-            users=sorted(newly, key=lambda p: p.pk),
-            url=url,
-            text=gettext_noop("You are asked to write part of the report on %(review)s."),
-            subject=gettext_noop("Your part of the report: %(review)s"),
-        )
+    assign_sections(
+        report=report,
+        summary=form.person("summary"),
+        sections={section: form.person(f"s{section.pk}") for section in sections},
+        by=request.user,
+    )
     messages.success(request, _("Who writes what is saved."))
     return redirect(_report_home(review))
 
@@ -351,19 +330,10 @@ def assign(request, review: Review):
 def freeze(request, review: Review):
     report = ensure_report(review)
     try:
-        version = report.freeze(by=request.user, content=build_content(review, report))
+        version = freeze_version(report=report, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(_report_home(review))
-    url = reverse("reviews:report_version", args=[review.pk, version.number])
-    team = [p for p in _members(review, PEER, TEAM_LEADER) if p != request.user]
-    notify_after_commit(
-        review=review,
-        users=team,
-        url=url,
-        text=gettext_noop("A version of the report on %(review)s waits for your approval."),
-        subject=gettext_noop("Report to approve: %(review)s"),
-    )
     messages.success(
         request,
         _("Version %(n)s is frozen. Every peer now approves it or comments.")
@@ -382,7 +352,7 @@ def version_read(request, review: Review, version: int):
     instance = _version(review, version)
     return render(
         request,
-        "reviews/report/version.html",
+        "reviews/feedback_report/version.html",
         {
             "review": review,
             "version": instance,
@@ -403,7 +373,7 @@ def approve(request, review: Review, version: int):
         form.is_valid()
         return render(
             request,
-            "reviews/report/approval_late.html",
+            "reviews/feedback_report/approval_late.html",
             {"review": review, "version": instance, "comment": request.POST.get("comment", "")},
             status=409,
         )
@@ -457,21 +427,9 @@ def factual(request, review: Review):
                 None, _("You have posted many comments in the last hour; wait a little.")
             )
         if status == 200 and form.is_valid():
-            form.instance.report = report
-            form.instance.version = version
-            form.instance.author = user
-            form.save()
-            url = reverse("reviews:report_factual", args=[review.pk])
-            team = _members(review, PEER, TEAM_LEADER)
-            notify_after_commit(
-                review=review,
-                users=team,
-                url=url,
-                text=gettext_noop("The host city commented on a fact in the report on %(review)s."),
-                subject=gettext_noop("Factual comment: %(review)s"),
-            )
+            add_factual_comment(report=report, form=form, by=user)
             messages.success(request, _("Your comment is sent to the team."))
-            return redirect(url)
+            return redirect("reviews:report_factual", pk=review.pk)
         status = max(status, 400)
     comments = list(report.factual_comments.select_related("author", "answered_by"))
     sections = {s["key"]: s["name"] for s in version.content["sections"]} if version else {}
@@ -481,13 +439,13 @@ def factual(request, review: Review):
             "section": _("Summary")
             if c.section_key == FactualComment.SUMMARY
             else f"{c.section_key} {sections.get(c.section_key, '')}",
-            "form": AnswerForm(instance=c, prefix=f"a{c.pk}") if can_answer else None,
+            "form": FactualAnswerForm(instance=c, prefix=f"a{c.pk}") if can_answer else None,
         }
         for c in comments
     ]
     return render(
         request,
-        "reviews/report/factual.html",
+        "reviews/feedback_report/factual.html",
         {
             "review": review,
             "report": report,
@@ -507,23 +465,12 @@ def factual(request, review: Review):
 def factual_open(request, review: Review):
     report = ensure_report(review)
     try:
-        report.open_factual_round()
+        open_factual_round(report=report)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(_report_home(review))
-    url = reverse("reviews:report_factual", args=[review.pk])
-    hosts = _members(review, HOST)
-    notify_after_commit(
-        review=review,
-        users=hosts,
-        url=url,
-        text=gettext_noop(
-            "The peer review team asks you to check the facts in its report on %(review)s."
-        ),
-        subject=gettext_noop("Check the facts: %(review)s"),
-    )
     messages.success(request, _("The host city can now comment on factual errors."))
-    return redirect(url)
+    return redirect("reviews:report_factual", pk=review.pk)
 
 
 @require_POST
@@ -544,30 +491,30 @@ def factual_close(request, review: Review):
 def factual_answer(request, review: Review, comment: int):
     report = ensure_report(review)
     instance = get_object_or_404(report.factual_comments, pk=comment)
-    form = AnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
+    form = FactualAnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
     if not request.user.has_perm("reviews.answer_factual", review):
         # The report became final while this person wrote the answer: kept on screen.
         form.is_valid()
         return render(
             request,
-            "reviews/report/answer_form.html",
+            "reviews/feedback_report/answer_form.html",
             {"review": review, "comment": instance, "form": form, "locked_out": True},
             status=409,
         )
     if form.is_valid():
         form.instance.answered_by = request.user
         form.instance.answered_at = timezone.now()
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context = {"review": review, "comment": instance, "form": form}
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/report/answer_form.html", context, status=409)
+        context = {"review": review, "comment": instance, "form": form}
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/feedback_report/answer_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Your answer is saved."))
         return redirect("reviews:report_factual", pk=review.pk)
     return render(
         request,
-        "reviews/report/answer_form.html",
+        "reviews/feedback_report/answer_form.html",
         {"review": review, "comment": instance, "form": form},
         status=400,
     )
@@ -581,42 +528,22 @@ def factual_answer(request, review: Review, comment: int):
 def finalise(request, review: Review):
     report = ensure_report(review)
     try:
-        version = report.make_final(by=request.user)
+        version = finalise_report(report=report, by=request.user)
     except ValidationError as error:
         for problem in error.messages:
             messages.error(request, problem)
         return redirect(_report_home(review))
-    coordinators = _members(review, COORDINATOR)
-    url = reverse("reviews:report_final", args=[review.pk])
-    notify_after_commit(
-        review=review,
-        users=coordinators,
-        url=url,
-        text=gettext_noop("The report on %(review)s is final and can be published."),
-        subject=gettext_noop("Report final: %(review)s"),
-    )
     messages.success(request, _("Version %(n)s is the final report.") % {"n": version.number})
-    return redirect(url)
+    return redirect("reviews:report_final", pk=review.pk)
 
 
 @require_POST
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
     report = ensure_report(review)
-    report.publish(by=request.user)  # and sets the progress checkpoints at 6 and 12 months
-    url = reverse("reviews:report_final", args=[review.pk])
-    everyone = _members(review, HOST, PEER, TEAM_LEADER)
-    notify_after_commit(
-        review=review,
-        users=everyone,
-        url=url,
-        text=gettext_noop(
-            "The report on %(review)s is published. The host city now answers each recommendation."
-        ),
-        subject=gettext_noop("Report published: %(review)s"),
-    )
+    publish_report(report=report, by=request.user)  # sets the checkpoints at 6 and 12 months
     messages.success(request, _("The report is published to the host city."))
-    return redirect(url)
+    return redirect("reviews:report_final", pk=review.pk)
 
 
 @review_view("reviews.see_final_report")
@@ -628,7 +555,7 @@ def final_read(request, review: Review):
     content = version.content
     return render(
         request,
-        "reviews/report/final.html",
+        "reviews/feedback_report/final.html",
         {
             "review": review,
             "report": report,
@@ -641,7 +568,7 @@ def final_read(request, review: Review):
             "can_respond": request.user.has_perm("reviews.respond_to_report", review),
             "can_see_plan": request.user.has_perm("reviews.see_action_plan", review),
             "public_url": request.build_absolute_uri(
-                reverse("reviews:public_report", args=[report.public_token])
+                reverse("reports:public_report", args=[report.public_token])
             )
             if report.public_token
             else "",
@@ -656,10 +583,32 @@ def presentation(request, review: Review):
     return _edit_page(
         request,
         review,
-        "reviews/report/presentation_form.html",
+        "reviews/feedback_report/presentation_form.html",
         {"report": report},
         form,
         saved_message=_("The presentation to the city is recorded."),
         next_url=reverse("reviews:report_final", args=[review.pk]),
         permission="reviews.record_presentation",
     )
+
+
+@require_POST
+@review_view("reviews.share_report")
+def share(request, review: Review):
+    report = ensure_report(review)
+    action = request.POST.get("action")
+    if action == "create":
+        if not report.public_token:
+            report.new_public_token()
+            report.save(update_fields=["public_token"])
+        messages.success(
+            request,
+            _("Anyone with the public link can now read the final report, without signing in."),
+        )
+    elif action == "revoke":
+        report.public_token = ""
+        report.save(update_fields=["public_token"])
+        messages.success(request, _("The public link is revoked: it no longer opens the report."))
+    else:
+        messages.error(request, _("Nothing was changed."))
+    return redirect("reviews:report_final", review.pk)

@@ -7,25 +7,22 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from reports.responses import pdf_response
-from reviews.access import review_view
-from reviews.concurrency import (
-    EditConflict,
+from core.versioning import (
     conflict_context,
     save_all_versioned,
     save_indicator_forms,
-    save_versioned,
+    save_or_conflict,
     unique_twin,
 )
-from reviews.forms import (
+from reviews.access import review_view
+from reviews.forms.inception import (
+    BackgroundSectionForm,
     IntervieweeForm,
     ProvenanceForm,
     ReopenForm,
-    SectionForm,
     SelfAssessmentForm,
     rating_choices,
 )
@@ -36,6 +33,7 @@ from reviews.services import (
     reopen_inception_report,
     submit_inception_report,
 )
+from reviews.services.inception import reading_context
 
 
 @review_view("reviews.see_inception")
@@ -66,7 +64,7 @@ def section_edit(request, review: Review, key: str):
     section = report.backgroundsections.filter(key=key).first() or BackgroundSection(
         report=report, key=key
     )
-    form = SectionForm(request.POST or None, request.FILES or None, instance=section)
+    form = BackgroundSectionForm(request.POST or None, request.FILES or None, instance=section)
     context = {
         "review": review,
         "section": section,
@@ -152,11 +150,11 @@ def provenance_edit(request, review: Review):
     form = ProvenanceForm(request.POST or None, instance=report)
     context = {"review": review, "form": form}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/inception/provenance_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/inception/provenance_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Saved who wrote the report and how."))
         return redirect("reviews:inception", pk=review.pk)
     return render(request, "reviews/inception/provenance_form.html", context)
@@ -181,11 +179,11 @@ def interviewee_edit(request, review: Review, person: int | None = None):
     form = IntervieweeForm(request.POST or None, instance=instance, review=review)
     context = {"review": review, "form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/inception/interviewee_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/inception/interviewee_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("Saved %(name)s.") % {"name": form.instance.name})
         return redirect("reviews:interviewees", pk=review.pk)
     return render(request, "reviews/inception/interviewee_form.html", context)
@@ -223,49 +221,6 @@ def reopen(request, review: Review):
     return redirect("reviews:inception", pk=review.pk)
 
 
-def _reading_context(review: Review) -> dict:
-    report = review.inception_report
-    indicators = list(review.indicators_in_scope())
-    assessments = SelfAssessment.objects.for_indicators(report, indicators)
-    attachments: dict[int, list] = {}
-    for attachment in review.attachments.filter(assessment__isnull=False):
-        attachments.setdefault(attachment.assessment_id, []).append(attachment)
-    groups: list[dict] = []
-    for indicator in indicators:
-        if not groups or groups[-1]["group"].pk != indicator.group_id:
-            groups.append({"group": indicator.group, "rows": []})
-        assessment = assessments.get(indicator.pk)
-        groups[-1]["rows"].append(
-            (indicator, assessment, attachments.get(assessment.pk, []) if assessment else [])
-        )
-    section_files: dict[int, list] = {}
-    for attachment in review.attachments.filter(section__isnull=False):
-        section_files.setdefault(attachment.section_id, []).append(attachment)
-    sections = [
-        (key, title, section, section_files.get(section.pk, []) if section else [])
-        for key, title, section in report.sections_by_key()
-    ]
-    return {
-        "review": review,
-        "report": report,
-        "sections": sections,
-        "groups": groups,
-        "interviewees": review.proposed_interviewees.prefetch_related("indicators"),
-    }
-
-
 @review_view("reviews.see_inception")
 def read(request, review: Review):
-    return render(request, "reviews/inception/read.html", _reading_context(review))
-
-
-@review_view("reviews.see_inception")
-def pdf(request, review: Review):
-    return pdf_response(
-        request,
-        template="reports/inception_pdf.html",
-        context=_reading_context(review),
-        filename=f"inception-report-{review.pk}.pdf",
-        review=review,
-        read_url=reverse("reviews:inception_read", args=[review.pk]),
-    )
+    return render(request, "reviews/inception/read.html", reading_context(review))

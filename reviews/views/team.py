@@ -5,13 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.versioning import save_or_conflict
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
 from reviews.forms import MemberForm, ReviewForm, ScopeForm, TrainingSessionForm
 from reviews.models import Review, TrainingSession
 from reviews.services import add_member
@@ -39,11 +38,11 @@ def review_edit(request, review: Review):
     form = ReviewForm(request.POST or None, instance=review)
     context = {"form": form, "review": review}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/review_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/review_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The review is saved."))
         return redirect(review)
     return render(request, "reviews/review_form.html", context)
@@ -126,12 +125,11 @@ def training_edit(request, review: Review, session: int | None = None):
     form = TrainingSessionForm(request.POST or None, instance=instance, review=review)
     context = {"review": review, "form": form, "instance": instance}
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/training_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/training_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The training session is saved."))
         return redirect("reviews:team", pk=review.pk)
     return render(request, "reviews/training_form.html", context)

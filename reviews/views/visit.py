@@ -4,38 +4,34 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from icalendar import Calendar, Event
 
-from reports.responses import pdf_response
+from core.versioning import save_or_conflict
 from reviews.access import review_view
-from reviews.concurrency import EditConflict, conflict_context, save_versioned
-from reviews.forms import SessionForm, VisitSettingsForm
-from reviews.models import ConsolidatedEntry, DeskReviewEntry, Review, VisitSession
-from reviews.planning import overloaded_peers, thin_coverage, timetable, unscheduled
+from reviews.forms.visit import SessionForm, VisitSettingsForm
+from reviews.models import DeskReviewEntry, Review, VisitSession
+from reviews.planning import overloaded_peers, thin_coverage, unscheduled
+from reviews.services.visit import (
+    brief_context,
+    sessions_of,
+    sessions_of_peer,
+    timetable_context,
+)
 
 
-def _sessions(review: Review) -> list[VisitSession]:
-    return list(review.visit_sessions.for_planner())
-
-
-def _warnings(review: Review, sessions: list[VisitSession]) -> dict:
+def _warnings(review: Review, sessions: list[VisitSession], viewer) -> dict:
     slots = [s.as_slot() for s in sessions]
     indicators = {i.pk: i for i in review.indicators_in_scope()}
     people = {p.pk: p for p in review.proposed_interviewees.all()}
     peers = {m.user_id: m.user for m in review.memberships.select_related("user")}
+    # Whom the desk reviews asked to meet, as far as this person may read them (step 4's
+    # rule: the others' only once they submitted and so did this person).
     requested = (
-        # Only what peers have submitted: a draft desk review is its author's alone.
-        DeskReviewEntry.meet.through.objects.filter(
-            deskreviewentry__desk_review__review=review,
-            deskreviewentry__desk_review__submitted_at__isnull=False,
-        )
-        .values_list("proposedinterviewee_id", flat=True)
+        DeskReviewEntry.objects.visible_to(viewer, review)
+        .filter(meet__isnull=False)
+        .values_list("meet", flat=True)
         .distinct()
     )
     return {
@@ -47,20 +43,14 @@ def _warnings(review: Review, sessions: list[VisitSession]) -> dict:
 
 @review_view("reviews.see_visit")
 def planner(request, review: Review):
-    sessions = _sessions(review)
-    days = review.visit_days()
+    sessions = sessions_of(review)
     return render(
         request,
         "reviews/visit/planner.html",
         {
-            "review": review,
-            "days": days,
-            "grid": timetable(
-                days, review.day_starts, review.day_ends, review.slot_minutes, sessions
-            ),
+            **timetable_context(review, sessions),
             "sessions": sessions,
-            "outside": [s for s in sessions if s.local_start.date() not in days],
-            "warnings": _warnings(review, sessions),
+            "warnings": _warnings(review, sessions, request.user),
             "can_plan": request.user.has_perm("reviews.plan_visit", review),
             "can_brief": request.user.has_perm("reviews.see_briefs", review),
         },
@@ -81,11 +71,11 @@ def session_edit(request, review: Review, session: int | None = None):
             # at a time anyway), so the double-booking rules always see the other's session.
             list(Review.objects.select_for_update().filter(pk=review.pk).values_list("pk"))
             if form.is_valid():
-                try:
-                    saved = save_versioned(form)
-                except EditConflict as conflict:
-                    context.update(conflict_context(form, conflict.current))
-                    return render(request, "reviews/visit/session_form.html", context, status=409)
+                saved, conflict = save_or_conflict(
+                    request, form, template="reviews/visit/session_form.html", context=context
+                )
+                if conflict:
+                    return conflict
                 messages.success(request, _("Saved %(what)s.") % {"what": saved.label})
                 return redirect("reviews:planner", pk=review.pk)
     return render(request, "reviews/visit/session_form.html", context)
@@ -96,11 +86,11 @@ def visit_settings(request, review: Review):
     form = VisitSettingsForm(request.POST or None, instance=review)
     context = {"review": review, "form": form}
     if request.method == "POST" and form.is_valid():
-        try:
-            save_versioned(form)
-        except EditConflict as conflict:
-            context.update(conflict_context(form, conflict.current))
-            return render(request, "reviews/visit/settings_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/visit/settings_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The visit days and time slots are saved."))
         return redirect("reviews:planner", pk=review.pk)
     return render(request, "reviews/visit/settings_form.html", context)
@@ -124,109 +114,12 @@ def session_delete(request, review: Review, session: int):
 
 @review_view("reviews.see_briefs")
 def schedule(request, review: Review):
-    sessions = [s for s in _sessions(review) if request.user in s.peers.all()]
+    sessions = sessions_of_peer(review, request.user)
     return render(request, "reviews/visit/schedule.html", {"review": review, "sessions": sessions})
-
-
-@review_view("reviews.see_briefs")
-def schedule_ics(request, review: Review):
-    calendar = Calendar()
-    calendar.add("prodid", "-//Critical Friend//Visit schedule//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", review.title)
-    host = request.get_host()
-    for session in _sessions(review):
-        if request.user not in session.peers.all():
-            continue
-        event = Event()
-        event.add("uid", f"session-{session.pk}@{host}")
-        event.add("dtstamp", timezone.now())
-        event.add("dtstart", session.starts_at)
-        event.add("dtend", session.ends_at)
-        people = ", ".join(p.name for p in session.interviewees.all())
-        event.add("summary", f"{session.label}: {people}" if people else session.label)
-        if session.location:
-            event.add("location", session.location)
-        codes = ", ".join(i.code for i in session.indicators.all())
-        event.add("description", f"{review.title}\n{codes}")
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="visit-{review.pk}.ics"'
-    return response
-
-
-def _brief_context(review: Review, session: VisitSession) -> dict:
-    indicators = list(session.indicators.all())
-    people = list(session.interviewees.all())
-    consolidated = {
-        c.indicator_id: c
-        for c in ConsolidatedEntry.objects.filter(
-            review=review, indicator__in=indicators
-        ).select_related("rating")
-    }
-    entries = (
-        DeskReviewEntry.objects.filter(
-            desk_review__review=review,
-            desk_review__submitted_at__isnull=False,  # drafts stay private (step 4)
-            indicator__in=indicators,
-        )
-        .exclude(questions="")
-        .select_related("desk_review__peer")
-        .order_by("indicator_id", "desk_review__peer__name")
-    )
-    questions: dict[int, list] = {}
-    for entry in entries:
-        questions.setdefault(entry.indicator_id, []).append(entry)
-    wanted_by = (
-        DeskReviewEntry.objects.filter(
-            desk_review__review=review, desk_review__submitted_at__isnull=False, meet__in=people
-        )
-        .select_related("indicator", "desk_review__peer")
-        .distinct()
-    )
-    return {
-        "review": review,
-        "session": session,
-        "people": people,
-        "rows": [(i, consolidated.get(i.pk), questions.get(i.pk, [])) for i in indicators],
-        "wanted_by": wanted_by,
-    }
 
 
 @review_view("reviews.see_briefs")
 def brief(request, review: Review, session: int):
     instance = get_object_or_404(review.visit_sessions.for_planner(), pk=session)
-    return render(request, "reviews/visit/brief.html", _brief_context(review, instance))
-
-
-@review_view("reviews.see_briefs")
-def brief_pdf(request, review: Review, session: int):
-    instance = get_object_or_404(review.visit_sessions.for_planner(), pk=session)
-    return pdf_response(
-        request,
-        template="reports/brief_pdf.html",
-        context=_brief_context(review, instance),
-        filename=f"brief-{instance.pk}.pdf",
-        review=review,
-        read_url=reverse("reviews:brief", args=[review.pk, instance.pk]),
-    )
-
-
-@review_view("reviews.see_visit")
-def timetable_pdf(request, review: Review):
-    sessions = _sessions(review)
-    days = review.visit_days()
-    context = {
-        "review": review,
-        "days": days,
-        "grid": timetable(days, review.day_starts, review.day_ends, review.slot_minutes, sessions),
-        "outside": [s for s in sessions if s.local_start.date() not in days],
-    }
-    return pdf_response(
-        request,
-        template="reports/timetable_pdf.html",
-        context=context,
-        filename=f"timetable-{review.pk}.pdf",
-        review=review,
-        read_url=reverse("reviews:planner", args=[review.pk]),
-    )
+    context = brief_context(review=review, session=instance, viewer=request.user)
+    return render(request, "reviews/visit/brief.html", context)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from benchmarks.services import import_version
-from reports.content import ensure_report
 from reviews.models import (
     Evidence,
     FeedbackReport,
@@ -22,6 +21,7 @@ from reviews.models import (
     Review,
     VisitSession,
 )
+from reviews.services.feedback_report import ensure_report
 from tests.conftest import small_benchmark_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -15,7 +15,7 @@ What it does, in order:
 3. Per page: the SQL query count of one request (after the warm-ups) and the median of
    ``--n`` timed requests through ``django.test.Client``; the ratio is that median over
    the median of the baseline page (the profile page) at the same size. At both sizes also
-   the SQL queries of ``reports.content.build_content`` (the feedback report's content).
+   the SQL queries of ``reviews.services.report_content.build_content`` (the feedback report's content).
 4. The PDFs (LARGE), each in a forked child so that both start from the same state and
    each peak memory is its own: the inception report PDF view against WeasyPrint alone on
    the very HTML the view rendered; the final feedback report's PDF view against WeasyPrint
@@ -521,7 +521,6 @@ def build_report(review, size: Size, *, leader, team, host, coordinator) -> dict
     from django.utils import timezone
 
     from benchmarks.models import RatingScale
-    from reports.content import build_content, ensure_report
     from reviews.models import (
         FactualComment,
         Finding,
@@ -530,8 +529,9 @@ def build_report(review, size: Size, *, leader, team, host, coordinator) -> dict
         Recommendation,
         ReportApproval,
     )
-    from reviews.models.composer import citation_problems
-    from reviews.views.follow_up import fill_default_checkpoints
+    from reviews.models.feedback_report import citation_problems, fill_default_checkpoints
+    from reviews.services.feedback_report import ensure_report
+    from reviews.services.report_content import build_content
 
     today = timezone.localdate()
     with transaction.atomic():
@@ -873,7 +873,7 @@ def measure_pdf(world: World, *, runs: int) -> dict:
 
     from reports import pdf as pdf_module
 
-    url = reverse("reviews:inception_pdf", args=[world.review.pk])
+    url = reverse("reports:inception_pdf", args=[world.review.pk])
     user = world.peers[0]
     client = signed_in_client(user)
     peak_reset = reset_peak_rss()
@@ -945,12 +945,12 @@ def _review_as_views_get_it(world: World):
 
 
 def measure_report_content(world: World, *, runs: int = 3) -> dict:
-    """SQL queries and time of ``reports.content.build_content`` (what a frozen version
+    """SQL queries and time of ``reviews.services.report_content.build_content`` (what a frozen version
     keeps and the draft PDF/DOCX draw), on a review loaded as the views load it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from reports.content import build_content
+    from reviews.services.report_content import build_content
 
     build_content(_review_as_views_get_it(world))  # warm-up
     review = _review_as_views_get_it(world)
@@ -991,8 +991,8 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
 
     from reports import pdf as pdf_module
     from reports.docx import build_docx
+    from reports.views.feedback_report import _print_context
     from reviews.models import FeedbackReport
-    from reviews.views.report_output import _print_context
 
     version = FeedbackReport.objects.get(review_id=world.review.pk).final_version
     if version is None:
@@ -1000,8 +1000,8 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
         return {"status": None}
     content = version.content
     pk = world.review.pk
-    url = reverse("reviews:report_pdf", args=[pk])
-    docx_url = reverse("reviews:report_docx", args=[pk])
+    url = reverse("reports:report_pdf", args=[pk])
+    docx_url = reverse("reports:report_docx", args=[pk])
     user = world.peers[0]
     client = signed_in_client(user)
     peak_reset = reset_peak_rss()

@@ -1,0 +1,21 @@
+"""Every rendered output, mounted under /reviews/ at the same paths as the pages they print."""
+
+from django.urls import path
+
+from reports.views import evidence, feedback_report, follow_up, inception, visit
+
+app_name = "reports"
+
+urlpatterns = [
+    path("<int:pk>/inception/report.pdf", inception.pdf, name="inception_pdf"),
+    path("<int:pk>/visit/timetable.pdf", visit.timetable_pdf, name="timetable_pdf"),
+    path("<int:pk>/visit/sessions/<int:session>/brief.pdf", visit.brief_pdf, name="brief_pdf"),
+    path("<int:pk>/visit/my-schedule.ics", visit.schedule_ics, name="schedule_ics"),
+    path("<int:pk>/evidence/export.<str:fmt>", evidence.export, name="evidence_export"),
+    path("<int:pk>/report/report.pdf", feedback_report.pdf, name="report_pdf"),
+    path("<int:pk>/report/report.docx", feedback_report.docx, name="report_docx"),
+    path("public/<str:token>/", feedback_report.public, name="public_report"),
+    path("public/<str:token>/report.pdf", feedback_report.public_pdf, name="public_report_pdf"),
+    path("<int:pk>/action-plan.pdf", follow_up.action_plan_pdf, name="action_plan_pdf"),
+    path("<int:pk>/action-plan.xlsx", follow_up.action_plan_xlsx, name="action_plan_xlsx"),
+]

@@ -1,0 +1,201 @@
+"""Step 7: the feedback report composer, its approvals and the factual-accuracy round."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import HelperMixin
+from core.versioning import VersionedFormMixin
+from reviews.models import (
+    Evidence,
+    FactualComment,
+    FeedbackReport,
+    Finding,
+    Recommendation,
+    ReportSection,
+)
+from reviews.models.feedback_report import citation_problems
+
+
+class SummaryForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = FeedbackReport
+        fields = ["summary"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 12})}
+
+
+class AssignForm(HelperMixin, forms.Form):
+    """Who writes what: the summary and each section, among the team."""
+
+    def __init__(self, *args, report: FeedbackReport, sections, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("Nobody yet"))] + [(str(p.pk), p.name) for p in team]
+        self.team = {str(p.pk): p for p in team}
+        self.fields["summary"] = forms.ChoiceField(
+            label=_("Summary"),
+            choices=choices,
+            required=False,
+            initial=str(report.summary_assignee_id or ""),
+        )
+        self.sections = list(sections)
+        for section in self.sections:
+            self.fields[f"s{section.pk}"] = forms.ChoiceField(
+                label=f"{section.group.code} {section.group.name}",
+                choices=choices,
+                required=False,
+                initial=str(section.assignee_id or ""),
+            )
+
+    def person(self, name: str):
+        return self.team.get(self.cleaned_data.get(name) or "")
+
+
+class EvidenceChoice(forms.ModelMultipleChoiceField):
+    def __init__(self, *args, problems: dict, **kwargs):
+        self.problems = problems
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, entry: Evidence) -> str:
+        code = "; ".join(entry.codes())
+        state = _("not confirmed") if entry.pk in self.problems else _("confirmed")
+        return f"{code} [{entry.colour.label}, {state}]: {entry.text[:120]}"
+
+
+class FindingForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["kind", "text", "obstacles", "evidence"]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "obstacles": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, section: ReportSection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.section = section
+        self.review = section.report.review
+        self.fields["kind"].choices = Finding.KIND_CHOICES  # no empty radio button
+        candidates = list(
+            Evidence.objects.live()
+            .filter(review=self.review, indicators__group=section.group)
+            .distinct()
+            .for_list()
+            .order_by("pk")
+        )
+        if self.instance.pk:  # keep what is cited even if it was deleted since
+            cited = [e for e in self.instance.evidence.all() if e not in candidates]
+            candidates += cited
+        self.problems = citation_problems(self.review, candidates)
+        self.fields["evidence"] = EvidenceChoice(
+            queryset=Evidence.objects.filter(pk__in=[e.pk for e in candidates]).for_list(),
+            problems=self.problems,
+            label=_("Evidence cited"),
+            help_text=_(
+                "Only confirmed evidence can back a finding: a fact found by at least two "
+                "interviews."
+            ),
+            widget=forms.CheckboxSelectMultiple,
+            error_messages={"required": _("Cite the evidence this finding rests on.")},
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Finding.WEAKNESS and not (data.get("obstacles") or "").strip():
+            self.add_error("obstacles", _("Name the obstacles behind this weakness."))
+        chosen = list(data.get("evidence") or [])
+        if chosen:
+            problems = citation_problems(self.review, chosen)
+            if problems:
+                self.add_error("evidence", [str(reason) for reason in problems.values()])
+        return data
+
+
+class RecommendationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["text", "indicators", "priority", "timeframe", "actor", "measure"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, section: ReportSection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.section = section
+        review = section.report.review
+        self.fields["indicators"].queryset = review.indicators_in_scope().filter(
+            group=section.group
+        )
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code} {i.text[:90]}"
+        self.fields["indicators"].error_messages["required"] = _(
+            "Choose the indicators this recommendation moves towards the benchmark."
+        )
+
+
+class ApprovalForm(HelperMixin, forms.Form):
+    approves = forms.TypedChoiceField(
+        label=_("Your decision"),
+        coerce=lambda v: v == "yes",
+        choices=[("yes", _("I approve this version")), ("no", _("I have comments"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("approves") is False and not (data.get("comment") or "").strip():
+            self.add_error("comment", _("Say what should change, so the team can act on it."))
+        return data
+
+
+class FactualCommentForm(HelperMixin, forms.ModelForm):
+    class Meta:
+        model = FactualComment
+        fields = ["section_key", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, content: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(FactualComment.SUMMARY, _("Summary"))] + [
+            (s["key"], f"{s['key']} {s['name']}") for s in content["sections"]
+        ]
+        self.fields["section_key"] = forms.ChoiceField(label=_("Section"), choices=choices)
+        self.fields["text"].help_text = _(
+            "A factual error: a wrong figure, name, date or description. Opinions and "
+            "conclusions are the team's."
+        )
+
+
+class PresentationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = FeedbackReport
+        fields = ["presented_on", "presentation_audience"]
+        widgets = {"presented_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["presented_on"].required = True
+        self.fields["presentation_audience"].required = True
+
+
+class ReportSectionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = ReportSection
+        fields = ["evaluation"]
+        widgets = {"evaluation": forms.Textarea(attrs={"rows": 10})}
+
+
+class FactualAnswerForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = FactualComment
+        fields = ["answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+        self.fields["answer"].help_text = _("What the team changed, or why the text stands.")

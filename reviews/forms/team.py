@@ -1,0 +1,71 @@
+"""Step 2: the team and its training."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cities.models import User
+from core.forms import DateInput, HelperMixin
+from core.versioning import VersionedFormMixin
+from reviews.models import (
+    Membership,
+    Review,
+    TrainingSession,
+)
+from reviews.steps import ROLE_CHOICES
+
+
+class MemberForm(HelperMixin, forms.Form):
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.filter(is_active=True).select_related("city")
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    is_host_lead = forms.BooleanField(label=_("Host lead"), required=False)
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.review = review
+        self.fields["user"].queryset = (
+            self.fields["user"].queryset.exclude(memberships__review=review).order_by("name")
+        )
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.name} ({u.city.name if u.city else '—'})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("user") and data.get("role"):
+            membership = Membership(
+                review=self.review,
+                user=data["user"],
+                role=data["role"],
+                is_host_lead=data.get("is_host_lead", False),
+            )
+            try:
+                membership.full_clean(exclude=["review"])
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    target = field if field in self.fields else None
+                    for message in messages:
+                        self.add_error(target, message)
+        return data
+
+
+class TrainingSessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+    class Meta:
+        model = TrainingSession
+        fields = ["date", "place", "topics", "attendees"]
+        widgets = {
+            "date": DateInput(format="%Y-%m-%d"),
+            "attendees": forms.CheckboxSelectMultiple,
+            "topics": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, review: Review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.review = review
+        self.fields["attendees"].queryset = User.objects.filter(
+            memberships__review=review
+        ).order_by("name")
