@@ -57,16 +57,19 @@ def save_versioned(form):
         return form.save()
 
 
-def save_or_conflict(request, form, *, template: str, context: dict, save=None):
+def save_or_conflict(request, form, *, template: str, context: dict, save=None, twin=None):
     """Save a valid versioned form, or render `template` with both versions (409).
 
     Returns ``(saved, None)``, or ``(None, response)`` when someone saved meanwhile; then
     nothing is saved and the form keeps what the person typed. `save(form)` replaces the
     plain `save_versioned(form)` when more must be written in the same transaction (it
-    must call `save_versioned` itself).
+    must call `save_versioned` itself). `twin`: for a form of a new row, the row someone
+    else created meanwhile for the same thing (see `unique_twin`); it is a conflict too.
     """
     try:
         with transaction.atomic():
+            if twin is not None:
+                raise EditConflict(twin)
             saved = (save or save_versioned)(form)
     except EditConflict as conflict:
         context.update(conflict_context(form, conflict.current))

@@ -240,11 +240,23 @@ def _orient(document, landscape: bool) -> None:
 def build_docx(content: dict, *, draft: bool = False, version: int | None = None) -> bytes:
     """The report as .docx bytes. Call it with the content's language active."""
     document = docx.Document()
+    _properties(document, content)
+    _title_page(document, content, draft=draft, version=version)
+    _summary(document, content)
+    for section in content.get("sections", []):
+        _chapter(document, section)
+    _all_recommendations(document, content)
+    _annexes(document, content)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _properties(document, content: dict) -> None:
     city = content.get("city", "")
-    title = _("Feedback report of the peer review of %(city)s") % {"city": city}
     language = content.get("language") or "en"
     props = document.core_properties
-    props.title = title
+    props.title = _("Feedback report of the peer review of %(city)s") % {"city": city}
     props.subject = content.get("review", "")
     props.language = language
     props.author = _("The peer review team")
@@ -252,9 +264,10 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
     _set_language(document, language)
     _page_number_footer(document.sections[0], f"{city} · {_('Feedback report')}")
 
-    # Title page.
+
+def _title_page(document, content: dict, *, draft: bool, version: int | None) -> None:
     _muted(document, _("Critical Friend · peer review of city integration policy"), size=9)
-    document.add_heading(city, level=0)
+    document.add_heading(content.get("city", ""), level=0)
     subtitle = document.add_paragraph(style="Subtitle")
     subtitle.add_run(_("Feedback report of the peer review"))
     subtitle.add_run().add_break()
@@ -290,6 +303,8 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
             [[m["name"], m["city"], m["role"]] for m in content["team"]],
         )
 
+
+def _summary(document, content: dict) -> None:
     document.add_page_break()
     document.add_heading(_("Summary"), level=1)
     if content.get("summary"):
@@ -297,59 +312,67 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
     else:
         _muted(document, _("The summary is not written yet."), size=10)
 
+
+def _chapter(document, section: dict) -> None:
+    """One group's chapter: standard, evaluation, findings by kind, recommendations."""
+    document.add_page_break()
+    document.add_heading(f"{section['key']} {section['name']}", level=1)
+    if section.get("standard"):
+        document.add_heading(_("The benchmark standard"), level=2)
+        document.add_paragraph(section["standard"], style="Quote")
+    document.add_heading(_("The team's evaluation"), level=2)
+    if section.get("evaluation"):
+        add_markdown(document, section["evaluation"], heading_level=3)
+    else:
+        _muted(document, _("Not written yet."), size=10)
     kinds = [
         ("strength", _("Strengths")),
         ("weakness", _("Weaknesses and the obstacles behind them")),
         ("good_practice", _("Good practices")),
     ]
-    for section in content.get("sections", []):
-        document.add_page_break()
-        document.add_heading(f"{section['key']} {section['name']}", level=1)
-        if section.get("standard"):
-            document.add_heading(_("The benchmark standard"), level=2)
-            document.add_paragraph(section["standard"], style="Quote")
-        document.add_heading(_("The team's evaluation"), level=2)
-        if section.get("evaluation"):
-            add_markdown(document, section["evaluation"], heading_level=3)
-        else:
-            _muted(document, _("Not written yet."), size=10)
-        for kind, heading in kinds:
-            document.add_heading(heading, level=2)
-            findings = [f for f in section.get("findings", []) if f.get("kind") == kind]
-            if not findings:
-                _muted(document, _("None recorded."), size=10)
-            for finding in findings:
-                document.add_paragraph(finding["text"], style="List Bullet")
-                if finding.get("obstacles"):
-                    paragraph = document.add_paragraph(style="List Continue")
-                    paragraph.add_run(_("Obstacles") + ": ").bold = True
-                    paragraph.add_run(finding["obstacles"])
-                if finding.get("codes"):
-                    paragraph = document.add_paragraph(style="List Continue")
-                    label = paragraph.add_run(_("Evidence") + ": ")
-                    label.bold = True
-                    codes = paragraph.add_run("; ".join(finding["codes"]))
-                    for run in (label, codes):
-                        run.font.size = Pt(8)
-                        run.font.color.rgb = MUTED
-        document.add_heading(_("Recommendations"), level=2)
-        if not section.get("recommendations"):
-            _muted(document, _("None for this group."), size=10)
-        for rec in section.get("recommendations", []):
-            paragraph = document.add_paragraph()
-            paragraph.add_run(f"{rec['number']}. ").bold = True
-            paragraph.add_run(rec["text"])
-            meta = (
-                f"{_('Priority')}: {rec['priority_label']} · "
-                f"{_('Timeframe')}: {rec['timeframe_label']} · "
-                f"{_('Who acts')}: {rec['actor']} · "
-                f"{_('How progress shows')}: {rec['measure']}"
-            )
-            if rec.get("indicators"):
-                meta += f" · {_('Indicators')}: {', '.join(rec['indicators'])}"
-            _muted(document, meta)
+    for kind, heading in kinds:
+        document.add_heading(heading, level=2)
+        findings = [f for f in section.get("findings", []) if f.get("kind") == kind]
+        if not findings:
+            _muted(document, _("None recorded."), size=10)
+        for finding in findings:
+            _finding(document, finding)
+    document.add_heading(_("Recommendations"), level=2)
+    if not section.get("recommendations"):
+        _muted(document, _("None for this group."), size=10)
+    for rec in section.get("recommendations", []):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{rec['number']}. ").bold = True
+        paragraph.add_run(rec["text"])
+        meta = (
+            f"{_('Priority')}: {rec['priority_label']} · "
+            f"{_('Timeframe')}: {rec['timeframe_label']} · "
+            f"{_('Who acts')}: {rec['actor']} · "
+            f"{_('How progress shows')}: {rec['measure']}"
+        )
+        if rec.get("indicators"):
+            meta += f" · {_('Indicators')}: {', '.join(rec['indicators'])}"
+        _muted(document, meta)
 
-    # Every recommendation in one table, on landscape pages.
+
+def _finding(document, finding: dict) -> None:
+    document.add_paragraph(finding["text"], style="List Bullet")
+    if finding.get("obstacles"):
+        paragraph = document.add_paragraph(style="List Continue")
+        paragraph.add_run(_("Obstacles") + ": ").bold = True
+        paragraph.add_run(finding["obstacles"])
+    if finding.get("codes"):
+        paragraph = document.add_paragraph(style="List Continue")
+        label = paragraph.add_run(_("Evidence") + ": ")
+        label.bold = True
+        codes = paragraph.add_run("; ".join(finding["codes"]))
+        for run in (label, codes):
+            run.font.size = Pt(8)
+            run.font.color.rgb = MUTED
+
+
+def _all_recommendations(document, content: dict) -> None:
+    """Every recommendation in one table, on landscape pages."""
     _orient(document, landscape=True)
     document.add_heading(_("All recommendations"), level=1)
     recs = all_recommendations(content)
@@ -382,6 +405,8 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
         _muted(document, _("No recommendations yet."), size=10)
     _orient(document, landscape=False)
 
+
+def _annexes(document, content: dict) -> None:
     document.add_heading(_("Annex 1: The peer review method"), level=1)
     # The same translated text as the PDF's annex (a trusted template, no user text).
     parser = _HtmlToDocx(document, heading_level=2)
@@ -402,7 +427,23 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
         )
     else:
         _muted(document, _("No sessions were planned."), size=10)
+    _people_annex(document, content)
+    document.add_heading(_("Annex 4: Evidence codes"), level=1)
+    if content.get("evidence_index"):
+        _table(
+            document,
+            [_("Code"), _("Source"), _("Colour"), _("Cited in")],
+            [
+                [r["code"], r["source"], r["colour"], ", ".join(r["sections"])]
+                for r in content["evidence_index"]
+            ],
+        )
+    else:
+        _muted(document, _("No evidence is cited yet."), size=10)
 
+
+def _people_annex(document, content: dict) -> None:
+    """The people interviewed as their consent allows: off-the-record people only counted."""
     document.add_heading(_("Annex 3: People interviewed"), level=1)
     if content.get("interviewees"):
         _table(
@@ -422,20 +463,3 @@ def build_docx(content: dict, *, draft: bool = False, version: int | None = None
         )
     if not content.get("interviewees") and not off_record:
         _muted(document, _("No interviews were recorded."), size=10)
-
-    document.add_heading(_("Annex 4: Evidence codes"), level=1)
-    if content.get("evidence_index"):
-        _table(
-            document,
-            [_("Code"), _("Source"), _("Colour"), _("Cited in")],
-            [
-                [r["code"], r["source"], r["colour"], ", ".join(r["sections"])]
-                for r in content["evidence_index"]
-            ],
-        )
-    else:
-        _muted(document, _("No evidence is cited yet."), size=10)
-
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import pathlib
 import shutil
 import zipfile
 
@@ -268,7 +269,7 @@ def test_a_person_here_under_another_key_stops_the_import(antwerp, media, tmp_pa
     with pytest.raises(ArchiveError, match=email):
         import_review(archive)
     assert not Benchmark.objects.exists()
-    assert not media.exists() or not any(media.rglob("*.pdf"))
+    assert list(media.rglob("*.pdf")) == []  # no file of the archive was written
 
 
 def test_commands_export_and_import_and_refuse_with_a_clear_message(antwerp, media, tmp_path):
@@ -290,7 +291,7 @@ def test_commands_export_and_import_and_refuse_with_a_clear_message(antwerp, med
     call_command("import_review", str(archive), "--dry-run", stdout=out)
     assert f"Would import {VISIT_REVIEW_TITLE}" in out.getvalue()
     assert not Review.objects.exists() and not User.objects.exists()
-    assert not media.exists() or not any(media.rglob("*.pdf"))
+    assert list(media.rglob("*.pdf")) == []  # no file of the archive was written
 
     out = io.StringIO()
     call_command("import_review", str(archive), stdout=out)
@@ -303,3 +304,36 @@ def test_import_refuses_a_file_that_is_not_an_archive(db, tmp_path):
     path.write_text("not a zip")
     with pytest.raises(CommandError, match="Cannot read"):
         call_command("import_review", str(path))
+
+
+ARCHIVES = pathlib.Path(__file__).parent / "fixtures" / "archives"
+
+
+@pytest.mark.parametrize(
+    ("name", "title", "counts"),
+    [
+        # Made by `export_review` at commit 16e32fe (archive format 1), from the demo data.
+        ("leipzig-format1.zip", "Peer review of Leipzig 2025", {"recommendations": 3}),
+        ("antwerp-format1.zip", "Peer review of Antwerp 2026", {"recommendations": 0}),
+    ],
+)
+def test_an_archive_made_by_the_previous_version_still_imports(db, media, name, title, counts):
+    from reviews.models import Recommendation
+
+    manifest = json.loads(zipfile.ZipFile(ARCHIVES / name).read("manifest.json"))
+    assert manifest["format_version"] == 1
+    import_review(ARCHIVES / name)
+    review = Review.objects.get(title=title)
+    expected = manifest["counts"]
+    assert review.memberships.count() == expected["reviews.membership"]
+    assert Evidence._base_manager.filter(review=review).count() == expected.get(
+        "reviews.evidence", 0
+    )
+    assert SelfAssessment.objects.filter(report__review=review).count() == expected.get(
+        "reviews.selfassessment", 0
+    )
+    assert (
+        Recommendation.objects.filter(section__report__review=review).count()
+        == counts["recommendations"]
+    )
+    assert review.benchmark_version.indicators.count() == expected["benchmarks.indicator"]

@@ -166,7 +166,10 @@ def test_a_change_after_freezing_starts_a_new_version_and_clears_approvals(
     response = client_for(peer).post(
         reverse("reviews:report_approve", args=[review.pk, 1]), {"approves": "yes"}
     )
-    assert response.status_code == 403 or not ReportApproval.objects.filter(version=new).exists()
+    # The approval of a superseded version is refused (409, "the text changed meanwhile") and
+    # nothing is recorded on the new version.
+    assert response.status_code == 409
+    assert not ReportApproval.objects.filter(version=new).exists()
 
 
 @pytest.mark.parametrize("change", ["finding", "recommendation", "delete", "summary"])

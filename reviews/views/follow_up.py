@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.versioning import conflict_context, save_all_versioned
+from core.versioning import save_or_conflict, save_versioned
 from reviews.access import review_view
 from reviews.forms.follow_up import CheckpointsForm, HostResponseForm, ProgressUpdateForm
 from reviews.models import FeedbackReport, HostResponse, ProgressUpdate, Recommendation, Review
@@ -64,13 +63,23 @@ def response_edit(request, review: Review, rec: int):
         twin = (
             HostResponse.objects.filter(recommendation=recommendation).first() if is_new else None
         )
-        with transaction.atomic():
-            conflicts = save_all_versioned([(form, twin)])
-            if not conflicts and is_new:
+
+        def save(form):
+            saved = save_versioned(form)
+            if is_new:
                 tell_coordinators_when_complete(review=review, report=report)
-        if conflicts:
-            context.update(conflict_context(form, conflicts[0][1]))
-            return render(request, "reviews/follow_up/response_form.html", context, status=409)
+            return saved
+
+        _saved, conflict = save_or_conflict(
+            request,
+            form,
+            template="reviews/follow_up/response_form.html",
+            context=context,
+            save=save,
+            twin=twin,
+        )
+        if conflict:
+            return conflict
         messages.success(
             request,
             _("Your response to recommendation %(n)s is saved.") % {"n": recommendation.number},
@@ -117,10 +126,15 @@ def progress_edit(request, review: Review, response: int, checkpoint: int):
     if request.method == "POST" and form.is_valid():
         form.instance.reported_by = request.user
         twin = host_response.updates.filter(checkpoint=checkpoint).first() if is_new else None
-        conflicts = save_all_versioned([(form, twin)])
-        if conflicts:
-            context.update(conflict_context(form, conflicts[0][1]))
-            return render(request, "reviews/follow_up/progress_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request,
+            form,
+            template="reviews/follow_up/progress_form.html",
+            context=context,
+            twin=twin,
+        )
+        if conflict:
+            return conflict
         messages.success(
             request,
             _("Progress on recommendation %(n)s is recorded.")
@@ -137,10 +151,11 @@ def checkpoints(request, review: Review):
     form = CheckpointsForm(request.POST or None, instance=report)
     context = {"review": review, "report": report, "form": form}
     if request.method == "POST" and form.is_valid():
-        conflicts = save_all_versioned([(form, None)])
-        if conflicts:
-            context.update(conflict_context(form, conflicts[0][1]))
-            return render(request, "reviews/follow_up/checkpoints_form.html", context, status=409)
+        _saved, conflict = save_or_conflict(
+            request, form, template="reviews/follow_up/checkpoints_form.html", context=context
+        )
+        if conflict:
+            return conflict
         messages.success(request, _("The dates of the progress updates are saved."))
         return redirect("reviews:action_plan", pk=review.pk)
     return render(request, "reviews/follow_up/checkpoints_form.html", context)
