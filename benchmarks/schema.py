@@ -268,8 +268,9 @@ def _messages(error: SchemaError) -> Iterator[str]:
     keyword, expected, instance = error.validator, error.validator_value, error.instance
     if keyword == "type":
         wanted = [expected] if isinstance(expected, str) else expected
+        either = " " + _("or") + " "
         yield _("Expected %(expected)s, found %(found)s.") % {
-            "expected": _(" or ").join(str(TYPE_NAMES[t]) for t in wanted),
+            "expected": either.join(str(TYPE_NAMES[t]) for t in wanted),
             "found": _found(instance),
         }
     elif keyword == "required":
