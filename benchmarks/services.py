@@ -7,6 +7,7 @@ data. Every import runs in one transaction: a bad row leaves nothing behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from benchmarks.models import (
     TagType,
     Value,
 )
+from benchmarks.schema import ImportRejected, Problem, cut, document_problems
 from core.languages import LANGS
 
 # The INTI-CITIES method's scales, used when a benchmark file brings none.
@@ -108,79 +110,146 @@ def _texts(obj, prefix: str) -> dict[str, str]:
     return {lang: getattr(obj, f"{prefix}_{lang}") or "" for lang in LANGS}
 
 
-@dataclass
-class Problem:
-    where: str
-    message: str
+def _english(texts) -> str:
+    return ((texts or {}).get("en") or "").strip()
 
 
-class ImportRejected(Exception):
-    """The data has problems; nothing was saved. `problems` lists each with its place."""
+def _twice(codes: list, label: str) -> list[Problem]:
+    """A problem for each code that comes again."""
+    problems, seen = [], set()
+    for code in codes:
+        if code in seen:
+            problems.append(Problem(f"{label} {cut(code)}", _("The code is used twice.")))
+        seen.add(code)
+    return problems
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
 
+def check_data(data, *, locate: Callable[[tuple], str | None] | None = None) -> list[Problem]:
+    """Every problem in a benchmark's data, with where it is, before anything is saved.
 
-def check_data(data: dict) -> list[Problem]:
-    """Every problem in a benchmark's data, with where it is, before anything is saved."""
-    problems: list[Problem] = []
-    groups = [g.get("code") for g in data.get("groups", [])]
-    values = [v.get("code") for v in data.get("values", [])]
-    if not data.get("groups"):
+    First the shape (benchmarks/schema.py); only a document of the right shape has its
+    cross-references checked. `locate` names a place ("sheet groups, row 3") by its path.
+    """
+    problems = document_problems(data, locate=locate)
+    if problems:
+        return problems
+
+    def place(path: tuple, default: str) -> str:
+        return (locate(path) if locate else None) or default
+
+    groups = [g["code"] for g in data["groups"]]
+    values = [v["code"] for v in data.get("values", [])]
+    if not groups:
         problems.append(Problem(_("groups"), _("A benchmark needs at least one group.")))
-    for label, codes in ((_("group"), groups), (_("value"), values)):
-        seen = set()
-        for code in codes:
-            if code in seen:
-                problems.append(Problem(f"{label} {code}", _("The code is used twice.")))
-            seen.add(code)
-    tag_types = {
-        t["code"]: {c["code"] for c in t.get("choices", [])} for t in data.get("tag_types", [])
-    }
+    problems += _twice(groups, _("group")) + _twice(values, _("value"))
+    tag_types = data.get("tag_types", [])
+    problems += _twice([t["code"] for t in tag_types], _("tag type"))
+    for t in tag_types:
+        problems += _twice(
+            [c["code"] for c in t["choices"]], _("tag %(type)s") % {"type": t["code"]}
+        )
+    problems += _english_names(data, place)
+    problems += _scale_problems(data.get("scales") or [])
+    choices_of = {t["code"]: {c["code"] for c in t["choices"]} for t in tag_types}
     cells: dict[str, str] = {}
-    for index, ind in enumerate(data.get("indicators", [])):
-        where = ind.get("_where") or _("indicator %(n)s") % {"n": index + 1}
-        if ind.get("group") not in groups:
+    lineages: set[str] = set()
+    for index, ind in enumerate(data["indicators"]):
+        where = place(("indicators", index), _("indicator %(n)s") % {"n": index + 1})
+        if ind["group"] not in groups:
             problems.append(
-                Problem(where, _("Unknown group %(code)r.") % {"code": ind.get("group")})
+                Problem(where, _("Unknown group %(code)r.") % {"code": cut(ind["group"])})
             )
         value = ind.get("value") or None
         if values and value is None:
             problems.append(Problem(where, _("This benchmark has values: the value is missing.")))
         elif value is not None and value not in values:
-            problems.append(Problem(where, _("Unknown value %(code)r.") % {"code": value}))
-        number = ind.get("number")
-        if not isinstance(number, int) or number < 1:
+            problems.append(Problem(where, _("Unknown value %(code)r.") % {"code": cut(value)}))
+        number = ind["number"]
+        if not isinstance(number, int):  # 2.0 passes as an integer in JSON Schema
             problems.append(
                 Problem(
                     where, _("Column number: %(v)r is not a whole number from 1.") % {"v": number}
                 )
             )
         else:
-            code = Indicator.make_code(str(ind.get("group")), value, number)
+            code = Indicator.make_code(ind["group"], value, number)
             if code in cells:
                 problems.append(
                     Problem(
                         where,
                         _("Number %(code)s is used twice (also at %(other)s).")
-                        % {"code": code, "other": cells[code]},
+                        % {"code": cut(code), "other": cells[code]},
                     )
                 )
             cells[code] = where
-        if not (ind.get("text") or {}).get("en", "").strip():
+        if not _english(ind["text"]):
             problems.append(Problem(where, _("The English text is empty.")))
-        for tag_type, choices in (ind.get("tags") or {}).items():
-            if tag_type not in tag_types:
+        if lineage := ind.get("lineage"):
+            if lineage.lower() in lineages:
+                problems.append(Problem(where, _("The lineage is used by another indicator.")))
+            lineages.add(lineage.lower())
+        for tag_type, chosen in (ind.get("tags") or {}).items():
+            if tag_type not in choices_of:
                 problems.append(
-                    Problem(where, _("Unknown tag type %(code)r.") % {"code": tag_type})
+                    Problem(where, _("Unknown tag type %(code)r.") % {"code": cut(tag_type)})
                 )
                 continue
-            for choice in choices:
-                if choice not in tag_types[tag_type]:
-                    problems.append(Problem(where, _("Unknown tag %(code)r.") % {"code": choice}))
-    if not data.get("indicators"):
+            for choice in chosen:
+                if choice not in choices_of[tag_type]:
+                    problems.append(
+                        Problem(where, _("Unknown tag %(code)r.") % {"code": cut(choice)})
+                    )
+    if not data["indicators"]:
         problems.append(Problem(_("indicators"), _("There are no indicators.")))
+    return problems
+
+
+def _english_names(data: dict, place: Callable[[tuple, str], str]) -> list[Problem]:
+    """The names the editing forms require in English must not be empty in a file either."""
+    problems = []
+    named = [
+        ("groups", "name", _("group %(n)s")),
+        ("values", "name", _("value %(n)s")),
+        ("tag_types", "name", _("tag type %(n)s")),
+        ("glossary", "term", _("glossary entry %(n)s")),
+        ("glossary", "definition", _("glossary entry %(n)s")),
+    ]
+    for key, text, label in named:
+        for index, item in enumerate(data.get(key, [])):
+            if not _english(item[text]):
+                where = place((key, index, text, "en"), label % {"n": index + 1})
+                problems.append(Problem(where, _("The English text is empty.")))
+    for t_index, tag_type in enumerate(data.get("tag_types", [])):
+        for c_index, choice in enumerate(tag_type["choices"]):
+            if not _english(choice["name"]):
+                where = place(
+                    ("tag_types", t_index, "choices", c_index, "name", "en"),
+                    _("tag %(type)s %(n)s") % {"type": tag_type["code"], "n": c_index + 1},
+                )
+                problems.append(Problem(where, _("The English text is empty.")))
+    return problems
+
+
+def _scale_problems(scales: list[dict]) -> list[Problem]:
+    """A file that brings scales brings one for each purpose, each level code once."""
+    if not scales:
+        return []
+    purposes = [s["purpose"] for s in scales]
+    problems = []
+    for purpose in (RatingScale.PERFORMANCE, RatingScale.EVIDENCE):
+        if purposes.count(purpose) != 1:
+            problems.append(
+                Problem(
+                    _("scales"),
+                    _("Give exactly one scale for %(purpose)s (found %(n)s).")
+                    % {"purpose": purpose, "n": purposes.count(purpose)},
+                )
+            )
+    for scale in scales:
+        problems += _twice(
+            [level["code"] for level in scale["levels"]],
+            _("level of %(purpose)s") % {"purpose": scale["purpose"]},
+        )
     return problems
 
 
@@ -188,8 +257,12 @@ def check_data(data: dict) -> list[Problem]:
 def import_version(
     data: dict, *, benchmark: Benchmark | None = None, publish: bool = False, by=None
 ) -> BenchmarkVersion:
-    """Create a new version (draft unless `publish`) from data; the benchmark too if new."""
+    """Create a new version (draft unless `publish`) from data; the benchmark too if new.
+
+    Nothing is written before the whole document has passed check_data."""
     problems = check_data(data)
+    if not problems and benchmark is None:
+        problems = _new_benchmark_problems(data)
     if problems:
         raise ImportRejected(problems)
     if benchmark is None:
@@ -255,15 +328,28 @@ def import_version(
     return version
 
 
-def import_as_draft(data: dict, *, benchmark: Benchmark | None = None, by=None) -> BenchmarkVersion:
+def _new_benchmark_problems(data: dict) -> list[Problem]:
+    problems = []
+    if not data.get("slug"):
+        problems.append(Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing.")))
+    if not _english(data.get("name")):
+        problems.append(
+            Problem(_("sheet benchmark"), _("The row 'name_en' (the English name) is empty."))
+        )
+    return problems
+
+
+def import_as_draft(data, *, benchmark: Benchmark | None = None, by=None) -> BenchmarkVersion:
     """Import a file's data as a new draft: of `benchmark`, or of a new benchmark named by the
-    file's slug. Refuses (ImportRejected) a taken or missing slug, or a benchmark with a draft."""
+    file's slug. Refuses (ImportRejected) a document of the wrong shape, a taken or missing
+    slug, or a benchmark with a draft."""
+    problems = check_data(data)
+    if problems:
+        raise ImportRejected(problems)
     if benchmark is None:
-        slug = data.get("slug") or ""
-        if not slug:
-            raise ImportRejected(
-                [Problem(_("sheet benchmark"), _("The row 'slug' (short name) is missing."))]
-            )
+        if problems := _new_benchmark_problems(data):
+            raise ImportRejected(problems)
+        slug = data["slug"]
         if Benchmark.objects.filter(slug=slug).exists():
             raise ImportRejected(
                 [

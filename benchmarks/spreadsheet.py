@@ -8,13 +8,13 @@ by sheet, row and column instead of stopping at the first.
 
 from __future__ import annotations
 
-import json
 import zipfile
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from benchmarks.services import LANGS, ImportRejected, Problem, check_data
+from benchmarks.schema import ImportRejected, Problem, parse_json
+from benchmarks.services import LANGS, check_data
 from core.spreadsheets import add_sheet, new_workbook, workbook_bytes
 
 INDICATOR_COLUMNS = [
@@ -123,6 +123,19 @@ def _texts(row: dict, prefixes: tuple[str, ...]) -> dict[str, dict[str, str]]:
     return {p: {lang: _text(row.get(f"{p}_{lang}")) for lang in LANGS} for p in prefixes}
 
 
+def _whole_number(value):
+    """A cell's number as an int; anything else as its text, for the schema to name."""
+    if value is None or isinstance(value, bool):
+        return _text(value) or None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return _text(value)
+    if number.is_integer():
+        return int(number)
+    return number
+
+
 def _rows(ws, name: str, problems: list[Problem]) -> list[tuple[int, dict]]:
     rows = list(ws.iter_rows(values_only=True))
     if not rows:
@@ -146,46 +159,129 @@ def _rows(ws, name: str, problems: list[Problem]) -> list[tuple[int, dict]]:
     return result
 
 
+# Where a document's path comes from in the workbook: the key (the path's first steps)
+# names a sheet and row, the rest of the path a column.
+TAG_COLUMNS_BY_PATH = {"code": "type", "name": "type_name"}
+CHOICE_COLUMNS_BY_PATH = {"code": "choice", "name": "choice_name"}
+
+
+class Places:
+    """Sheet, row and column of each place in the document read from a workbook."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple, tuple[str, int]] = {}
+
+    def add(self, path: tuple, sheet: str, row: int) -> None:
+        self.rows.setdefault(path, (sheet, row))
+
+    def __call__(self, path: tuple) -> str | None:
+        for length in range(len(path), 0, -1):
+            found = self.rows.get(tuple(path[:length]))
+            if found is None:
+                continue
+            sheet, row = found
+            column = self._column(path[:length], path[length:])
+            if column:
+                return _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
+                    "sheet": sheet,
+                    "row": row,
+                    "column": column,
+                }
+            return _("sheet %(sheet)s, row %(row)s") % {"sheet": sheet, "row": row}
+        return None
+
+    @staticmethod
+    def _column(key: tuple, rest: tuple) -> str:
+        if not rest:
+            return ""
+        first = str(rest[0])
+        if key[0] == "tag_types":
+            first = (CHOICE_COLUMNS_BY_PATH if "choices" in key else TAG_COLUMNS_BY_PATH).get(
+                first, first
+            )
+        if first == "tags" or len(rest) == 1:
+            return first
+        return f"{first}_{rest[1]}"
+
+
 def read_upload(upload) -> dict:
-    """A benchmark's data from an uploaded .xlsx or .json file, or ImportRejected."""
-    head = upload.read(4)
+    """A benchmark's data from an uploaded .xlsx or .json file, or ImportRejected.
+
+    Either way the document has passed check_data: its shape and its cross-references."""
+    head = upload.read(64)
     upload.seek(0)
     if head.startswith(b"PK\x03\x04"):
         return from_xlsx(upload)
-    if head.lstrip()[:1] in (b"{",):
-        try:
-            return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ImportRejected(
-                [Problem(_("file"), _("This is not valid JSON: %(e)s") % {"e": exc})]
-            ) from exc
+    if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"["):
+        data = parse_json(upload.read())
+        problems = check_data(data)
+        if problems:
+            raise ImportRejected(problems)
+        return data
     raise ImportRejected(
         [Problem(_("file"), _("This is neither an Excel spreadsheet (.xlsx) nor a JSON file."))]
     )
 
 
+def _meta(sheets: dict, places: Places) -> dict[str, str]:
+    """The benchmark sheet's key/value rows (a row without a value counts as empty)."""
+    meta: dict[str, str] = {}
+    if "benchmark" not in sheets:
+        return meta
+    for number, row in enumerate(sheets["benchmark"].iter_rows(min_row=2, values_only=True), 2):
+        key = _text(row[0]) if row else ""
+        if not key or key in meta:
+            continue
+        meta[key] = _text(row[1]) if len(row) > 1 else ""
+        path = tuple(key.rsplit("_", 1)) if key.rsplit("_", 1)[-1] in LANGS else (key,)
+        places.add(path, "benchmark", number)
+    return meta
+
+
+# What a broken workbook makes zipfile, openpyxl and its XML parsers raise (an XML
+# ParseError is a SyntaxError).
+UNREADABLE = (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, SyntaxError)
+# A workbook may unpack to this much: a few megabytes of upload cannot ask for more.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+
+
 def from_xlsx(upload) -> dict:
+    """The document in a workbook, checked; or ImportRejected with every problem's place."""
+    unreadable = ImportRejected(
+        [Problem(_("file"), _("This file could not be read as an Excel spreadsheet."))]
+    )
     try:
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        upload.seek(0)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise unreadable
         wb = load_workbook(upload, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportRejected(
-            [Problem(_("file"), _("This file could not be read as an Excel spreadsheet."))]
-        ) from exc
+        try:
+            # Worksheets only: a chart sheet has no rows.
+            data, places, problems = _read_workbook({ws.title: ws for ws in wb.worksheets})
+        finally:
+            wb.close()
+    except UNREADABLE as exc:
+        raise unreadable from exc
+    problems += check_data(data, locate=places)
+    if problems:
+        raise ImportRejected(problems)
+    return data
+
+
+def _read_workbook(sheets: dict) -> tuple[dict, Places, list[Problem]]:
+    """The workbook's rows as a document, with their places and the problems of reading."""
     problems: list[Problem] = []
     for name in REQUIRED:
-        if name not in wb.sheetnames:
+        if name not in sheets:
             problems.append(Problem(_("file"), _("The sheet %(s)r is missing.") % {"s": name}))
     if problems:
         raise ImportRejected(problems)
-    meta = {}
-    if "benchmark" in wb.sheetnames:
-        meta = {
-            _text(k): _text(v)
-            for k, v, *_rest in wb["benchmark"].iter_rows(min_row=2, values_only=True)
-            if k
-        }
+    places = Places()
+    meta = _meta(sheets, places)
     data: dict = {
-        "slug": meta.get("slug", ""),
+        **({"slug": meta["slug"]} if meta.get("slug") else {}),
         **{
             key: {lang: meta.get(f"{key}_{lang}", "") for lang in LANGS}
             for key in ("name", "description", "group_label", "value_label")
@@ -197,13 +293,16 @@ def from_xlsx(upload) -> dict:
         "glossary": [],
     }
     for sheet, texts in (("groups", ("name", "standard")), ("values", ("name", "description"))):
-        if sheet in wb.sheetnames:
-            for _n, row in _rows(wb[sheet], sheet, problems):
+        if sheet in sheets:
+            for row_number, row in _rows(sheets[sheet], sheet, problems):
+                places.add((sheet, len(data[sheet])), sheet, row_number)
                 data[sheet].append({"code": _text(row.get("code")).upper(), **_texts(row, texts)})
-    if "tag_types" in wb.sheetnames:
+    if "tag_types" in sheets:
         types: dict[str, dict] = {}
-        for _n, row in _rows(wb["tag_types"], "tag_types", problems):
+        for row_number, row in _rows(sheets["tag_types"], "tag_types", problems):
             code = _text(row.get("type"))
+            if code not in types:
+                places.add(("tag_types", len(types)), "tag_types", row_number)
             tag_type = types.setdefault(
                 code,
                 {
@@ -212,6 +311,10 @@ def from_xlsx(upload) -> dict:
                     "choices": [],
                 },
             )
+            index = list(types).index(code)
+            places.add(
+                ("tag_types", index, "choices", len(tag_type["choices"])), "tag_types", row_number
+            )
             tag_type["choices"].append(
                 {
                     "code": _text(row.get("choice")),
@@ -219,20 +322,16 @@ def from_xlsx(upload) -> dict:
                 }
             )
         data["tag_types"] = list(types.values())
-    if "glossary" in wb.sheetnames:
-        for _n, row in _rows(wb["glossary"], "glossary", problems):
+    if "glossary" in sheets:
+        for row_number, row in _rows(sheets["glossary"], "glossary", problems):
+            places.add(("glossary", len(data["glossary"])), "glossary", row_number)
             data["glossary"].append(_texts(row, ("term", "definition")))
-    for row_number, row in _rows(wb["indicators"], "indicators", problems):
-        where = _("sheet indicators, row %(r)s") % {"r": row_number}
-        raw_number = row.get("number")
-        try:
-            number = (
-                int(raw_number)
-                if raw_number is not None and float(raw_number) == int(float(raw_number))
-                else None
-            )
-        except (TypeError, ValueError):
-            number = None
+    for row_number, row in _rows(sheets["indicators"], "indicators", problems):
+        where = _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
+            "sheet": "indicators",
+            "row": row_number,
+            "column": "tags",
+        }
         tags: dict[str, list[str]] = {}
         for part in _text(row.get("tags")).split(";"):
             if ":" in part:
@@ -241,21 +340,17 @@ def from_xlsx(upload) -> dict:
             elif part.strip():
                 problems.append(
                     Problem(
-                        f"{where}, {_('column')} tags",
-                        _("Write tags as type:choice; %(v)r is not.") % {"v": part.strip()},
+                        where, _("Write tags as type:choice; %(v)r is not.") % {"v": part.strip()}
                     )
                 )
+        places.add(("indicators", len(data["indicators"])), "indicators", row_number)
         data["indicators"].append(
             {
-                "_where": where,
                 "group": _text(row.get("group")).upper(),
                 "value": _text(row.get("value")).upper() or None,
-                "number": number,
+                "number": _whole_number(row.get("number")),
                 **_texts(row, ("text", "guidance")),
                 "tags": tags,
             }
         )
-    problems += check_data(data)
-    if problems:
-        raise ImportRejected(problems)
-    return data
+    return data, places, problems

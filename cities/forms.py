@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import User
@@ -19,6 +19,17 @@ class EmailAuthenticationForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class ResetForm(PasswordResetForm):
+    """Django's reset form, also for people who have no usable password yet.
+
+    Django leaves them out for accounts that sign in elsewhere; here every account signs
+    in with a password, and people imported from a review archive start without one.
+    """
+
+    def get_users(self, email):
+        return User._default_manager.filter(email__iexact=email, is_active=True)
 
 
 class ProfileForm(forms.ModelForm):

@@ -5,10 +5,18 @@ What goes in (`export_review`):
 - the review and everything that belongs to it, found the way Django finds what a
   delete would cascade to (`NestedObjects`), so models added to `reviews/` later are
   included without changing this module;
-- whatever those rows point to (people, their cities, the host city, the benchmark
-  version), followed through foreign keys and many-to-many fields until nothing new
-  turns up. A benchmark version travels whole: every row of the benchmarks app that
-  belongs to it (groups, values, indicators, tags, scales, glossary);
+- whatever those rows point to (cities, the host city, the benchmark version), followed
+  through foreign keys and many-to-many fields until nothing new turns up. A benchmark
+  version travels whole: every row of the benchmarks app that belongs to it (groups,
+  values, indicators, tags, scales, glossary);
+- the people the review needs, and no one else: its members, and everyone its own rows
+  or their change history name (an evidence author, an uploader, whoever changed a row
+  of the review). Someone named only by a shared row (who edited the host city's page,
+  who published the benchmark, who changed a member's profile) stays out: the change
+  itself is kept, its author is left empty (``None``), as for a change made by a command.
+  The manifest counts these under ``people_left_out``. A person travels with name,
+  e-mail address, initials, city, role and language, but never with a password hash or
+  the time they last signed in: the password is the unusable marker ``!``;
 - the django-simple-history rows of all of these, with their many-to-many history;
 - the stored files of every file field, under ``files/`` in the zip.
 
@@ -20,6 +28,9 @@ Importing (`import_review`) keeps every primary key and bypasses models' own sav
 rows are written as they were, the way `loaddata` does, so locked reports and agreed
 conclusions load too, and no signal runs twice (a new review would otherwise get a
 second, empty inception report and every many-to-many field a new history row).
+Every person it adds gets an unusable password and no last sign-in, whatever the
+archive holds (archives of the first exporter carry password hashes: they are ignored);
+the command prints a password reset link for each, or e-mails it (``--send-reset``).
 """
 
 from __future__ import annotations
@@ -37,6 +48,8 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.management.color import no_style
@@ -77,6 +90,7 @@ class ExportResult:
     counts: dict[str, int]
     files: list[str]
     missing_files: list[str]
+    people_left_out: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +99,7 @@ class ImportResult:
     inserted: dict[str, int] = field(default_factory=dict)
     kept: dict[str, int] = field(default_factory=dict)
     files: int = 0
+    people: list = field(default_factory=list)  # the users it added, without a password
 
 
 # --- What a review is made of ------------------------------------------------------
@@ -151,17 +166,25 @@ def _owned(obj: models.Model, *, same_app: bool = False) -> dict[type, set]:
 
 
 class _Collection:
-    """Primary keys per model, and a to-do list of rows whose references are not followed yet."""
+    """Primary keys per model, and a to-do list of rows whose references are not followed yet.
 
-    def __init__(self) -> None:
+    Of the users, only `people` are wanted: a reference to anyone else is left out.
+    """
+
+    def __init__(self, people: set) -> None:
         self.found: dict[type, set] = defaultdict(set)
         self.todo: dict[type, set] = defaultdict(set)
+        self.people = people
+        self.user_model = get_user_model()
 
     def want(self, model, pks: Iterable) -> None:
         model = model._meta.concrete_model
         if _excluded(model):
             return
-        new = {pk for pk in pks if pk is not None} - self.found[model]
+        pks = {pk for pk in pks if pk is not None}
+        if model is self.user_model:
+            pks &= self.people
+        new = pks - self.found[model]
         if new:
             self.found[model] |= new
             self.todo[model] |= new
@@ -172,6 +195,8 @@ class _Collection:
         target, to = field.related_model, field.target_field
         if not values or _excluded(target):
             return
+        if target is self.user_model and not field.null:
+            self.people |= values  # a row that must name someone needs them
         if to.primary_key:
             self.want(target, values)
             return
@@ -239,10 +264,55 @@ def _history_of(found: dict[type, set], review: Review) -> dict[type, set]:
     return {model: ids for model, ids in history.items() if ids}
 
 
+def _user_references(model) -> tuple[list, list]:
+    """(foreign keys, many-to-many fields) of `model` that point to a user."""
+    user_model = get_user_model()
+    fks = [
+        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is user_model
+    ]
+    m2ms = [
+        f
+        for f in model._meta.many_to_many
+        if f.related_model is user_model and f.remote_field.through._meta.auto_created
+    ]
+    return fks, m2ms
+
+
+def _people(review: Review, owned: dict[type, set]) -> set:
+    """Who the review needs: everyone its own rows, or their history, name.
+
+    Members are named by their memberships; the authors of the review's history are
+    its audit trail. Who is named only by shared rows (a city, the benchmark, another
+    person) is not needed.
+    """
+    people: set = set()
+    rows = dict(owned)
+    rows.update(_history_of(owned, review))
+    for model, pks in rows.items():
+        fks, m2ms = _user_references(model)
+        for chunk in _chunks(pks):
+            for fk in fks:
+                people.update(
+                    model._base_manager.filter(pk__in=chunk).values_list(fk.attname, flat=True)
+                )
+            for m2m in m2ms:
+                through = m2m.remote_field.through
+                source = through._meta.get_field(m2m.m2m_field_name()).attname
+                target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
+                people.update(
+                    through._base_manager.filter(**{f"{source}__in": chunk}).values_list(
+                        target, flat=True
+                    )
+                )
+    return people - {None}
+
+
 def collect(review: Review) -> tuple[dict[type, set], dict[type, set]]:
     """(rows, history rows) of a review: primary keys per model."""
-    collection = _Collection()
-    for model, pks in _owned(review).items():
+    owned = _owned(review)
+    collection = _Collection(_people(review, owned))
+    collection.want(get_user_model(), collection.people)
+    for model, pks in owned.items():
         collection.want(model, pks)
     while True:
         collection.follow()
@@ -269,7 +339,13 @@ def collect(review: Review) -> tuple[dict[type, set], dict[type, set]]:
 # --- Export ---------------------------------------------------------------------
 
 
-def _serialize(found: dict[type, set], left_out: set[str]) -> list[dict]:
+def _serialize(
+    found: dict[type, set], left_out: set[str], people: set, people_left_out: dict[str, int]
+) -> list[dict]:
+    """The rows as Django's serializer writes them, without what the archive never holds:
+    references to people who are not in it (counted in `people_left_out`), password
+    hashes and last sign-in times."""
+    user_model = get_user_model()
     data = []
     for model in sorted(found, key=_label):
         dropped = [
@@ -277,12 +353,26 @@ def _serialize(found: dict[type, set], left_out: set[str]) -> list[dict]:
             for f in model._meta.many_to_many
             if _excluded(f.related_model) and f.remote_field.through._meta.auto_created
         ]
+        fks, m2ms = _user_references(model)
         for chunk in _chunks(sorted(found[model])):
             rows = model._base_manager.filter(pk__in=chunk).order_by("pk")
             for row in serializers.serialize("python", rows):
+                fields_ = row["fields"]
                 for name in dropped:
-                    if row["fields"].pop(name, None):
+                    if fields_.pop(name, None):
                         left_out.add(f"{_label(model)}.{name}")
+                for fk in fks:
+                    if fields_.get(fk.name) is not None and fields_[fk.name] not in people:
+                        fields_[fk.name] = None
+                        people_left_out[f"{_label(model)}.{fk.name}"] += 1
+                for m2m in m2ms:
+                    kept = [pk for pk in fields_.get(m2m.name, []) if pk in people]
+                    if len(kept) != len(fields_.get(m2m.name, [])):
+                        people_left_out[f"{_label(model)}.{m2m.name}"] += 1
+                        fields_[m2m.name] = kept
+                if model is user_model:
+                    fields_["password"] = UNUSABLE_PASSWORD_PREFIX
+                    fields_["last_login"] = None
                 data.append(row)
     return data
 
@@ -340,9 +430,11 @@ def export_review(review: Review, path: str | Path) -> ExportResult:
         raise ArchiveError(f"{target} exists already; choose a new file name.")
     with transaction.atomic():  # one consistent view of the review
         found, history = collect(review)
+        people = found.get(get_user_model(), set())
         left_out: set[str] = set()
-        objects = _serialize(found, left_out)
-        history_rows = _serialize(history, left_out)
+        people_left_out: dict[str, int] = defaultdict(int)
+        objects = _serialize(found, left_out, people, people_left_out)
+        history_rows = _serialize(history, left_out, people, people_left_out)
         files = _stored_files(found)
     counts: dict[str, int] = defaultdict(int)
     for row in objects + history_rows:
@@ -381,13 +473,21 @@ def export_review(review: Review, path: str | Path) -> ExportResult:
                 "files": written,
                 "missing_files": missing,
                 "left_out": sorted(left_out),
+                "people": len(people),
+                "people_left_out": dict(sorted(people_left_out.items())),
                 "migrations": _applied_migrations({m._meta.app_label for m in (*found, *history)}),
             }
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
         partial.replace(target)
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(path=target, counts=dict(counts), files=written, missing_files=missing)
+    return ExportResult(
+        path=target,
+        counts=dict(counts),
+        files=written,
+        missing_files=missing,
+        people_left_out=dict(people_left_out),
+    )
 
 
 # --- Import ---------------------------------------------------------------------
@@ -686,7 +786,9 @@ def import_review(path: str | Path, *, dry_run: bool = False) -> ImportResult:
         written: list = []
         try:
             with transaction.atomic():
-                inserted, kept, to_restore = _load(archive, manifest, object_rows, history_rows)
+                inserted, kept, to_restore, people = _load(
+                    archive, manifest, object_rows, history_rows
+                )
                 review = Review.objects.get(pk=manifest["review"]["pk"])
                 if dry_run:
                     transaction.set_rollback(True)
@@ -701,10 +803,18 @@ def import_review(path: str | Path, *, dry_run: bool = False) -> ImportResult:
         inserted=inserted,
         kept={label: n for label, n in kept.items() if n},
         files=len(to_restore),
+        people=people,
     )
 
 
-def _load(archive, manifest, object_rows, history_rows) -> tuple[dict, dict, list]:
+def _without_passwords(objs: list) -> None:
+    """People come in without a password or a last sign-in, whatever the archive says."""
+    for user in objs:
+        user.set_unusable_password()
+        user.last_login = None
+
+
+def _load(archive, manifest, object_rows, history_rows) -> tuple[dict, dict, list, list]:
     if Review.objects.exists():  # again, inside the transaction
         raise ArchiveError("This database has reviews already.")
     objects = _deserialize(object_rows)
@@ -713,9 +823,13 @@ def _load(archive, manifest, object_rows, history_rows) -> tuple[dict, dict, lis
     to_restore = _check_files(archive, manifest, objects)
     inserted: dict[str, int] = {}
     touched: set[type] = set(history)
+    people: list = []
     try:
         for model, records in sorted(objects.items(), key=lambda item: _label(item[0])):
             new = [r for r in records if r.object.pk not in kept.get(model, ())]
+            if model is get_user_model():
+                people = [r.object for r in new]
+                _without_passwords(people)
             _insert(model, [r.object for r in new])
             touched |= _insert_m2m(model, new)
             touched.add(model)
@@ -725,4 +839,4 @@ def _load(archive, manifest, object_rows, history_rows) -> tuple[dict, dict, lis
     except IntegrityError as error:
         raise ArchiveError(f"The archive does not fit this database: {error}") from None
     _reset_sequences(touched)
-    return inserted, {_label(m): len(pks) for m, pks in kept.items()}, to_restore
+    return inserted, {_label(m): len(pks) for m, pks in kept.items()}, to_restore, people

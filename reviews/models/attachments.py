@@ -12,7 +12,7 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models.review import Review
-from reviews.uploads import KINDS
+from reviews.uploads import KINDS, download_name
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -61,6 +61,11 @@ class Attachment(models.Model):
     @property
     def content_type(self) -> str:
         return KINDS[self.kind]
+
+    @property
+    def download_name(self) -> str:
+        """The name it is served under: the person's, with its detected type's extension."""
+        return download_name(self.original_name, self.kind)
 
 
 @receiver(post_delete, sender=Attachment)

@@ -17,7 +17,7 @@ from reviews.models import (
 )
 from reviews.services.notifications import notify_after_commit
 from reviews.steps import COORDINATOR, PEER, TEAM_LEADER
-from reviews.uploads import validate_upload
+from reviews.uploads import download_name, validate_upload
 
 
 @transaction.atomic
@@ -49,7 +49,8 @@ def reopen_inception_report(*, review: Review, by, reason: str) -> None:
 def add_attachment(
     *, review: Review, upload, by, section=None, assessment=None, request=None
 ) -> Attachment:
-    """Store an uploaded file after checking its content type and size."""
+    """Store an uploaded file after checking its content, name and size; its name gets the
+    extension of the type its content shows."""
     if request is None:
         review.inception_report.assert_editable()
     kind = validate_upload(upload)
@@ -59,11 +60,11 @@ def add_attachment(
         assessment=assessment,
         request=request,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=download_name(upload.name or "", kind),
         size=upload.size,
         uploaded_by=by,
     )
-    attachment.file.save(upload.name, upload, save=False)
+    attachment.file.save(attachment.original_name, upload, save=False)
     attachment.save()
     return attachment
 

@@ -17,12 +17,14 @@ from reviews.models import Evidence, Review
 @review_view("reviews.see_inception")
 def download(request, review: Review, file: int):
     attachment = get_object_or_404(review.attachments, pk=file)
-    return FileResponse(
+    response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
-        filename=attachment.original_name,
+        filename=attachment.download_name,
         content_type=attachment.content_type,
     )
+    response["X-Content-Type-Options"] = "nosniff"  # the type is the one its content showed
+    return response
 
 
 @require_POST

@@ -7,10 +7,13 @@ from reviews.models import Review
 class Command(BaseCommand):
     help = (
         "Write one review to a new .zip file: the review and everything that belongs to it, "
-        "the people, cities and benchmark version it needs, the change history of all of "
-        "them and the uploaded files. It is a backup: it holds people's e-mail addresses and "
-        "password hashes, so keep it as safe as the database. An existing file is never "
-        "overwritten. Load it elsewhere with import_review."
+        "the cities and benchmark version it needs, the change history of all of them, the "
+        "uploaded files, and the people it needs: its members and whoever its rows or their "
+        "history name, without password hashes or last sign-in times. Others named only by "
+        "shared rows (who edited the host city's page) are left out, their changes kept "
+        "without an author. It holds names, e-mail addresses and everything people wrote, so "
+        "keep it as safe as the database. An existing file is never overwritten. Load it "
+        "elsewhere with import_review."
     )
 
     def add_arguments(self, parser):
@@ -31,6 +34,11 @@ class Command(BaseCommand):
             f"Wrote {review} to {result.path}: {rows} rows, {history} history rows, "
             f"{len(result.files)} files."
         )
+        if result.people_left_out:
+            self.stdout.write(
+                f"{sum(result.people_left_out.values())} references to people the review does "
+                "not need were left empty (see people_left_out in the manifest)."
+            )
         if result.missing_files:
             self.stderr.write(
                 "Files missing from storage, not in the archive: " + ", ".join(result.missing_files)
