@@ -411,7 +411,12 @@ def version_circulate(request, slug: str, number: int):
             version.save(update_fields=["circulated_at"])
         messages.success(request, _("The draft is circulated to %(n)s peers.") % {"n": len(chosen)})
         return redirect(version)
-    return render(request, "benchmarks/circulate.html", {"version": version, "form": form})
+    approved = version.reviewers.filter(approved_at__isnull=False).select_related("user")
+    return render(
+        request,
+        "benchmarks/circulate.html",
+        {"version": version, "form": form, "approved": approved},
+    )
 
 
 @require_POST

@@ -560,3 +560,13 @@ def test_a_get_of_an_action_changes_nothing(client_for, cast, name, who, report_
     assert response.status_code == 200
     assert 'method="post"' in response.content.decode()
     assert _state(review) == before
+
+
+def test_circulating_again_says_whose_approval_unticking_removes(
+    client_for, coordinator, peer, benchmark_versions
+):
+    _published, draft = benchmark_versions
+    draft.reviewers.filter(user=peer).update(approved_at=timezone.now())
+    html = page(client_for(coordinator), bench_url("circulate", draft))
+    assert "Unticking a peer takes the draft away from them, with their approval:" in html
+    assert "Fatima Peer approved it on" in html
