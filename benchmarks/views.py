@@ -12,7 +12,9 @@ from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from benchmarks.forms import (
@@ -53,6 +55,7 @@ from benchmarks.services import (
     start_new_draft,
 )
 from benchmarks.spreadsheet import read_upload, to_xlsx
+from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import save_or_conflict, save_versioned
 
@@ -157,7 +160,6 @@ def version_detail(request, slug: str, number: int):
             "can_edit": request.user.has_perm("benchmarks.edit_version", version),
             "can_approve": request.user.has_perm("benchmarks.approve_version", version),
             "can_manage": request.user.has_perm("benchmarks.manage_benchmarks"),
-            "publish_form": PublishForm(),
             "versions": versions,
         },
     )
@@ -215,17 +217,61 @@ def part_edit(request, slug: str, number: int, kind: str, pk: int | None = None)
     return render(request, "benchmarks/part_form.html", context)
 
 
-@require_POST
+def _part_items(kind: str, part) -> list[str]:
+    if kind == "indicator":
+        comments = part.comments.count()
+        items = [f"{part.code}: {Truncator(part.text).words(30)}"]
+        if comments:
+            items.append(
+                ngettext(
+                    "%(n)s reviewer's comment on it goes with it",
+                    "%(n)s reviewers' comments on it go with it",
+                    comments,
+                )
+                % {"n": comments}
+            )
+        return items
+    if kind == "term":
+        return [f"{part.term}: {Truncator(part.definition).words(30)}"]
+    if kind == "tagtype":
+        choices = part.choices.count()
+        return [
+            ngettext("%(name)s, %(n)s choice", "%(name)s, %(n)s choices", choices)
+            % {"name": part.name, "n": choices}
+        ]
+    return [str(part)]
+
+
 @login_required
 def part_delete(request, slug: str, number: int, kind: str, pk: int):
     version = get_version(request.user, slug, number, "benchmarks.edit_version")
     model, _form = PARTS[kind]
     part = get_object_or_404(model, version=version, pk=pk)
-    if blocker := part.deletion_blocker():
+    what = {"kind": model._meta.verbose_name, "what": part, "n": version.number}
+    blocker = part.deletion_blocker()
+    if request.method == "POST" and blocker:
         messages.error(request, blocker)
-    else:
-        part.delete()
-        messages.success(request, _("Deleted %(what)s.") % {"what": part})
+        return redirect(version)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            Confirmation(
+                title=_("Delete %(kind)s %(what)s from draft version %(n)s?") % what,
+                confirm_label=_("Delete it"),
+                cancel_url=version.get_absolute_url(),
+                items_label=_("What is deleted"),
+                items=_part_items(kind, part),
+                undo=_(
+                    "This cannot be undone: add it to the draft again if needed. Published "
+                    "versions and the reviews that use them are not affected."
+                ),
+                blockers=[blocker] if blocker else [],
+            ),
+            template="benchmarks/confirm.html",
+            version=version,
+        )
+    part.delete()
+    messages.success(request, _("Deleted %(kind)s %(what)s from draft version %(n)s.") % what)
     return redirect(version)
 
 
@@ -264,23 +310,75 @@ def scale_edit(request, slug: str, number: int, pk: int):
     return render(request, "benchmarks/scale_form.html", context)
 
 
-@require_POST
+def _publishing(version: BenchmarkVersion, form: PublishForm) -> Confirmation:
+    reviewers = list(version.reviewers.select_related("user"))
+    approved = [r.user.name for r in reviewers if r.approved_at]
+    waiting = [r.user.name for r in reviewers if not r.approved_at]
+    indicators = version.indicators.count()
+    groups = version.groups.count()
+    items = [
+        ngettext("%(n)s indicator in %(groups)s", "%(n)s indicators in %(groups)s", indicators)
+        % {
+            "n": indicators,
+            "groups": ngettext("%(n)s group", "%(n)s groups", groups) % {"n": groups},
+        },
+        _("Approved by: %(names)s") % {"names": ", ".join(approved) or "–"},
+    ]
+    missing = []
+    if waiting:
+        missing.append(
+            _("Not yet approved by: %(names)s. Give a reason to publish anyway.")
+            % {"names": ", ".join(waiting)}
+        )
+    else:
+        form = None  # the reason is only asked for when someone has not approved
+    return Confirmation(
+        title=_("Publish %(version)s?") % {"version": version},
+        confirm_label=_("Publish and freeze"),
+        cancel_url=version.get_absolute_url(),
+        lead=_(
+            "Published, the version is frozen: nothing in it can change, and reviews can be "
+            "opened on it."
+        ),
+        items_label=_("What becomes final"),
+        items=items,
+        missing=missing,
+        undo=_(
+            "Publishing cannot be undone. A coordinator can start a new version from it and "
+            "publish that one; reviews stay on the version they use."
+        ),
+        blockers=[]
+        if indicators
+        else [_("A version needs at least one indicator before it is published.")],
+        form=form,
+        danger=False,
+    )
+
+
 @login_required
 def version_publish(request, slug: str, number: int):
     version = get_version(request.user, slug, number, "benchmarks.publish_version")
-    form = PublishForm(request.POST)
-    form.is_valid()
-    try:
-        version.publish(
-            by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, _("Version %(n)s is published and frozen.") % {"n": version.number}
-        )
-    return redirect(version)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        form.is_valid()
+        try:
+            version.publish(
+                by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
+            )
+        except ValidationError as error:
+            form.add_error("override_reason" if version.indicators.exists() else None, error)
+        else:
+            messages.success(
+                request, _("Version %(n)s is published and frozen.") % {"n": version.number}
+            )
+            return redirect(version)
+    return confirm_page(
+        request,
+        _publishing(version, form),
+        template="benchmarks/confirm.html",
+        status=400 if form.errors else 200,
+        version=version,
+    )
 
 
 @require_POST
@@ -313,7 +411,12 @@ def version_circulate(request, slug: str, number: int):
             version.save(update_fields=["circulated_at"])
         messages.success(request, _("The draft is circulated to %(n)s peers.") % {"n": len(chosen)})
         return redirect(version)
-    return render(request, "benchmarks/circulate.html", {"version": version, "form": form})
+    approved = version.reviewers.filter(approved_at__isnull=False).select_related("user")
+    return render(
+        request,
+        "benchmarks/circulate.html",
+        {"version": version, "form": form, "approved": approved},
+    )
 
 
 @require_POST

@@ -98,6 +98,8 @@ rules.add_perm(
     (is_team & submitted_own_desk_review) | (may_manage & all_desk_reviews_submitted),
 )
 rules.add_perm("reviews.consolidate", is_team_leader & submitted_own_desk_review)
+# A submitted desk review can no longer change; a coordinator can give it back to its peer.
+rules.add_perm("reviews.reopen_desk_review", may_manage & inception_submitted)
 rules.add_perm("reviews.ask_host", is_team & inception_submitted)
 rules.add_perm("reviews.see_requests", (is_team | is_host | may_manage) & inception_submitted)
 rules.add_perm("reviews.answer_request", is_host & inception_submitted)
@@ -112,6 +114,21 @@ rules.add_perm("reviews.see_evidence", is_team | may_manage)
 rules.add_perm("reviews.record_evidence", is_team)
 rules.add_perm("reviews.moderate_evidence", is_team_leader)
 rules.add_perm("reviews.evaluate", is_team)
+
+
+@rules.predicate
+def may_change_entry(user, evidence) -> bool:
+    """An evidence entry (not a review): its author in the team, or the team leader."""
+    if evidence is None or evidence.deleted_at is not None:
+        return False
+    review = evidence.review  # the list's own review object: the role is looked up once
+    if not is_team.test(user, review):
+        return False
+    return evidence.author_id == user.pk or is_team_leader.test(user, review)
+
+
+# Takes the entry itself: has_perm("reviews.change_evidence", entry).
+rules.add_perm("reviews.change_evidence", may_change_entry)
 
 
 @rules.predicate
@@ -207,6 +224,8 @@ rules.add_perm(
     "reviews.publish_report", (may_manage | is_team_leader) & report_final & ~report_published
 )
 rules.add_perm("reviews.share_report", may_manage & report_published)
+# Until it is published a coordinator can undo "make final" (the team changes it again).
+rules.add_perm("reviews.reopen_report", may_manage & report_final & ~report_published)
 rules.add_perm(
     "reviews.see_final_report",
     ((is_team | may_manage) & report_final) | (is_host & report_published),

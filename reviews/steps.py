@@ -101,6 +101,7 @@ STEPS: tuple[Step, ...] = (
         (
             ("reviews:planner", _("Visit timetable"), "reviews.see_visit"),
             ("reviews:schedule", _("My schedule"), "reviews.see_briefs"),
+            ("reviews:evidence_add", _("Record evidence"), "reviews.record_evidence"),
         ),
     ),
     Step(

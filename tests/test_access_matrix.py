@@ -125,6 +125,7 @@ MATRIX: dict[str, Row] = {
     "reviews:desk_review": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:desk_review_group": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:desk_review_submit": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
+    "reviews:desk_review_reopen": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
     "reviews:desk_review_team": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:requests": Row(LOGIN, 404, 403, 403, 403, 403),
     "reviews:request_answer": Row(LOGIN, 404, 403, 403, 403, 403),
@@ -179,6 +180,8 @@ MATRIX: dict[str, Row] = {
     "reviews:report_factual_open": LEADER_POST,
     "reviews:report_factual_close": LEADER_POST,
     "reviews:report_finalise": LEADER_POST,
+    # Not final yet: nothing to reopen.
+    "reviews:report_reopen": NOBODY_POST,
     "reviews:report_approve": Row(
         LOGIN, 404, 403, REDIRECT, REDIRECT, 403, method="post", data={"approves": "yes"}
     ),
@@ -220,12 +223,36 @@ MATRIX: dict[str, Row] = {
     "benchmarks:circulate": DRAFT_EDIT,
     "benchmarks:part_delete": DRAFT_EDIT_POST,
     "benchmarks:part_move": DRAFT_EDIT_POST,
-    "benchmarks:publish": DRAFT_EDIT_POST,
+    # The draft waits for `peer`'s approval: publishing anyway needs a reason.
+    "benchmarks:publish": Row(
+        LOGIN, 404, 404, 403, 404, REDIRECT, method="post", data={"override_reason": "Training"}
+    ),
     "benchmarks:scale_edit": DRAFT_EDIT,
     "benchmarks:approve": Row(LOGIN, 404, 404, REDIRECT, 404, 403, method="post"),
     "benchmarks:comment": Row(
         LOGIN, 404, 404, REDIRECT, 404, REDIRECT, method="post", data={"text": "Too prescriptive"}
     ),
+}
+# Destructive and one-way actions answer GET with their confirmation page (core/confirm.py);
+# the rows above are for the POST that does it. A GET never changes anything.
+CONFIRMATIONS: dict[str, Row] = {
+    "reviews:team_remove": MANAGERS_ONLY,
+    "reviews:desk_review_submit": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:desk_review_reopen": Row(LOGIN, 404, 403, 403, 403, 403),
+    "reviews:session_delete": PLANNERS,
+    "reviews:evidence_delete": Row(LOGIN, 404, 403, 200, 200, 403),
+    "reviews:report_finding_delete": TEAM_WRITES,
+    "reviews:report_rec_delete": TEAM_WRITES,
+    # The round is open and version 1 waits for approvals: the leader's pages say why not.
+    "reviews:report_factual_open": Row(LOGIN, 404, 403, 403, 200, 403),
+    "reviews:report_factual_close": Row(LOGIN, 404, 403, 403, 200, 403),
+    "reviews:report_finalise": Row(LOGIN, 404, 403, 403, 200, 403),
+    "reviews:report_freeze": NOBODY,
+    "reviews:report_reopen": NOBODY,
+    "reviews:report_publish": NOBODY,
+    "reviews:report_share": NOBODY,
+    "benchmarks:part_delete": DRAFT_EDIT,
+    "benchmarks:publish": DRAFT_EDIT,
 }
 DRAFT_URLS = {
     "benchmarks:part_add",
@@ -437,12 +464,28 @@ def no_pdf_rendering(monkeypatch):
 
 
 CASES = [(name, role) for name in all_url_names() for role in ROLES]
+CONFIRMATION_CASES = [(name, role) for name in CONFIRMATIONS for role in ROLES]
+
+
+def test_confirmation_pages_are_for_posts():
+    assert sorted(n for n in CONFIRMATIONS if MATRIX[n].method != "post") == []
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
 def test_access(name, role, world, db, client):
     row = row_for(name)
     assert row is not None, f"{name} has no row in the access matrix"
+    _check(name, row, role, world, client)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"), CONFIRMATION_CASES, ids=[f"{n}-{r}-get" for n, r in CONFIRMATION_CASES]
+)
+def test_confirmation_page_access(name, role, world, db, client):
+    _check(name, CONFIRMATIONS[name], role, world, client)
+
+
+def _check(name, row, role, world, client):
     expected = getattr(row, role)
     review = Review.objects.get(pk=world.review.pk)
     url = _url_for(name, review, world.versions)

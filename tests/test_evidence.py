@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Evidence, ProposedInterviewee, VisitSession
 from reviews.models.evidence import indicator_statuses
@@ -300,7 +302,9 @@ def test_a_session_with_evidence_is_not_removed(client_for, team_leader, ready):
     response = client_for(team_leader).post(
         reverse("reviews:session_delete", args=[ready.pk, interview.pk]), follow=True
     )
-    assert "has evidence recorded against it" in response.content.decode()
+    assert (
+        "1 evidence entry is recorded against Interview 1, so it stays" in response.content.decode()
+    )
     assert VisitSession.objects.filter(pk=interview.pk).exists()
 
 
@@ -340,3 +344,43 @@ def test_the_evidence_list_pages_by_a_hundred(client_for, peer, ready):
     assert "q=finding&amp;page=2" in first
     second = client_for(peer).get(url, {"q": "finding", "page": 2}).content.decode()
     assert second.count("finding ") == 50
+
+
+@pytest.mark.parametrize(
+    ("who", "changes_own", "changes_other"),
+    [("peer", True, False), ("team_leader", True, True), ("coordinator", False, False)],
+)
+def test_the_list_offers_edit_and_delete_only_where_the_viewer_may_change_the_entry(
+    client_for, cast, who, changes_own, changes_other, ready
+):
+    """`own`: the peer's entry; `other`: one the team leader recorded."""
+    own = ready.evidence.get()
+    other = record(ready, cast["team_leader"], source=ready.visit_sessions.get(kind="interview"))
+    client = client_for(cast[who])
+    html = client.get(reverse("reviews:evidence", args=[ready.pk])).content.decode()
+    for entry, may in ((own, changes_own), (other, changes_other)):
+        for name in ("reviews:evidence_edit", "reviews:evidence_delete"):
+            target = reverse(name, args=[ready.pk, entry.pk])
+            assert (f'href="{target}"' in html) is may, (name, entry.author)
+            assert client.get(target).status_code == (200 if may else 403)
+        history = reverse("reviews:evidence_history", args=[ready.pk, entry.pk])
+        assert f'href="{history}"' in html  # everyone who sees the list reads the history
+
+
+@pytest.mark.parametrize("count", [10, 150])
+def test_deciding_each_entrys_actions_costs_no_query_per_entry(
+    client_for, peer, ready, django_assert_max_num_queries, count
+):
+    interview = ready.visit_sessions.get(kind="interview")
+    Evidence.objects.bulk_create(
+        [
+            Evidence(review=ready, session=interview, colour=colour(ready, "meets"), text="x")
+            for _ in range(count)
+        ]
+    )
+    # The peer's own entry first in the list; the others have no author.
+    ready.evidence.filter(author=peer).update(created_at=timezone.now() + timedelta(days=1))
+    client = client_for(peer)
+    with django_assert_max_num_queries(14):  # measured: 14 at 11 and at 100 entries shown
+        html = client.get(reverse("reviews:evidence", args=[ready.pk])).content.decode()
+    assert html.count(">Edit<") == 1 and html.count(">Delete<") == 1

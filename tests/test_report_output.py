@@ -408,8 +408,17 @@ def test_sharing_is_refused_to_peers_and_before_publication(
     assert final.public_token == ""
 
 
-def test_share_takes_post_only(client_for, coordinator, published, review):
-    assert client_for(coordinator).get(url("report_share", review)).status_code == 405
+def test_share_answers_a_get_with_its_confirmation_and_changes_nothing(
+    client_for, coordinator, published, review
+):
+    client = client_for(coordinator)
+    page = client.get(url("report_share", review), {"action": "create"})
+    assert page.status_code == 200
+    assert "Create a public link to the final report?" in page.content.decode()
+    assert 'name="action" value="create"' in page.content.decode()
+    assert client.get(url("report_share", review)).status_code == 404  # which action?
+    published.refresh_from_db()
+    assert published.public_token == ""
 
 
 # --- Pictures ---------------------------------------------------------------------------------

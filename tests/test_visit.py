@@ -61,18 +61,33 @@ def test_interpreter_doubles_the_default_length(client_for, team_leader, peer, v
     assert (session.ends_at - session.starts_at).seconds == 7200
 
 
+def warning_group(response, kind: str) -> str:
+    """The collapsible summary of one kind of planner warning, or "" when there is none."""
+    html = response.content.decode()
+    start = html.find(f'id="warnings-{kind}"')
+    return html[start : html.index("</details>", start)] if start >= 0 else ""
+
+
+def coverage_warnings(response) -> str:
+    return warning_group(response, "coverage")
+
+
+def unscheduled(response) -> str:
+    return warning_group(response, "unscheduled")
+
+
 def test_coverage_warning_disappears_with_a_second_session(client_for, team_leader, peer, visit):
     indicator = visit.benchmark_version.indicators.get(code="AA/X/1")
     visit.visit_sessions.first().indicators.add(indicator)
     planner = reverse("reviews:planner", args=[visit.pk])
-    assert (
-        "AA/X/1 is covered by 1 session(s)" in client_for(team_leader).get(planner).content.decode()
+    assert "<strong>AA/X/1</strong>: in 1 session" in coverage_warnings(
+        client_for(team_leader).get(planner)
     )
     client_for(team_leader).post(
         reverse("reviews:session_add", args=[visit.pk]),
         session_data(visit, "2027-03-02T14:00", [peer, team_leader], indicators=[indicator.pk]),
     )
-    assert "AA/X/1 is covered" not in client_for(team_leader).get(planner).content.decode()
+    assert "AA/X/1<" not in coverage_warnings(client_for(team_leader).get(planner))
 
 
 def test_people_the_desk_reviews_asked_for_are_flagged_until_scheduled(
@@ -90,20 +105,16 @@ def test_people_the_desk_reviews_asked_for_are_flagged_until_scheduled(
     entry.meet.add(chair)
     planner = reverse("reviews:planner", args=[visit.pk])
     # A draft desk review is its author's alone: the planner does not read it yet.
-    assert (
-        "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
-    )
+    assert "Council chair" not in unscheduled(client_for(team_leader).get(planner))
     desk.submit()
     # Submitted, but the team leader has not submitted their own: still nothing (step 4).
-    assert (
-        "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
-    )
+    assert "Council chair" not in unscheduled(client_for(team_leader).get(planner))
     desk_review_for(review=visit, peer=team_leader).submit()
-    assert "asked to meet Council chair" in client_for(team_leader).get(planner).content.decode()
+    group = unscheduled(client_for(team_leader).get(planner))
+    assert "asked to meet 1 person who is not scheduled" in group
+    assert "<li>Council chair, Council</li>" in group
     visit.visit_sessions.first().interviewees.add(chair)
-    assert (
-        "asked to meet Council chair" not in client_for(team_leader).get(planner).content.decode()
-    )
+    assert unscheduled(client_for(team_leader).get(planner)) == ""
 
 
 def test_timetable_grid_has_days_as_columns(client_for, host, visit):
@@ -261,3 +272,96 @@ def test_two_planners_saving_at_once_cannot_double_book(client_for, team_leader,
     assert response.status_code == 200
     assert "already" in response.content.decode()
     assert VisitSession.objects.filter(starts_at__date="2027-03-02").count() == 1
+
+
+# --- Recording evidence from the visit pages --------------------------------------------------
+
+
+def evidence_link(review, session) -> str:
+    return f'href="{reverse("reviews:evidence_add", args=[review.pk])}?session={session.pk}"'
+
+
+def test_the_timetable_brief_schedule_and_step_5_lead_to_the_evidence_form(client_for, peer, visit):
+    interview = visit.visit_sessions.get(kind="interview")
+    client = client_for(peer)
+    link = evidence_link(visit, interview)
+    for name, args in (
+        ("reviews:planner", [visit.pk]),
+        ("reviews:brief", [visit.pk, interview.pk]),
+        ("reviews:schedule", [visit.pk]),
+    ):
+        assert link in client.get(reverse(name, args=args)).content.decode(), name
+    step = client.get(reverse("reviews:step", args=[visit.pk, 5])).content.decode()
+    assert f'href="{reverse("reviews:evidence_add", args=[visit.pk])}"' in step
+
+    form = client.get(reverse("reviews:evidence_add", args=[visit.pk]), {"session": interview.pk})
+    html = form.content.decode()
+    assert "Current session: Interview 1" in html
+    assert f'<option value="{interview.pk}" selected>' in html
+
+
+def test_a_session_without_evidence_is_not_preselected(client_for, peer, visit):
+    preparation = VisitSession.objects.create(
+        review=visit,
+        kind="preparation",
+        starts_at="2027-03-01T08:00:00Z",
+        ends_at="2027-03-01T09:00:00Z",
+    )
+    preparation.peers.set([peer])
+    link = evidence_link(visit, preparation)
+    client = client_for(peer)
+    assert link not in client.get(reverse("reviews:planner", args=[visit.pk])).content.decode()
+    assert link not in client.get(reverse("reviews:schedule", args=[visit.pk])).content.decode()
+    form = client.get(reverse("reviews:evidence_add", args=[visit.pk]), {"session": preparation.pk})
+    assert "Current session:" not in form.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("who", "records", "links_sessions"),
+    [
+        ("peer", True, True),
+        ("team_leader", True, True),
+        ("coordinator", False, True),
+        ("host", False, False),
+    ],
+)
+def test_the_timetable_offers_only_what_the_viewer_may_open(
+    client_for, cast, who, records, links_sessions, visit
+):
+    interview = visit.visit_sessions.get(kind="interview")
+    html = client_for(cast[who]).get(reverse("reviews:planner", args=[visit.pk])).content.decode()
+    assert (evidence_link(visit, interview) in html) is records
+    assert 'href="#"' not in html
+    session_links = (
+        reverse("reviews:session_edit", args=[visit.pk, interview.pk]),
+        reverse("reviews:brief", args=[visit.pk, interview.pk]),
+    )
+    assert any(f'href="{u}"' in html for u in session_links) is links_sessions
+
+
+# --- Warnings: one collapsible summary per kind -------------------------------------------------
+
+
+def test_warnings_of_one_kind_are_one_summary_below_the_timetable(
+    client_for, team_leader, peer, visit
+):
+    for hour in range(8, 14):  # six interviews for the peer on one day
+        session = VisitSession.objects.create(
+            review=visit,
+            kind="interview",
+            starts_at=f"2027-03-02T{hour:02d}:00:00Z",
+            ends_at=f"2027-03-02T{hour:02d}:45:00Z",
+        )
+        session.peers.set([peer])
+    response = client_for(team_leader).get(reverse("reviews:planner", args=[visit.pk]))
+    html = response.content.decode()
+    assert html.count("<details") == 2  # coverage and overload; nobody asked for is missing
+    coverage = coverage_warnings(response)
+    assert "5 indicators are covered by fewer than two sessions" in coverage
+    codes = [i.code for i in visit.indicators_in_scope()]
+    assert all(f"<strong>{code}</strong>: in no session" in coverage for code in codes)
+    overload = warning_group(response, "overloaded")
+    assert "1 time a peer has more than five interviews on one day" in overload
+    assert "Fatima Peer: 6 interviews on Tuesday 2 March" in overload
+    assert "covered by 1 session(s)" not in html
+    assert html.index('class="table table-bordered timetable"') < html.index('id="checks-heading"')

@@ -51,6 +51,15 @@ class DeskReview(models.Model):
         self.submitted_at = timezone.now()
         self.save(update_fields=["submitted_at"])
 
+    @transaction.atomic
+    def reopen(self, *, by, reason: str) -> None:
+        """Back to a draft its peer can change (and must submit again)."""
+        if not self.is_submitted:
+            raise ValidationError(_("This desk review is not submitted."))
+        self.submitted_at = None
+        self._change_reason = f"reopened by {by}: {reason}"
+        self.save(update_fields=["submitted_at"])
+
 
 class DeskReviewEntryQuerySet(models.QuerySet):
     def visible_to(self, user, review: Review) -> DeskReviewEntryQuerySet:

@@ -138,6 +138,12 @@ class Evidence(EditVersioned):
         suffix = " - ".join(p for p in parts if p)
         return [f"{indicator.code} - {suffix}" for indicator in self.indicators.all()]
 
+    @property
+    def entry_label(self) -> str:
+        """The entry named by its codes ("AC/I/3 - Interview 17 - JB & FC; AC/I/4 - ..."),
+        never by its session alone: one interview has many entries."""
+        return "; ".join(self.codes()) or self.source_label
+
     @transaction.atomic
     def soft_delete(self, *, by) -> None:
         self.deleted_at = timezone.now()

@@ -183,22 +183,32 @@ class FeedbackReport(EditVersioned):
         self.forget()
         return version
 
+    def missing_for_factual_round(self) -> list[str]:
+        """What stops the team leader from sending the pending version to the host city."""
+        pending = self.pending_version
+        if pending is None:
+            return [str(_("Freeze a version first: the host city reads a frozen version."))]
+        if self.factual_round_open:
+            return [str(_("The factual-accuracy round is already open."))]
+        waiting = pending.waiting_for()
+        if waiting:
+            return [
+                str(
+                    _(
+                        "The team approves a version before the host city reads it. Waiting for: %(names)s."
+                    )
+                )
+                % {"names": ", ".join(p.name for p in waiting)}
+            ]
+        return []
+
     @transaction.atomic
     def open_factual_round(self) -> ReportVersion:
         """Send the pending version, approved by the whole team, to the host city."""
+        problems = self.missing_for_factual_round()
+        if problems:
+            raise ValidationError(problems)
         pending = self.pending_version
-        if pending is None:
-            raise ValidationError(
-                _("Freeze a version first: the host city reads a frozen version.")
-            )
-        waiting = pending.waiting_for()
-        if waiting:
-            raise ValidationError(
-                _(
-                    "The team approves a version before the host city reads it. Waiting for: %(names)s."
-                )
-                % {"names": ", ".join(p.name for p in waiting)}
-            )
         self.factual_round_version = pending
         self.factual_round_opened_at = timezone.now()
         self.factual_round_closed_at = None
@@ -216,6 +226,22 @@ class FeedbackReport(EditVersioned):
             raise ValidationError(_("The factual-accuracy round is not open."))
         self.factual_round_closed_at = timezone.now()
         self.save(update_fields=["factual_round_closed_at"])
+
+    @transaction.atomic
+    def reopen_final(self) -> ReportVersion:
+        """Undo making a version final, before publication: it waits for approvals again
+        (they are kept), so the team can change the text (a new version) or finalise it."""
+        if self.is_published:
+            raise ValidationError(_("A published report cannot be reopened."))
+        version = self.final_version
+        if version is None:
+            raise ValidationError(_("The report is not final."))
+        version.state = ReportVersion.FROZEN
+        version.final_at = None
+        version._change_reason = "reopened"
+        version.save(update_fields=["state", "final_at"])
+        self.forget()
+        return version
 
     @transaction.atomic
     def publish(self, *, by) -> None:

@@ -96,6 +96,11 @@ class VisitSession(EditVersioned):
         return self.title or str(self.get_kind_display())
 
     @property
+    def takes_evidence(self) -> bool:
+        """Evidence is recorded from interviews and workshops (a group interview)."""
+        return self.kind in (self.INTERVIEW, self.WORKSHOP)
+
+    @property
     def local_start(self) -> datetime.datetime:
         return timezone.localtime(self.starts_at)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from reviews.models import (
@@ -51,3 +53,20 @@ def ask_host(*, review: Review, by, question: str, indicator=None) -> Informatio
         subject=gettext_noop("Question from the review team: %(review)s"),
     )
     return request
+
+
+@transaction.atomic
+def reopen_desk_review(*, review: Review, peer, by, reason: str) -> DeskReview:
+    """A coordinator gives a submitted desk review back to its peer, who hears why."""
+    if not reason.strip():
+        raise ValidationError(_("Say why the desk review is reopened."))
+    desk_review = DeskReview.objects.select_for_update().get(review=review, peer=peer)
+    desk_review.reopen(by=by, reason=reason)
+    notify_after_commit(
+        review=review,
+        users=[peer] if peer.is_active else [],
+        url=reverse("reviews:desk_review", args=[review.pk]),
+        text=gettext_noop("Your desk review of %(review)s is open again: you can change it."),
+        subject=gettext_noop("Desk review reopened: %(review)s"),
+    )
+    return desk_review

@@ -127,3 +127,18 @@ def publish_report(*, report: FeedbackReport, by) -> None:
         ),
         subject=gettext_noop("Report published: %(review)s"),
     )
+
+
+@transaction.atomic
+def reopen_final_report(*, report: FeedbackReport, by) -> ReportVersion:
+    """Undo "make final" before publication; the team hears that the text may change again."""
+    review = report.review
+    version = report.reopen_final()
+    notify_after_commit(
+        review=review,
+        users=[p for p in review.members(*TEAM_ROLES, active=True) if p != by],
+        url=_report_url("report", review),
+        text=gettext_noop("The report on %(review)s is no longer final: it can change again."),
+        subject=gettext_noop("Report reopened: %(review)s"),
+    )
+    return version

@@ -4,14 +4,16 @@ information requests to the host city."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
 
+from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import (
     save_indicator_forms,
@@ -27,7 +29,7 @@ from reviews.forms.desk_review import (
     RequestAnswerForm,
     people_choices,
 )
-from reviews.forms.inception import rating_choices
+from reviews.forms.inception import ReopenForm, rating_choices
 from reviews.models import (
     ConsolidatedEntry,
     DeskReview,
@@ -38,6 +40,7 @@ from reviews.models import (
 from reviews.models.desk_review import levels_disagree
 from reviews.progress import progress_by_group
 from reviews.services import add_attachment, ask_host, desk_review_for, submit_desk_review
+from reviews.services.desk_review import reopen_desk_review
 from reviews.steps import TEAM_ROLES
 
 
@@ -79,6 +82,7 @@ def home(request, review: Review):
     progress_all = [
         {
             "user": m.user,
+            "member": m.pk,
             "done": counts.get(desk_reviews[m.user_id].pk, 0) if m.user_id in desk_reviews else 0,
             "submitted": desk_reviews.get(m.user_id) is not None
             and desk_reviews[m.user_id].is_submitted,
@@ -95,6 +99,7 @@ def home(request, review: Review):
             "total": total,
             "progress_all": progress_all,
             "can_see_team": request.user.has_perm("reviews.see_team_desk_reviews", review),
+            "can_reopen": request.user.has_perm("reviews.reopen_desk_review", review),
             "groups_in_scope": review.groups_in_scope(),
         },
     )
@@ -168,13 +173,123 @@ def group_edit(request, review: Review, group: int):
     return render(request, "reviews/desk_review/group_form.html", context)
 
 
-@require_POST
+def _desk_home(review: Review) -> str:
+    return reverse("reviews:desk_review", args=[review.pk])
+
+
+def _confirm(request, review: Review, confirmation: Confirmation, *, status: int = 200):
+    return confirm_page(
+        request,
+        confirmation,
+        template="reviews/confirm.html",
+        status=status,
+        review=review,
+        parent_url=_desk_home(review),
+        parent_label=_("Desk review"),
+    )
+
+
+def _submission(review: Review, desk_review: DeskReview) -> Confirmation:
+    indicators = list(review.indicators_in_scope())
+    entries = {e.indicator_id: e for e in desk_review.entries.filter(indicator__in=indicators)}
+    complete = {pk for pk, e in entries.items() if e.is_complete}
+    missing = [
+        _("%(code)s: no rating or hypothesis yet") % {"code": i.code}
+        for i in indicators
+        if i.pk not in complete
+    ]
+    items = [
+        _("%(group)s: %(done)s of %(total)s indicators done")
+        % {"group": row["group"], "done": row["done"], "total": row["total"]}
+        for row in progress_by_group(indicators, complete)
+    ]
+    return Confirmation(
+        title=_("Submit your desk review?"),
+        confirm_label=_("Submit my desk review"),
+        cancel_url=_desk_home(review),
+        lead=_(
+            "After submitting you can no longer change it, and you see the desk reviews the "
+            "other peers have submitted. The team leader is told."
+        ),
+        items_label=_("What you submit"),
+        items=items,
+        missing=missing,
+        undo=_("A coordinator can reopen it for you if something must still change."),
+        blockers=[_("Your desk review is submitted already.")] if desk_review.is_submitted else [],
+        danger=False,
+    )
+
+
 @review_view("reviews.write_desk_review")
 def submit(request, review: Review):
-    desk_review_for(review=review, peer=request.user)
-    submit_desk_review(review=review, peer=request.user)
-    messages.success(request, _("Your desk review is submitted. You can now see the team's."))
+    desk_review = desk_review_for(review=review, peer=request.user)
+    if request.method != "POST":
+        return _confirm(request, review, _submission(review, desk_review))
+    try:
+        submit_desk_review(review=review, peer=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("Your desk review is submitted. You can now see the team's."))
     return redirect("reviews:desk_review", pk=review.pk)
+
+
+@review_view("reviews.reopen_desk_review")
+def reopen(request, review: Review, member: int):
+    membership = get_object_or_404(
+        review.memberships.with_roles(*TEAM_ROLES).select_related("user"), pk=member
+    )
+    person = membership.user
+    desk_review = get_object_or_404(review.desk_reviews.submitted(), peer=person)
+    form = ReopenForm(request.POST if request.method == "POST" else None)
+    form.fields["reason"].label = _("Why is the desk review reopened?")
+    if request.method == "POST" and form.is_valid():
+        reopen_desk_review(
+            review=review, peer=person, by=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(
+            request,
+            _("%(name)s's desk review is open again; %(name)s is told.") % {"name": person.name},
+        )
+        return redirect("reviews:desk_review", pk=review.pk)
+    done = desk_review.entries.exclude(performance=None).exclude(hypothesis="").count()
+    return _confirm(
+        request,
+        review,
+        Confirmation(
+            title=_("Reopen %(name)s's desk review?") % {"name": person.name},
+            confirm_label=_("Reopen the desk review"),
+            cancel_url=_desk_home(review),
+            lead=_(
+                "%(name)s can change it again and must submit it again. Until then the team "
+                "view leaves it out, and %(name)s no longer sees the others' desk reviews."
+            )
+            % {"name": person.name},
+            items_label=_("What is reopened"),
+            items=[
+                ngettext(
+                    "The desk review of %(name)s, submitted %(when)s: %(n)s indicator done",
+                    "The desk review of %(name)s, submitted %(when)s: %(n)s indicators done",
+                    done,
+                )
+                % {
+                    "name": person.name,
+                    "when": formats.date_format(
+                        timezone.localtime(desk_review.submitted_at), "DATE_FORMAT"
+                    ),
+                    "n": done,
+                }
+            ],
+            notes=[
+                _("%(name)s is told; your reason is kept in the desk review's history.")
+                % {"name": person.name}
+            ],
+            undo=_("%(name)s submits it again when it is ready.") % {"name": person.name},
+            form=form,
+            danger=False,
+        ),
+        status=400 if form.errors else 200,
+    )
 
 
 @review_view("reviews.see_team_desk_reviews")

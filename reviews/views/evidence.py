@@ -7,10 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from benchmarks.models import RatingScale, ScaleLevel
+from core.confirm import Confirmation, confirm_page
 from core.versioning import save_or_conflict
 from reviews.access import review_view
 from reviews.forms.evidence import EvaluationForm, EvidenceForm
@@ -29,14 +33,21 @@ PER_PAGE = 100
 
 
 def _remembered_session(request, review: Review):
+    """The session chosen in the link (?session=, from the timetable, a brief or a schedule)
+    or the last one this person recorded in; only interviews and workshops have evidence."""
     pk = request.GET.get("session") or request.session.get(SESSION_KEY.format(review.pk))
     if not pk or not str(pk).isdigit():
         return None
-    return review.visit_sessions.filter(pk=pk).first()
+    return review.visit_sessions.filter(
+        pk=pk, kind__in=[VisitSession.INTERVIEW, VisitSession.WORKSHOP]
+    ).first()
 
 
-def _may_change(user, review: Review, evidence: Evidence) -> bool:
-    return evidence.author_id == user.pk or user.has_perm("reviews.moderate_evidence", review)
+def _changeable(request, review: Review, evidence: int) -> Evidence:
+    instance = get_object_or_404(review.evidence.live(), pk=evidence)
+    if not request.user.has_perm("reviews.change_evidence", instance):
+        raise PermissionDenied
+    return instance
 
 
 @review_view("reviews.record_evidence")
@@ -71,9 +82,7 @@ def add(request, review: Review):
 
 @review_view("reviews.record_evidence")
 def edit(request, review: Review, evidence: int):
-    instance = get_object_or_404(review.evidence.live(), pk=evidence)
-    if not _may_change(request.user, review, instance):
-        raise PermissionDenied
+    instance = _changeable(request, review, evidence)
     form = EvidenceForm(
         request.POST or None, instance=instance, review=review, session=instance.session
     )
@@ -91,17 +100,66 @@ def edit(request, review: Review, evidence: int):
     return render(request, "reviews/evidence/form.html", context)
 
 
-@require_POST
+def _deletion(review: Review, entry: Evidence) -> Confirmation:
+    indicators = entry.indicators.count()
+    cited = entry.findings.count()
+    notes = [
+        _(
+            "It no longer counts for any indicator, the overview or the report. "
+            "%(source)s and its other entries stay."
+        )
+        % {"source": entry.source_label}
+    ]
+    if cited:
+        notes.append(
+            ngettext(
+                "One finding of the feedback report cites it; that finding loses this evidence.",
+                "%(n)s findings of the feedback report cite it; they lose this evidence.",
+                cited,
+            )
+            % {"n": cited}
+        )
+    return Confirmation(
+        title=_("Delete this evidence entry?"),
+        confirm_label=_("Delete the entry"),
+        cancel_url=reverse("reviews:evidence", args=[review.pk]),
+        items_label=_("What is deleted"),
+        items=[
+            ngettext(
+                "Evidence entry %(codes)s: %(n)s indicator",
+                "Evidence entry %(codes)s: %(n)s indicators",
+                indicators,
+            )
+            % {"codes": entry.entry_label, "n": indicators},
+            _("Finding: %(text)s") % {"text": Truncator(entry.text).words(30)},
+            _("Colour: %(colour)s, %(basis)s")
+            % {"colour": entry.colour.label, "basis": entry.get_basis_display().lower()},
+        ],
+        notes=notes,
+        undo=_(
+            "It can be restored by the team leader from the deleted entries at the foot of "
+            "the evidence list; its history is kept."
+        ),
+    )
+
+
 @review_view("reviews.record_evidence")
 def delete(request, review: Review, evidence: int):
-    instance = get_object_or_404(review.evidence.live(), pk=evidence)
-    if not _may_change(request.user, review, instance):
-        raise PermissionDenied
+    instance = _changeable(request, review, evidence)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            _deletion(review, instance),
+            template="reviews/confirm.html",
+            review=review,
+            parent_url=reverse("reviews:evidence", args=[review.pk]),
+            parent_label=_("Evidence"),
+        )
+    label = instance.entry_label
     instance.soft_delete(by=request.user)
     messages.success(
         request,
-        _("Deleted %(source)s. The team leader can restore it.")
-        % {"source": instance.source_label},
+        _("Evidence entry %(entry)s deleted. The team leader can restore it.") % {"entry": label},
     )
     return redirect("reviews:evidence", pk=review.pk)
 
@@ -111,7 +169,9 @@ def delete(request, review: Review, evidence: int):
 def restore(request, review: Review, evidence: int):
     instance = get_object_or_404(review.evidence.filter(deleted_at__isnull=False), pk=evidence)
     instance.restore(by=request.user)
-    messages.success(request, _("Restored %(source)s.") % {"source": instance.source_label})
+    messages.success(
+        request, _("Evidence entry %(entry)s restored.") % {"entry": instance.entry_label}
+    )
     return redirect("reviews:evidence", pk=review.pk)
 
 
@@ -155,10 +215,15 @@ def evidence_list(request, review: Review):
     )
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     items = list(page.object_list)
+    user = request.user
+    for entry in items:  # entry.review is this review: the viewer's role is looked up once
+        entry.may_change = user.has_perm("reviews.change_evidence", entry)
     version = review.benchmark_version
     deleted = (
-        review.evidence.filter(deleted_at__isnull=False).select_related("session", "deleted_by")
-        if request.user.has_perm("reviews.moderate_evidence", review)
+        review.evidence.filter(deleted_at__isnull=False)
+        .select_related("session", "deleted_by")
+        .prefetch_related("indicators", "interviewers")
+        if user.has_perm("reviews.moderate_evidence", review)
         else []
     )
     return render(
@@ -182,7 +247,7 @@ def evidence_list(request, review: Review):
             ),
             "deleted": deleted,
             "params": request.GET,
-            "can_record": request.user.has_perm("reviews.record_evidence", review),
+            "can_record": user.has_perm("reviews.record_evidence", review),
         },
     )
 

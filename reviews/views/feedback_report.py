@@ -10,10 +10,13 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import save_or_conflict
 from reviews.access import review_view
@@ -46,8 +49,10 @@ from reviews.services.feedback_report import (
     freeze_version,
     open_factual_round,
     publish_report,
+    reopen_final_report,
 )
 from reviews.services.report_content import all_recommendations
+from reviews.steps import HOST
 
 
 def _sections(report):
@@ -56,6 +61,36 @@ def _sections(report):
 
 def _report_home(review: Review) -> str:
     return reverse("reviews:report", args=[review.pk])
+
+
+def _confirm(request, review: Review, confirmation: Confirmation, *, status: int = 200):
+    """A confirmation page under the report in the breadcrumbs."""
+    return confirm_page(
+        request,
+        confirmation,
+        template="reviews/confirm.html",
+        status=status,
+        review=review,
+        parent_url=_report_home(review),
+        parent_label=_("Feedback report"),
+    )
+
+
+def _names(people) -> str:
+    return ", ".join(p.name for p in people) or "–"
+
+
+def _pending_note(report) -> list[str]:
+    pending = report.pending_version
+    if pending is None:
+        return []
+    return [
+        _(
+            "Version %(n)s waits for approval: this change starts a new version, which the "
+            "team approves again."
+        )
+        % {"n": pending.number}
+    ]
 
 
 @review_view("reviews.see_report_draft")
@@ -107,6 +142,7 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
             "can_finalise": user.has_perm("reviews.finalise_report", review),
             "can_run_round": user.has_perm("reviews.run_factual_round", review),
             "can_publish": user.has_perm("reviews.publish_report", review),
+            "can_reopen": user.has_perm("reviews.reopen_report", review),
             "missing_for_final": report.missing_for_final() if pending else [],
             "unanswered": comments["unanswered"],
             "comments": comments["total"],
@@ -280,31 +316,82 @@ def recommendation_edit(request, review: Review, section: int, rec: int | None =
     )
 
 
-def _row_delete(request, review, section, model, pk, message):
+def _row_delete(request, review, section, model, pk, *, describe):
+    """GET: what removing the finding or recommendation takes away; POST: remove it."""
     report = ensure_report(review, sections=False)
-    parent = get_object_or_404(_sections(report), pk=section)
+    parent = get_object_or_404(_sections(report).select_related("report"), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk)
+    title, name, items = describe(instance, parent)
+    section_url = reverse("reviews:report_section", args=[review.pk, parent.pk])
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            Confirmation(
+                title=title,
+                confirm_label=_("Remove it"),
+                cancel_url=section_url,
+                items_label=_("What is removed"),
+                items=items,
+                notes=_pending_note(report),
+                undo=_(
+                    "This cannot be undone: write it again if it is needed. Versions frozen "
+                    "before keep it as it was."
+                ),
+            ),
+            template="reviews/confirm.html",
+            review=review,
+            parent_url=section_url,
+            parent_label=parent.group.code,
+        )
     try:
         instance.delete()
     except ReportLocked as locked:
         messages.error(request, locked.messages[0])
     else:
-        messages.success(request, message)
-    return redirect("reviews:report_section", pk=review.pk, section=parent.pk)
+        messages.success(
+            request,
+            _("Removed %(what)s from %(section)s.") % {"what": name, "section": parent.group},
+        )
+    return redirect(section_url)
 
 
-@require_POST
+def _finding(finding: Finding, section):
+    text = Truncator(finding.text).words(12)
+    cited = finding.evidence.count()
+    items = [
+        _("%(kind)s in %(section)s: %(text)s")
+        % {"kind": finding.get_kind_display(), "section": section.group, "text": finding.text},
+        ngettext(
+            "It cites %(n)s evidence entry; the entry stays in the evidence.",
+            "It cites %(n)s evidence entries; the entries stay in the evidence.",
+            cited,
+        )
+        % {"n": cited},
+    ]
+    name = _("the finding “%(text)s”") % {"text": text}
+    return _("Remove this finding?"), name, items
+
+
+def _recommendation(rec: Recommendation, section):
+    codes = [i.code for i in rec.indicators.all()]
+    items = [
+        _("Recommendation %(n)s in %(section)s: %(text)s")
+        % {"n": rec.number, "section": section.group, "text": rec.text},
+        _("Who acts: %(actor)s; indicators: %(codes)s")
+        % {"actor": rec.actor, "codes": ", ".join(codes) or "–"},
+    ]
+    name = _("recommendation %(n)s") % {"n": rec.number}
+    return _("Remove recommendation %(n)s?") % {"n": rec.number}, name, items
+
+
 @review_view("reviews.compose_report")
 def finding_delete(request, review: Review, section: int, finding: int):
-    return _row_delete(request, review, section, Finding, finding, _("The finding is removed."))
+    return _row_delete(request, review, section, Finding, finding, describe=_finding)
 
 
-@require_POST
 @review_view("reviews.compose_report")
 def recommendation_delete(request, review: Review, section: int, rec: int):
-    return _row_delete(
-        request, review, section, Recommendation, rec, _("The recommendation is removed.")
-    )
+    return _row_delete(request, review, section, Recommendation, rec, describe=_recommendation)
 
 
 @require_POST
@@ -325,10 +412,68 @@ def assign(request, review: Review):
     return redirect(_report_home(review))
 
 
-@require_POST
+def _freezing(review: Review, report) -> Confirmation:
+    sections = list(
+        _sections(report)
+        .annotate(n_findings=Count("findings", distinct=True))
+        .annotate(n_recs=Count("recommendations", distinct=True))
+        .order_by("order", "pk")
+    )
+    number = (report.latest_version.number if report.latest_version else 0) + 1
+    items = [_("Summary: written") if report.summary else _("Summary: empty")]
+    missing = [] if report.summary else [_("The summary is empty.")]
+    for section in sections:
+        items.append(
+            _("%(section)s: %(evaluation)s, %(findings)s, %(recs)s")
+            % {
+                "section": section.group,
+                "evaluation": _("evaluation written") if section.evaluation else _("no evaluation"),
+                "findings": ngettext("%(n)s finding", "%(n)s findings", section.n_findings)
+                % {"n": section.n_findings},
+                "recs": ngettext("%(n)s recommendation", "%(n)s recommendations", section.n_recs)
+                % {"n": section.n_recs},
+            }
+        )
+        if not section.evaluation:
+            missing.append(_("%(section)s has no evaluation yet.") % {"section": section.group})
+    blockers = []
+    if report.is_final:
+        blockers.append(_("The report is final; its text can no longer change."))
+    elif report.pending_version is not None:
+        blockers.append(
+            _("Version %(n)s is already frozen and waiting for approvals.")
+            % {"n": report.pending_version.number}
+        )
+    return Confirmation(
+        title=_("Freeze version %(n)s for approval?") % {"n": number},
+        confirm_label=_("Freeze version %(n)s") % {"n": number},
+        cancel_url=_report_home(review),
+        lead=_(
+            "Version %(n)s is a snapshot of the report as it stands now. Every peer of the "
+            "team then approves it or comments: %(names)s."
+        )
+        % {"n": number, "names": _names(report.team())},
+        items_label=_("What is frozen"),
+        items=items,
+        missing=missing,
+        notes=[
+            _(
+                "Any change to the text afterwards supersedes version %(n)s and clears its "
+                "approvals."
+            )
+            % {"n": number}
+        ],
+        undo=_("Freezing makes nothing final: the team can go on writing."),
+        blockers=blockers,
+        danger=False,
+    )
+
+
 @review_view("reviews.freeze_report")
 def freeze(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        return _confirm(request, review, _freezing(review, report))
     try:
         version = freeze_version(report=report, by=request.user)
     except ValidationError as error:
@@ -460,23 +605,98 @@ def factual(request, review: Review):
     )
 
 
-@require_POST
+def _factual_url(review: Review) -> str:
+    return reverse("reviews:report_factual", args=[review.pk])
+
+
 @review_view("reviews.run_factual_round")
 def factual_open(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        pending = report.pending_version
+        number = pending.number if pending else "–"
+        hosts = review.members(HOST)
+        return _confirm(
+            request,
+            review,
+            Confirmation(
+                title=_("Send version %(n)s to the host city?") % {"n": number},
+                confirm_label=_("Send it to the host city"),
+                cancel_url=_report_home(review),
+                lead=_(
+                    "The host city reads version %(n)s and points out factual errors per "
+                    "section until the team leader closes the round."
+                )
+                % {"n": number},
+                items_label=_("Who reads it"),
+                items=[_("The host city: %(names)s") % {"names": _names(hosts)}],
+                notes=[
+                    _(
+                        "The host city sees this version and the comments only: not the "
+                        "drafts, the evidence or the approvals. The host members are told "
+                        "by e-mail."
+                    )
+                ],
+                undo=_(
+                    "The team leader can close the round at any time, and open it again "
+                    "while this version waits to become final."
+                ),
+                blockers=report.missing_for_factual_round(),
+                danger=False,
+            ),
+        )
     try:
         open_factual_round(report=report)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(_report_home(review))
-    messages.success(request, _("The host city can now comment on factual errors."))
+    messages.success(
+        request,
+        _("Version %(n)s is sent: the host city can now comment on factual errors.")
+        % {"n": report.factual_round_version.number},
+    )
     return redirect("reviews:report_factual", pk=review.pk)
 
 
-@require_POST
 @review_view("reviews.run_factual_round")
 def factual_close(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        comments = report.factual_comments.aggregate(
+            total=Count("pk"), unanswered=Count("pk", filter=Q(answer=""))
+        )
+        return _confirm(
+            request,
+            review,
+            Confirmation(
+                title=_("Close the factual-accuracy round?"),
+                confirm_label=_("Close the round"),
+                cancel_url=_factual_url(review),
+                lead=_("The host city can no longer comment on the version it was sent."),
+                items_label=_("Comments so far"),
+                items=[
+                    ngettext(
+                        "%(n)s comment from the host city",
+                        "%(n)s comments from the host city",
+                        comments["total"],
+                    )
+                    % {"n": comments["total"]},
+                    ngettext(
+                        "%(n)s not answered yet", "%(n)s not answered yet", comments["unanswered"]
+                    )
+                    % {"n": comments["unanswered"]},
+                ],
+                notes=[_("The team answers every comment before the report can be final.")],
+                undo=_(
+                    "The team leader can open the round again while the version waits to "
+                    "become final."
+                ),
+                blockers=[]
+                if report.factual_round_open
+                else [_("The factual-accuracy round is not open.")],
+                danger=False,
+            ),
+        )
     try:
         report.close_factual_round()
     except ValidationError as error:
@@ -523,10 +743,61 @@ def factual_answer(request, review: Review, comment: int):
 # --- final, publication, presentation -----------------------------------------------------
 
 
-@require_POST
+def _content_counts(content: dict) -> list[str]:
+    sections = content.get("sections", [])
+    findings = sum(len(s.get("findings", [])) for s in sections)
+    recs = sum(len(s.get("recommendations", [])) for s in sections)
+    return [
+        ngettext("%(n)s section", "%(n)s sections", len(sections)) % {"n": len(sections)},
+        ngettext("%(n)s finding", "%(n)s findings", findings) % {"n": findings},
+        ngettext("%(n)s recommendation", "%(n)s recommendations", recs) % {"n": recs},
+    ]
+
+
 @review_view("reviews.finalise_report")
 def finalise(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        pending = report.pending_version
+        approved = [a.peer for a in pending.approvals.filter(approves=True).select_related("peer")]
+        comments = report.factual_comments.count()
+        return _confirm(
+            request,
+            review,
+            Confirmation(
+                title=_("Make version %(n)s the final report?") % {"n": pending.number},
+                confirm_label=_("Make version %(n)s final") % {"n": pending.number},
+                cancel_url=_report_home(review),
+                lead=_(
+                    "Nothing in the report can change afterwards: the PDF, the Word file and "
+                    "the host city read this version."
+                ),
+                items_label=_("What becomes final"),
+                items=[
+                    _("Version %(n)s, frozen %(when)s")
+                    % {
+                        "n": pending.number,
+                        "when": formats.date_format(
+                            timezone.localtime(pending.frozen_at), "DATETIME_FORMAT"
+                        ),
+                    },
+                    ", ".join(_content_counts(pending.content)),
+                    _("Approved by: %(names)s") % {"names": _names(approved)},
+                    ngettext(
+                        "%(n)s factual comment of the host city, answered",
+                        "%(n)s factual comments of the host city, answered",
+                        comments,
+                    )
+                    % {"n": comments},
+                ],
+                notes=[
+                    _("The coordinators are told; a coordinator or the team leader publishes it.")
+                ],
+                undo=_("Until it is published, a coordinator can reopen it for changes."),
+                blockers=report.missing_for_final(),
+                danger=False,
+            ),
+        )
     try:
         version = finalise_report(report=report, by=request.user)
     except ValidationError as error:
@@ -537,12 +808,90 @@ def finalise(request, review: Review):
     return redirect("reviews:report_final", pk=review.pk)
 
 
-@require_POST
+@review_view("reviews.reopen_report")
+def reopen(request, review: Review):
+    report = ensure_report(review)
+    version = report.final_version
+    if request.method != "POST":
+        return _confirm(
+            request,
+            review,
+            Confirmation(
+                title=_("Reopen the final report?"),
+                confirm_label=_("Reopen the report"),
+                cancel_url=reverse("reviews:report_final", args=[review.pk]),
+                lead=_(
+                    "Version %(n)s is no longer final: it waits for approval again, with the "
+                    "approvals it had. Any change to the text then starts a new version, "
+                    "which the team approves again."
+                )
+                % {"n": version.number},
+                items_label=_("What changes"),
+                items=[
+                    _("Version %(n)s: final → waiting for approval") % {"n": version.number},
+                    _("The team is told: %(names)s") % {"names": _names(report.team())},
+                ],
+                undo=_("The team leader can make it final again."),
+                danger=False,
+            ),
+        )
+    try:
+        reopen_final_report(report=report, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect("reviews:report_final", pk=review.pk)
+    messages.success(
+        request,
+        _("Version %(n)s is no longer final: the team can change the report.")
+        % {"n": version.number},
+    )
+    return redirect(_report_home(review))
+
+
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        version = report.final_version
+        return _confirm(
+            request,
+            review,
+            Confirmation(
+                title=_("Publish the final report to the host city?"),
+                confirm_label=_("Publish to the host city"),
+                cancel_url=reverse("reviews:report_final", args=[review.pk]),
+                lead=_(
+                    "The host city reads the final report and answers each recommendation. "
+                    "Its progress updates fall due six and twelve months after today, unless "
+                    "a coordinator sets other dates."
+                ),
+                items_label=_("What is published"),
+                items=[
+                    _("Version %(n)s, final %(when)s")
+                    % {
+                        "n": version.number,
+                        "when": formats.date_format(
+                            timezone.localtime(version.final_at), "DATE_FORMAT"
+                        ),
+                    },
+                    ", ".join(_content_counts(version.content)),
+                    _("Told by e-mail: the host city (%(hosts)s) and the team (%(team)s)")
+                    % {"hosts": _names(review.members(HOST)), "team": _names(report.team())},
+                ],
+                undo=_(
+                    "Publishing cannot be withdrawn: the host city is told at once and starts "
+                    "answering. A coordinator can still change the checkpoint dates."
+                ),
+                danger=False,
+            ),
+        )
     publish_report(report=report, by=request.user)  # sets the checkpoints at 6 and 12 months
-    messages.success(request, _("The report is published to the host city."))
+    messages.success(
+        request,
+        _("The report is published to the host city.")
+        + " "
+        + _("Version %(n)s is what the city reads.") % {"n": report.final_version.number},
+    )
     return redirect("reviews:report_final", pk=review.pk)
 
 
@@ -564,6 +913,7 @@ def final_read(request, review: Review):
             "recommendations": all_recommendations(content),
             "can_publish": request.user.has_perm("reviews.publish_report", review),
             "can_share": request.user.has_perm("reviews.share_report", review),
+            "can_reopen": request.user.has_perm("reviews.reopen_report", review),
             "can_present": request.user.has_perm("reviews.record_presentation", review),
             "can_respond": request.user.has_perm("reviews.respond_to_report", review),
             "can_see_plan": request.user.has_perm("reviews.see_action_plan", review),
@@ -592,10 +942,49 @@ def presentation(request, review: Review):
     )
 
 
-@require_POST
+def _sharing(request, review: Review, report, action: str) -> Confirmation:
+    back = reverse("reviews:report_final", args=[review.pk])
+    if action == "create":
+        return Confirmation(
+            title=_("Create a public link to the final report?"),
+            confirm_label=_("Create the public link"),
+            cancel_url=back,
+            lead=_(
+                "Anyone who has the link can read the final report and download its PDF, "
+                "without signing in."
+            ),
+            undo=_(
+                "A coordinator can withdraw the link at any time; it then stops opening the report."
+            ),
+            blockers=[_("The report already has a public link.")] if report.public_token else [],
+            hidden={"action": "create"},
+            danger=False,
+        )
+    link = request.build_absolute_uri(reverse("reports:public_report", args=[report.public_token]))
+    return Confirmation(
+        title=_("Withdraw the public link?"),
+        confirm_label=_("Withdraw the link"),
+        cancel_url=back,
+        lead=_(
+            "The link stops opening the report at once: whoever saved or shared it can no "
+            "longer read it. Members of the review still read it when signed in."
+        ),
+        items_label=_("What is withdrawn"),
+        items=[link] if report.public_token else [],
+        undo=_("A coordinator can create a new public link; it will be a different address."),
+        blockers=[] if report.public_token else [_("The report has no public link.")],
+        hidden={"action": "revoke"},
+    )
+
+
 @review_view("reviews.share_report")
 def share(request, review: Review):
     report = ensure_report(review)
+    if request.method != "POST":
+        action = request.GET.get("action")
+        if action not in ("create", "revoke"):
+            raise Http404
+        return _confirm(request, review, _sharing(request, review, report, action))
     action = request.POST.get("action")
     if action == "create":
         if not report.public_token:

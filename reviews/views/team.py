@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.confirm import Confirmation, confirm_page
 from core.versioning import save_or_conflict
 from reviews.access import review_view
 from reviews.forms import MemberForm, ReviewForm, ScopeForm, TrainingSessionForm
-from reviews.models import Review, TrainingSession
+from reviews.models import Evidence, Membership, Review, TrainingSession
 from reviews.services import add_member
 from reviews.steps import HOST, PEER, TEAM_LEADER
 
@@ -110,12 +113,75 @@ def team_add(request, review: Review):
     return redirect("reviews:team", pk=review.pk)
 
 
-@require_POST
+def _removal(review: Review, membership: Membership) -> Confirmation:
+    person = membership.user
+    role = membership.get_role_display()
+    sessions = review.visit_sessions.filter(peers=person).count()
+    entries = Evidence.objects.filter(review=review, author=person).live().count()
+    desk = review.desk_reviews.filter(peer=person).first()
+    kept = []
+    if desk is not None:
+        kept.append(
+            _("Their desk review (submitted)")
+            if desk.is_submitted
+            else _("Their draft desk review")
+        )
+    if entries:
+        kept.append(
+            ngettext("%(n)s evidence entry", "%(n)s evidence entries", entries) % {"n": entries}
+        )
+    notes = [
+        _("%(name)s can no longer open this review.") % {"name": person.name}
+        + " "
+        + (
+            _("What they wrote stays: %(what)s.") % {"what": "; ".join(kept)}
+            if kept
+            else _("They wrote nothing in it yet.")
+        )
+    ]
+    if sessions:
+        notes.append(
+            ngettext(
+                "They are planned as a peer in %(n)s visit session; change it on the timetable.",
+                "They are planned as a peer in %(n)s visit sessions; change them on the timetable.",
+                sessions,
+            )
+            % {"n": sessions}
+        )
+    if membership.role == TEAM_LEADER:
+        notes.append(_("The team has no leader until a coordinator appoints one."))
+    if membership.is_host_lead:
+        notes.append(_("The host city has no host lead until one is appointed."))
+    city = person.city.name if person.city_id else ""
+    return Confirmation(
+        title=_("Remove %(name)s from the review?") % {"name": person.name},
+        confirm_label=_("Remove %(name)s") % {"name": person.name},
+        cancel_url=reverse("reviews:team", args=[review.pk]),
+        items_label=_("Who is removed"),
+        items=[", ".join(p for p in (person.name, str(role), city) if p)],
+        notes=notes,
+        undo=_("A coordinator can add them again, with the same role or another."),
+    )
+
+
 @review_view("reviews.manage_team")
 def team_remove(request, review: Review, member: int):
-    membership = get_object_or_404(review.memberships.select_related("user"), pk=member)
+    membership = get_object_or_404(review.memberships.select_related("user__city"), pk=member)
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            _removal(review, membership),
+            template="reviews/confirm.html",
+            review=review,
+            parent_url=reverse("reviews:team", args=[review.pk]),
+            parent_label=_("Team and training"),
+        )
     membership.delete()
-    messages.success(request, _("%(name)s left the review.") % {"name": membership.user.name})
+    messages.success(
+        request,
+        _("%(name)s (%(role)s) is removed from the review.")
+        % {"name": membership.user.name, "role": membership.get_role_display()},
+    )
     return redirect("reviews:team", pk=review.pk)
 
 

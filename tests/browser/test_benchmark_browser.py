@@ -75,9 +75,11 @@ def test_coordinator_builds_publishes_and_compares(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("cell", name="Not conclusive")).to_be_visible()
 
-    page.get_by_role("button", name="Publish and freeze this version").click()
+    page.get_by_role("link", name="Publish and freeze this version").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish and freeze").click()
     expect(page.get_by_text("Version 1 is published and frozen")).to_be_visible()
-    expect(page.get_by_role("button", name="Publish and freeze this version")).to_have_count(0)
+    expect(page.get_by_role("link", name="Publish and freeze this version")).to_have_count(0)
 
     page.get_by_role("button", name="Start a new version").click()
     expect(page.get_by_text("Version 2 started as a draft")).to_be_visible()

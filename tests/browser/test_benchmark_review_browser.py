@@ -49,7 +49,9 @@ def test_coordinator_circulates_and_a_peer_comments_and_approves(
 
     page.reload()
     expect(page.get_by_text("Fatima Chahid: approved")).to_be_visible()
-    page.get_by_role("button", name="Publish and freeze this version").click()
+    page.get_by_role("link", name="Publish and freeze this version").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish and freeze").click()
     expect(page.get_by_text("Version 1 is published and frozen")).to_be_visible()
 
 

@@ -60,6 +60,9 @@ def test_peer_desk_review_and_host_answer(
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
         "link", name="Desk review"
     ).click()
+    page.get_by_role("link", name="Submit my desk review").click()
+    expect(page.get_by_role("heading", name="Submit your desk review?")).to_be_visible()
+    assert_accessible(page)
     page.get_by_role("button", name="Submit my desk review").click()
     expect(page.get_by_text("Your desk review is submitted.")).to_be_visible()
     page.get_by_role("link", name="AA Alpha").click()

@@ -17,6 +17,7 @@ PASSWORD = "a-long-pass-phrase"
 OLD_TEXT = "The alderman chairs a yearly integration summit."
 NEW_TEXT = "The alderman chairs a yearly integration summit with the migrant council."
 LEADER_TEXT = "The deputy mayor chairs the summit."
+ENTRY = "AA/Y/1 - Interview 1 - FC & JB"  # the entry by its code, not by its interview
 
 
 @pytest.fixture
@@ -74,7 +75,7 @@ def test_peer_edits_and_deletes_an_entry_and_the_team_leader_restores_it(
     assert_accessible(page)
 
     # The peer corrects the finding.
-    page.get_by_role("link", name="Edit Interview 1").click()
+    page.get_by_role("link", name=f"Edit {ENTRY}").click()
     expect(page.get_by_role("heading", name="Edit evidence", level=1)).to_be_visible()
     expect(page.get_by_label("Finding")).to_have_value(OLD_TEXT)
     assert_accessible(page)
@@ -85,8 +86,8 @@ def test_peer_edits_and_deletes_an_entry_and_the_team_leader_restores_it(
     assert_accessible(page)
 
     # The history keeps both texts, newest first.
-    page.get_by_role("link", name="History Interview 1").click()
-    expect(page.get_by_role("heading", name="History of Interview 1", level=1)).to_be_visible()
+    page.get_by_role("link", name=f"History {ENTRY}").click()
+    expect(page.get_by_role("heading", name=f"History of {ENTRY}", level=1)).to_be_visible()
     rows = page.get_by_role("table").locator("tbody tr")
     expect(rows.first).to_contain_text("changed")
     expect(rows.first).to_contain_text("Fatima Chahid")
@@ -96,11 +97,17 @@ def test_peer_edits_and_deletes_an_entry_and_the_team_leader_restores_it(
     before = rows.count()
     assert_accessible(page)
 
-    # The peer deletes it: gone from the list; only the team leader sees deleted entries.
+    # The peer deletes it, through a page that names the entry and who can restore it:
+    # gone from the list; only the team leader sees deleted entries.
     page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Evidence").click()
-    page.get_by_role("button", name="Delete Interview 1").click()
+    page.get_by_role("link", name=f"Delete {ENTRY}").click()
+    expect(page.get_by_role("heading", name="Delete this evidence entry?", level=1)).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text(f"Evidence entry {ENTRY}: 1 indicator")
+    expect(page.get_by_role("main")).to_contain_text("It can be restored by the team leader")
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete the entry").click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Deleted Interview 1. The team leader can restore it."
+        f"Evidence entry {ENTRY} deleted. The team leader can restore it."
     )
     expect(table).to_contain_text("No evidence matches.")
     expect(page.get_by_role("heading", name="Deleted entries")).to_have_count(0)
@@ -114,10 +121,10 @@ def test_peer_edits_and_deletes_an_entry_and_the_team_leader_restores_it(
     expect(second_page.get_by_role("table")).to_contain_text("No evidence matches.")
     expect(second_page.get_by_role("heading", name="Deleted entries")).to_be_visible()
     deleted = second_page.get_by_role("listitem").filter(has_text="deleted by Fatima Chahid")
-    expect(deleted).to_contain_text("Interview 1")
+    expect(deleted).to_contain_text(ENTRY)
     assert_accessible(second_page)
-    deleted.get_by_role("button", name="Restore Interview 1").click()
-    expect(second_page.get_by_role("status")).to_contain_text("Restored Interview 1.")
+    deleted.get_by_role("button", name=f"Restore {ENTRY}").click()
+    expect(second_page.get_by_role("status")).to_contain_text(f"Evidence entry {ENTRY} restored.")
     expect(second_page.get_by_role("table")).to_contain_text(NEW_TEXT)
     expect(second_page.get_by_role("heading", name="Deleted entries")).to_have_count(0)
     assert_accessible(second_page)
@@ -127,7 +134,7 @@ def test_peer_edits_and_deletes_an_entry_and_the_team_leader_restores_it(
     expect(table).to_contain_text(NEW_TEXT)
     expect(table).to_contain_text("AA/Y/1 - Interview 1 - FC & JB")
     assert_accessible(page)
-    page.get_by_role("link", name="History Interview 1").click()
+    page.get_by_role("link", name=f"History {ENTRY}").click()
     expect(rows).to_have_count(before + 2)
     expect(rows.nth(0)).to_contain_text("restored")
     expect(rows.nth(0)).to_contain_text("Jan Berg")
@@ -143,12 +150,12 @@ def test_saving_from_a_stale_form_shows_the_conflict_and_overwrites_nothing(
     # Both open the same entry.
     sign_in(second_page, "leader@example.org", PASSWORD)
     open_evidence_list(second_page)
-    second_page.get_by_role("link", name="Edit Interview 1").click()
+    second_page.get_by_role("link", name=f"Edit {ENTRY}").click()
     expect(second_page.get_by_label("Finding")).to_have_value(OLD_TEXT)
 
     sign_in(page, "peer@example.org", PASSWORD)
     open_evidence_list(page)
-    page.get_by_role("link", name="Edit Interview 1").click()
+    page.get_by_role("link", name=f"Edit {ENTRY}").click()
     page.get_by_label("Finding").fill(NEW_TEXT)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Saved: AA/Y/1 - Interview 1 - FC & JB")

@@ -46,7 +46,10 @@ def test_presentation_recorded_and_public_link_shared_and_withdrawn(
 
     sign_in(second_page, "coord@example.org", PASSWORD)
     second_page.goto(final)
-    second_page.get_by_role("button", name="Create a public link").click()
+    second_page.get_by_role("link", name="Create a public link").click()
+    expect(second_page.get_by_role("main")).to_contain_text("without signing in")
+    assert_accessible(second_page)
+    second_page.get_by_role("button", name="Create the public link").click()
     link = second_page.get_by_role("link", name="/reviews/public/")
     expect(link).to_be_visible()
     assert_accessible(second_page)
@@ -62,8 +65,11 @@ def test_presentation_recorded_and_public_link_shared_and_withdrawn(
     ).to_be_visible()
     assert_accessible(visitor)
 
-    second_page.get_by_role("button", name="Withdraw the public link").click()
-    expect(second_page.get_by_role("button", name="Create a public link")).to_be_visible()
+    second_page.get_by_role("link", name="Withdraw the public link").click()
+    expect(second_page.get_by_role("main")).to_contain_text(public_url)
+    assert_accessible(second_page)
+    second_page.get_by_role("button", name="Withdraw the link").click()
+    expect(second_page.get_by_role("link", name="Create a public link")).to_be_visible()
     assert FeedbackReport.objects.get(review=review).public_token == ""
     response = visitor.goto(public_url)
     assert response.status == 404

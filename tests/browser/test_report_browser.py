@@ -126,14 +126,23 @@ def test_report_approved_checked_published_and_answered(
     second_page.get_by_label("Finance confirms the budget line.").check()
     second_page.get_by_role("button", name="Save").click()
     expect(second_page.get_by_text("A draft thought to drop.").first).to_be_visible()
-    second_page.get_by_role("button", name="Remove A draft thought to drop.").click()
-    expect(second_page.get_by_text("The finding is removed.")).to_be_visible()
-    expect(second_page.get_by_text("A draft thought to drop.")).to_have_count(0)
+    second_page.get_by_role("link", name="Remove A draft thought to drop.").click()
+    expect(second_page.get_by_role("heading", name="Remove this finding?")).to_be_visible()
+    expect(second_page.get_by_role("main")).to_contain_text(
+        "Good practice in AA Alpha: A draft thought to drop."
+    )
+    assert_accessible(second_page)
+    second_page.get_by_role("button", name="Remove it").click()
+    expect(
+        second_page.get_by_text("Removed the finding “A draft thought to drop.” from AA Alpha.")
+    ).to_be_visible()
+    expect(second_page.locator("article", has_text="A draft thought to drop.")).to_have_count(0)
     assert_accessible(second_page)
 
     # The leader freezes version 1 and approves it.
     page.goto(f"{base}/report/")
-    page.get_by_role("button", name="Freeze a version for approval").click()
+    page.get_by_role("link", name="Freeze a version for approval").click()
+    page.get_by_role("button", name="Freeze version 1").click()
     expect(page.get_by_text("Version 1 is frozen.")).to_be_visible()
     page.get_by_label("I approve this version").check()
     page.get_by_role("button", name="Record my decision").click()
@@ -151,8 +160,9 @@ def test_report_approved_checked_published_and_answered(
 
     # The host city checks the facts; the peer answers.
     page.reload()
-    page.get_by_role("button", name="Send this version to the host city").click()
-    expect(page.get_by_text("The host city can now comment on factual errors.")).to_be_visible()
+    page.get_by_role("link", name="Send this version to the host city").click()
+    page.get_by_role("button", name="Send it to the host city").click()
+    expect(page.get_by_text("the host city can now comment on factual errors.")).to_be_visible()
     host_page = browser.new_context().new_page()
     sign_in(host_page, "host@example.org", PASSWORD)
     host_page.goto(f"{base}/report/factual/")
@@ -166,13 +176,19 @@ def test_report_approved_checked_published_and_answered(
     page.get_by_label("The team's answer").fill("Corrected: the year is left out.")
     page.get_by_role("button", name="Answer").click()
     expect(page.get_by_text("Your answer is saved.")).to_be_visible()
-    page.get_by_role("button", name="Close the round").click()
+    page.get_by_role("link", name="Close the round").click()
     assert_accessible(page)
+    page.get_by_role("button", name="Close the round").click()
+    expect(page.get_by_text("The factual-accuracy round is closed.")).to_be_visible()
 
     # Final, then published by the team leader.
     page.goto(f"{base}/report/")
-    page.get_by_role("button", name="Make this version final").click()
+    page.get_by_role("link", name="Make this version final").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Make version 1 final").click()
     expect(page.get_by_text("Version 1 is the final report.")).to_be_visible()
+    page.get_by_role("link", name="Publish to the host city").click()
+    assert_accessible(page)
     page.get_by_role("button", name="Publish to the host city").click()
     expect(page.get_by_text("The report is published to the host city.")).to_be_visible()
     assert_accessible(page)

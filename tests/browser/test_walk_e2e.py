@@ -271,6 +271,9 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
             p.get_by_role("navigation", name="Breadcrumb").get_by_role(
                 "link", name="Desk review"
             ).click()
+            p.get_by_role("link", name="Submit my desk review").click()
+            expect(p.get_by_role("heading", name="Submit your desk review?")).to_be_visible()
+            walk.axe(p, "confirm")
             p.get_by_role("button", name="Submit my desk review").click()
             expect(p.get_by_text("Your desk review is submitted.")).to_be_visible()
             walk.axe(p, "submitted")
@@ -411,7 +414,10 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
     # --- Step 7: a version is frozen and every peer approves it ---------------------------
     with walk.step("07c-report-approval"):
         leader.get_by_role("link", name="Back to the report").click()
-        leader.get_by_role("button", name="Freeze a version for approval").click()
+        leader.get_by_role("link", name="Freeze a version for approval").click()
+        expect(leader.get_by_role("main")).to_contain_text("AA Alpha: evaluation written")
+        walk.axe(leader, "confirm")
+        leader.get_by_role("button", name="Freeze version 1").click()
         expect(leader.get_by_text("Version 1 is frozen.")).to_be_visible()
         for p in (leader, fatima, mikko):
             if p is not leader:
@@ -428,10 +434,15 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
     with walk.step("07d-factual-round"):
         leader.reload()
         leader.get_by_role(
-            "button", name="Send this version to the host city to check the facts"
+            "link", name="Send this version to the host city to check the facts"
         ).click()
+        expect(leader.get_by_role("main")).to_contain_text("The host city: Anouk Host")
+        walk.axe(leader, "confirm")
+        leader.get_by_role("button", name="Send it to the host city").click()
         expect(
-            leader.get_by_text("The host city can now comment on factual errors.")
+            leader.get_by_text(
+                "Version 1 is sent: the host city can now comment on factual errors."
+            )
         ).to_be_visible()
         walk.axe(leader)
 
@@ -451,12 +462,18 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
         expect(fatima.get_by_text("Your answer is saved.")).to_be_visible()
 
         leader.reload()
+        leader.get_by_role("link", name="Close the round").click()
+        expect(leader.get_by_role("main")).to_contain_text("1 comment from the host city")
+        walk.axe(leader, "confirm")
         leader.get_by_role("button", name="Close the round").click()
         expect(leader.get_by_text("The factual-accuracy round is closed.")).to_be_visible()
         leader.get_by_role("navigation", name="Breadcrumb").get_by_role(
             "link", name="Feedback report"
         ).click()
-        leader.get_by_role("button", name="Make this version final").click()
+        leader.get_by_role("link", name="Make this version final").click()
+        expect(leader.get_by_role("main")).to_contain_text("What becomes final")
+        walk.axe(leader, "confirm")
+        leader.get_by_role("button", name="Make version 1 final").click()
         expect(leader.get_by_text("Version 1 is the final report.")).to_be_visible()
         walk.axe(leader)
 
@@ -467,6 +484,9 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
         coord.get_by_role("link", name="Step 7: Feedback report").click()
         coord.get_by_role("link", name="Final report", exact=True).click()
         walk.axe(coord, "unpublished")
+        coord.get_by_role("link", name="Publish to the host city").click()
+        expect(coord.get_by_role("main")).to_contain_text("the host city (Anouk Host)")
+        walk.axe(coord, "confirm")
         coord.get_by_role("button", name="Publish to the host city").click()
         expect(coord.get_by_text("The report is published to the host city.")).to_be_visible()
 
