@@ -83,3 +83,34 @@ class ScopeForm(forms.Form):
         groups = {int(pk) for pk in self.cleaned_data["groups"]}
         singles = {int(pk) for pk in self.cleaned_data["indicators"]}
         return [i for i in self.all_indicators if i.group_id in groups or i.pk in singles]
+
+
+class AdvanceForm(HelperMixin, forms.Form):
+    """Moving a review on: confirmed explicitly when the current step still lacks something."""
+
+    confirm = forms.BooleanField(
+        label=_("I know what this step still lacks; move the review on anyway."), required=False
+    )
+
+    def __init__(self, *args, lacks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lacks = lacks
+        if not lacks:
+            del self.fields["confirm"]
+
+    def clean(self):
+        data = super().clean()
+        if self.lacks and not data.get("confirm"):
+            self.add_error(
+                "confirm", _("Tick the box to move on although this step is incomplete.")
+            )
+        return data
+
+
+class MoveBackForm(HelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the review go back a step?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Kept in the review's history, with your name and the date."),
+    )

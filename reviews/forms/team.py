@@ -14,15 +14,34 @@ from reviews.models import (
     Review,
     TrainingSession,
 )
-from reviews.steps import ROLE_CHOICES
+from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
+
+# Most people added are peers: the choice starts there, each role said with what it means.
+MEMBER_ROLE_CHOICES = [
+    (PEER, _("Peer: reviews the city, from another city")),
+    (TEAM_LEADER, _("Team leader: the one peer who leads the team")),
+    (HOST, _("Host city: writes the inception report and answers the report")),
+    (COORDINATOR, _("Coordinator: network staff who run the review")),
+]
 
 
 class MemberForm(HelperMixin, forms.Form):
     user = forms.ModelChoiceField(
         label=_("Person"), queryset=User.objects.filter(is_active=True).select_related("city")
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=MEMBER_ROLE_CHOICES, initial=PEER, widget=forms.RadioSelect
+    )
     is_host_lead = forms.BooleanField(label=_("Host lead"), required=False)
+    host_reason = forms.CharField(
+        label=_("Why they join the host city's side"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Only for a host city member who does not work for the host city, "
+            "e.g. a consultant who wrote the inception report."
+        ),
+    )
 
     def __init__(self, *args, review: Review, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,6 +61,7 @@ class MemberForm(HelperMixin, forms.Form):
                 user=data["user"],
                 role=data["role"],
                 is_host_lead=data.get("is_host_lead", False),
+                host_reason=data.get("host_reason", ""),
             )
             try:
                 membership.full_clean(exclude=["review"])

@@ -11,9 +11,13 @@ from reviews.models import (
 
 
 @transaction.atomic
-def add_member(*, review: Review, user, role: str, is_host_lead: bool = False) -> Membership:
+def add_member(
+    *, review: Review, user, role: str, is_host_lead: bool = False, host_reason: str = ""
+) -> Membership:
     """Add a person to the review; the conflict-of-interest and one-leader rules apply."""
-    membership = Membership(review=review, user=user, role=role, is_host_lead=is_host_lead)
+    membership = Membership(
+        review=review, user=user, role=role, is_host_lead=is_host_lead, host_reason=host_reason
+    )
     membership.full_clean()
     membership.save()
     return membership
