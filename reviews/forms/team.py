@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from cities.models import User
+from cities.models import City, User
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -14,6 +14,7 @@ from reviews.models import (
     Review,
     TrainingSession,
 )
+from reviews.models.review import city_change_conflicts
 from reviews.steps import COORDINATOR, HOST, PEER, TEAM_LEADER
 
 # Most people added are peers: the choice starts there, each role said with what it means.
@@ -89,3 +90,47 @@ class TrainingSessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         self.fields["attendees"].queryset = User.objects.filter(
             memberships__review=review
         ).order_by("name")
+
+
+class PersonCityForm(HelperMixin, forms.Form):
+    """A coordinator sets the city a person works for; every review they are on is re-checked."""
+
+    city = forms.ModelChoiceField(
+        label=_("City they work for"),
+        queryset=City.objects.order_by("name"),
+        required=False,
+        empty_label=_("No city"),
+    )
+    reason = forms.CharField(
+        label=_("Why they stay on the host city's side"),
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Needed when they are a host city member of a review hosted by a city they would "
+            "no longer work for."
+        ),
+    )
+
+    def __init__(self, *args, person: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.initial.setdefault("city", person.city_id)
+        self.need_reason: list[Membership] = []
+
+    def clean(self):
+        data = super().clean()
+        if "city" not in data:
+            return data
+        refused, self.need_reason = city_change_conflicts(self.person, data["city"])
+        for problem in refused:
+            self.add_error("city", problem)
+        if self.need_reason and not data.get("reason", "").strip():
+            self.add_error(
+                "reason",
+                _("%(name)s is on the host city's side of %(reviews)s: say why they stay there.")
+                % {
+                    "name": self.person.name,
+                    "reviews": ", ".join(f"“{m.review.title}”" for m in self.need_reason),
+                },
+            )
+        return data
