@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Membership, Review, TrainingSession
 from reviews.status import team_warnings
@@ -207,7 +209,7 @@ def test_training_record_shows_who_is_trained(
     response = client.post(
         reverse("reviews:training_add", args=[review.pk]),
         {
-            "date": "2026-10-01",
+            "date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             "place": "Brussels",
             "topics": "Interviewing",
             "attendees": [peer.pk, host.pk],

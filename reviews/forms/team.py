@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import City, User
+from core.dates import DateChecksMixin, shown
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -74,7 +75,7 @@ class MemberForm(HelperMixin, forms.Form):
         return data
 
 
-class TrainingSessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class TrainingSessionForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = TrainingSession
         fields = ["date", "place", "topics", "attendees"]
@@ -90,6 +91,16 @@ class TrainingSessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         self.fields["attendees"].queryset = User.objects.filter(
             memberships__review=review
         ).order_by("name")
+
+    def check_dates(self, data, checks) -> None:
+        day, start = data.get("date"), self.instance.review.visit_start
+        checks.usual("date", day)
+        if day and start and day > start:
+            checks.warn(
+                "date",
+                _("This is after the visit starts (%(date)s); the method trains before it.")
+                % {"date": shown(start)},
+            )
 
 
 class PersonCityForm(HelperMixin, forms.Form):
