@@ -92,7 +92,7 @@ def test_an_unchanged_past_date_does_not_ask_again(client_for, coordinator, vers
     assert Review.objects.get(pk=versioned.pk).title == "Renamed"
 
 
-def test_a_workshop_before_the_review_opened_is_refused(client_for, team_leader, peer, review):
+def test_a_workshop_before_the_review_opened_is_flagged(client_for, team_leader, peer, review):
     response = client_for(team_leader).post(
         reverse("reviews:session_add", args=[review.pk]),
         {
@@ -102,8 +102,10 @@ def test_a_workshop_before_the_review_opened_is_refused(client_for, team_leader,
             "edit_version": 0,
         },
     )
-    assert 'href="#id_starts_at"' in response.content.decode()
-    assert "A session cannot take place before the review opened" in response.content.decode()
+    html = response.content.decode()
+    helptext = html[html.index('id="id_starts_at_helptext"') :][:300]
+    assert "This is before the review opened" in helptext
+    assert 'name="save_anyway"' in html
     assert not VisitSession.objects.exists()
 
 

@@ -183,7 +183,9 @@ def test_the_next_box_reads_as_a_dutch_sentence(client_for, review, team_leader,
     review.current_step = 2
     review.save()
     html = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
-    assert "Nu niets voor jou: de coördinator stelt het team samen en legt de training vast." in html
+    assert (
+        "Nu niets voor jou: de coördinator stelt het team samen en legt de training vast." in html
+    )
     assert f'href="{reverse("reviews:team", args=[review.pk])}"' in html
     assert "are working" not in html
 

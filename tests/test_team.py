@@ -24,8 +24,8 @@ def test_coordinator_opens_a_review_and_limits_its_scope(
             "title": "Peer review of Rotterdam",
             "host_city": host_city.pk,
             "benchmark_version": version.pk,
-            "visit_start": "2027-03-01",
-            "visit_end": "2027-03-04",
+            "visit_start": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+            "visit_end": (timezone.localdate() + datetime.timedelta(days=63)).isoformat(),
             "edit_version": 0,
         },
     )

@@ -111,21 +111,21 @@ class SessionForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelF
         start = as_date(data.get("starts_at"))
         if start is None:
             return
-        opened = timezone.localdate(self.review.created_at)
-        if start < opened and "starts_at" in checks.changed:
-            checks.refuse(
-                "starts_at",
-                _("A session cannot take place before the review opened (%(date)s).")
-                % {"date": shown(opened)},
-            )
-        # Sessions are often entered after they were held: no warning for a past date.
+        # Sessions are often entered after they were held: a past date alone is not odd,
+        # one outside the visit's days (or, before they are set, before the review) is.
         checks.usual("starts_at", start, past=False)
         days = self.review.visit_days()
+        opened = timezone.localdate(self.review.created_at)
         if days and start not in days:
             checks.warn(
                 "starts_at",
                 _("This is outside the visit days, %(start)s to %(end)s.")
                 % {"start": shown(days[0]), "end": shown(days[-1])},
+            )
+        elif not days and start < opened:
+            checks.warn(
+                "starts_at",
+                _("This is before the review opened (%(date)s).") % {"date": shown(opened)},
             )
 
     def save(self, commit=True):
