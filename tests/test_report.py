@@ -24,7 +24,7 @@ from reviews.models.feedback_report import ReportLocked
 from reviews.services.feedback_report import ensure_report
 from reviews.services.report_content import build_content
 
-YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -355,14 +355,14 @@ def test_the_presentation_is_recorded_after_publication(
     response = client_for(team_leader).post(
         url,
         {
-            "presented_on": YESTERDAY.isoformat(),
+            "presented_on": TODAY.isoformat(),
             "presentation_audience": "City staff, partners and press",
             "edit_version": report.edit_version,
         },
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.presented_on == YESTERDAY
+    assert report.presented_on == TODAY
     assert report.presentation_audience == "City staff, partners and press"
 
 
