@@ -195,11 +195,18 @@ def test_moving_the_review_away_from_its_host_members_city_asks_for_their_reason
     assert (
         "Anouk Host works for Rotterdam, not for the host city Ghent" in response.content.decode()
     )
-    Membership.objects.filter(user=host).update(host_reason="Moved to Ghent's project office.")
     review.refresh_from_db()
-    assert _edit_review(client_for(coordinator), review, host_city=ghent.pk).status_code == 302
+    response = _edit_review(
+        client_for(coordinator),
+        review,
+        host_city=ghent.pk,
+        host_reason="Seconded to Ghent's project office for the review.",
+    )
+    assert response.status_code == 302
     review.refresh_from_db()
     assert review.host_city == ghent
+    membership = Membership.objects.get(user=host)
+    assert membership.host_reason == "Seconded to Ghent's project office for the review."
 
 
 def test_training_record_shows_who_is_trained(

@@ -43,6 +43,28 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
             self.fields["benchmark_version"].disabled = True  # tied for good
         for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
             self.fields[name].widget.format = "%Y-%m-%d"
+        if self.instance.pk:
+            self.fields["host_reason"] = forms.CharField(
+                label=_("Why host city members from elsewhere stay on its side"),
+                required=False,
+                max_length=300,
+                help_text=_(
+                    "Only when you change the host city and some of its members on this "
+                    "review do not work for the new one. Kept on their membership."
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        # Read by Review.clean, which re-checks conflicts of interest on a new host city.
+        self.instance.host_reason_for_move = data.get("host_reason", "")
+        return data
+
+    def save(self, commit=True):
+        review = super().save(commit)
+        if commit:
+            review.record_host_reasons()
+        return review
 
     def check_dates(self, data, checks) -> None:
         opened = timezone.localdate(self.instance.created_at) if self.instance.pk else checks.today

@@ -102,6 +102,9 @@ class Review(EditVersioned):
     history = HistoricalRecords()
 
     objects = ReviewQuerySet.as_manager()
+    # Set by the review form when the host city changes: why the host city members who do
+    # not work for the new host city stay on its side (then stored on their memberships).
+    host_reason_for_move = ""
 
     class Meta:
         ordering = ["-created_at"]
@@ -136,10 +139,23 @@ class Review(EditVersioned):
         host_city = City.objects.filter(pk=host_city_id).first()
         problems = []
         for membership in self.memberships.select_related("user__city").order_by("user__name"):
-            problem = membership.conflict(host_city=host_city)
+            problem = membership.conflict(host_city=host_city, reason=self.host_reason_for_move)
             if problem:
                 problems.append(problem)
         return problems
+
+    def record_host_reasons(self) -> None:
+        """After a change of host city: store `host_reason_for_move` on the host city
+        memberships that need one now."""
+        reason = self.host_reason_for_move.strip()
+        if not reason:
+            return
+        for membership in self.memberships.filter(role=HOST, host_reason="").select_related("user"):
+            if conflict_of_interest(
+                role=HOST, city_id=membership.user.city_id, host_city_id=self.host_city_id
+            ):
+                membership.host_reason = reason
+                membership.save(update_fields=["host_reason"])
 
     def _check_version_tie(self) -> None:
         """Once a review has a benchmark version, it keeps it for good."""
@@ -261,9 +277,12 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.review}"
 
-    def conflict(self, *, host_city: City | None, city: City | None | bool = False) -> str | None:
+    def conflict(
+        self, *, host_city: City | None, city: City | None | bool = False, reason: str = ""
+    ) -> str | None:
         """The conflict-of-interest rule for this membership, said as a sentence (None: no
-        conflict). `city` is where the person works (default: their city as stored)."""
+        conflict). `city` is where the person works (default: their city as stored);
+        `reason` stands in for a host city member's reason not recorded yet."""
         if city is False:
             city = self.user.city
         kind = conflict_of_interest(
@@ -284,7 +303,7 @@ class Membership(models.Model):
                 )
                 % names
             )
-        if kind == NEEDS_REASON and not self.host_reason.strip():
+        if kind == NEEDS_REASON and not (self.host_reason.strip() or reason.strip()):
             if city is None:
                 return str(
                     _(
