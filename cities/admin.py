@@ -41,6 +41,12 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     filter_horizontal = []
 
+    def get_readonly_fields(self, request, obj=None):
+        # A person's city decides conflicts of interest in every review they are on; it is
+        # changed on the "People" page, which re-checks those reviews and keeps the reason.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "city"] if obj is not None else fields
+
 
 # People and roles live on the user and on review memberships; Django's groups are unused.
 admin.site.unregister(Group)

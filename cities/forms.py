@@ -35,11 +35,11 @@ class ResetForm(PasswordResetForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "initials", "city", "city_role", "preferred_language"]
+        # Not the city: it decides conflicts of interest, so a coordinator sets it.
+        fields = ["name", "initials", "city_role", "preferred_language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["city"].queryset = self.fields["city"].queryset.order_by("name")
         self.helper = FormHelper()
         self.helper.form_tag = False
 

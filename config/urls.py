@@ -15,6 +15,8 @@ urlpatterns = [
     path("cities/new/", city_views.city_create, name="city_create"),
     path("cities/<int:pk>/", city_pages.city_detail, name="city"),
     path("cities/<int:pk>/edit/", city_views.city_edit, name="city_edit"),
+    path("people/", city_pages.people, name="people"),
+    path("people/<int:pk>/city/", city_pages.person_city, name="person_city"),
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),

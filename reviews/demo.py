@@ -19,6 +19,7 @@ from reviews.models import (
     DeskReview,
     DeskReviewEntry,
     Evidence,
+    IndicatorEvaluation,
     Membership,
     ProposedInterviewee,
     Review,
@@ -157,7 +158,9 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
         )
         created["memberships"] += new
     if not review.training_sessions.exists():
-        _demo_training(review, today=today)
+        _demo_training(
+            review, day=today - datetime.timedelta(days=30), absent={"host2@example.org"}
+        )
     report = review.inception_report
     if review.benchmark_version_id and not report.backgroundsections.exists():
         _demo_inception(review, host=users["host@example.org"])
@@ -197,6 +200,7 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         Membership.objects.create(review=review, user=users[email], role=role)
     host = users["host3@example.org"]
     Membership.objects.create(review=review, user=host, role=HOST, is_host_lead=True)
+    _demo_training(review, day=review.training_date)
     indicators = list(review.indicators_in_scope())
     levels = {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
     report = review.inception_report
@@ -279,6 +283,17 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
     _demo_evidence(review, interviews, indicators)
 
 
+def _demo_evaluations(review: Review, indicators: list, levels: dict) -> None:
+    """The team's rating of every indicator in scope, after the visit (step 6 done)."""
+    for n, indicator in enumerate(indicators):
+        IndicatorEvaluation.objects.create(
+            review=review,
+            indicator=indicator,
+            rating=levels[("above", "below", "well_above")[n % 3]],
+            justification=f"Rated from the interviews coded to {indicator.code}.",
+        )
+
+
 def _demo_reported_review(*, cities, users, version, today: datetime.date) -> None:
     """A third review, finished: the report approved by all, checked by the host city,
     published seven months ago, answered recommendation by recommendation, and one progress
@@ -311,10 +326,17 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         report_due=published - datetime.timedelta(days=7),
     )
     review.scope.set(version.indicators.filter(group__code="GG", value__code__in=["A", "L"]))
-    leader, peer1, peer2 = (
-        users[e] for e in ("leader@example.org", "peer1@example.org", "peer2@example.org")
+    # Four peers from four cities, one of whom leads (METHOD.md).
+    leader, peer1, peer2, peer3 = (
+        users[e]
+        for e in (
+            "leader@example.org",
+            "peer1@example.org",
+            "peer2@example.org",
+            "peer3@example.org",
+        )
     )
-    for user, role in ((leader, TEAM_LEADER), (peer1, PEER), (peer2, PEER)):
+    for user, role in ((leader, TEAM_LEADER), (peer1, PEER), (peer2, PEER), (peer3, PEER)):
         Membership.objects.create(review=review, user=user, role=role)
     Membership.objects.create(
         review=review, user=users["coordinator@example.org"], role=COORDINATOR
@@ -338,6 +360,19 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         ]
     ]
     report.submit(by=host)
+    _demo_training(review, day=review.training_date)
+    levels = {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
+    for peer in (leader, peer1, peer2, peer3):
+        desk = DeskReview.objects.create(review=review, peer=peer)
+        for n, indicator in enumerate(indicators):
+            DeskReviewEntry.objects.create(
+                desk_review=desk,
+                indicator=indicator,
+                performance=levels[("above", "below", "more_info")[n % 3]],
+                hypothesis=f"{indicator.code}: the plan is ambitious; its follow-up is unclear.",
+                questions="Who follows the targets up, and how often?",
+            )
+        desk.submit()
     interviews = []
     for n, person in enumerate(people):
         session = VisitSession.objects.create(
@@ -352,10 +387,11 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         session.indicators.set(indicators)
         interviews.append(session)
     _demo_evidence(review, interviews, indicators)
+    _demo_evaluations(review, indicators, levels)
     conclusion = KeyConclusion.objects.create(
         review=review, text="Strong political commitment; follow-up of plans is weak."
     )
-    for person in (leader, peer1, peer2):
+    for person in (leader, peer1, peer2, peer3):
         conclusion.votes.create(peer=person, agrees=True)
 
     feedback = ensure_report(review)
@@ -423,7 +459,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         rec.indicators.set(indicators[:2])
         recommendations.append(rec)
     version = feedback.freeze(by=leader, content=build_content(review, feedback))
-    for person in (leader, peer1, peer2):
+    for person in (leader, peer1, peer2, peer3):
         ReportApproval.objects.create(version=version, peer=person, approves=True)
     FactualComment.objects.create(
         report=feedback,
@@ -545,19 +581,15 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
-def _demo_training(review: Review, *, today: datetime.date) -> None:
+def _demo_training(review: Review, *, day: datetime.date, absent: set[str] = frozenset()) -> None:
     session = TrainingSession.objects.create(
         review=review,
-        date=today - datetime.timedelta(days=30),
+        date=day,
         place="Brussels",
         topics="The benchmark; writing the inception report; interview practice",
     )
     session.attendees.set(
-        [
-            m.user
-            for m in review.memberships.select_related("user")
-            if m.user.email != "host2@example.org"
-        ]
+        [m.user for m in review.memberships.select_related("user") if m.user.email not in absent]
     )
 
 

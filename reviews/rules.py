@@ -49,6 +49,7 @@ rules.add_perm("reviews.see_all_reviews", is_coordinator)
 rules.add_perm("reviews.see_review", is_coordinator | is_member)
 rules.add_perm("reviews.see_step", is_coordinator | is_member)
 rules.add_perm("reviews.advance_review", is_coordinator | is_review_coordinator)
+rules.add_perm("reviews.move_review_back", is_coordinator | is_review_coordinator)
 
 
 @rules.predicate

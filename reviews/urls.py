@@ -22,6 +22,7 @@ urlpatterns = [
     path("<int:pk>/", shell.review_detail, name="detail"),
     path("<int:pk>/steps/<int:number>/", shell.step_detail, name="step"),
     path("<int:pk>/advance/", shell.advance_step, name="advance"),
+    path("<int:pk>/move-back/", shell.move_back, name="move_back"),
     # Opening a review and step 2
     path("new/", team.review_create, name="new"),
     path("<int:pk>/edit/", team.review_edit, name="edit"),

@@ -87,12 +87,17 @@ MATRIX: dict[str, Row] = {
     "city": everyone(200),
     "city_edit": Row(LOGIN, 403, 200, 403, 403, 200),
     "city_create": COORDINATORS_ONLY,
+    # Only coordinators set the city a person works for (it decides conflicts of interest).
+    "people": COORDINATORS_ONLY,
+    "person_city": COORDINATORS_ONLY,
     # Review shell
     "reviews:dashboard": everyone(200),
     "reviews:all": COORDINATORS_ONLY,
     "reviews:detail": MEMBERS_ONLY,
     "reviews:step": MEMBERS_ONLY,
-    "reviews:advance": Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post"),
+    # Moving on shows what the step lacks and asks to confirm; moving back asks a reason.
+    "reviews:advance": MANAGERS_ONLY,
+    "reviews:move_back": MANAGERS_ONLY,
     # Opening a review and step 2: coordinators manage, members see the team.
     "reviews:new": COORDINATORS_ONLY,
     # Someone else's notification is not found; the sample belongs to the host.
@@ -383,6 +388,8 @@ def _url_for(name: str, review, versions=None) -> str:
             kwargs[key] = Notification.objects.get(review=review).pk
         elif key == "pk" and name in ("city", "city_edit"):
             kwargs[key] = review.host_city.pk
+        elif key == "pk" and name == "person_city":
+            kwargs[key] = review.memberships.order_by("pk").first().user_id
         elif key == "pk":
             kwargs[key] = review.pk
         elif key == "number":

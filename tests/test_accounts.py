@@ -85,7 +85,7 @@ def test_password_reset_for_unknown_address_reveals_nothing(client, db):
     assert mail.outbox == []
 
 
-def test_profile_saves_name_initials_city_and_language(client_for, peer, host_city):
+def test_profile_saves_name_initials_and_language_but_never_the_city(client_for, peer, host_city):
     client = client_for(peer)
     response = client.post(
         reverse("profile"),
@@ -99,15 +99,17 @@ def test_profile_saves_name_initials_city_and_language(client_for, peer, host_ci
     )
     assert response.status_code == 302
     peer.refresh_from_db()
+    # The city a person works for decides conflicts of interest: a coordinator sets it.
     assert (peer.name, peer.initials, peer.city, peer.preferred_language) == (
         "Fatima C.",
         "FC",
-        host_city,
+        None,
         "nl",
     )
     page = client.get(reverse("profile"))
     assert 'lang="nl"' in page.content.decode()
     assert "Mijn profiel" in page.content.decode()
+    assert 'name="city"' not in page.content.decode()
 
 
 def test_profile_rejects_bad_initials_next_to_the_field(client_for, peer):

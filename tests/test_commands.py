@@ -102,3 +102,38 @@ def test_third_demo_review_has_a_published_approved_report_and_host_response(db)
         for finding in section.findings.all():
             cited = list(finding.evidence.all())
             assert cited and citation_problems(review, cited) == {}
+
+
+def test_the_demo_reviews_step_statuses_follow_their_data(db):
+    from reviews.status import progress_of
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    states = {
+        title: [s.state for s in progress_of(Review.objects.get(title=title)).steps]
+        for title in (
+            "Peer review of Rotterdam 2026",
+            "Peer review of Antwerp 2026",
+            "Peer review of Leipzig 2025",
+        )
+    }
+    # Rotterdam: one host member missed the training; the inception report is being written.
+    assert states["Peer review of Rotterdam 2026"][:4] == [
+        "done",
+        "incomplete",
+        "current",
+        "upcoming",
+    ]
+    # Antwerp: the team leader's desk review is not in; the visit is under way.
+    assert states["Peer review of Antwerp 2026"][:5] == [
+        "done",
+        "done",
+        "done",
+        "incomplete",
+        "current",
+    ]
+    # Leipzig is over: every step done, the report published and followed up.
+    assert states["Peer review of Leipzig 2025"] == ["done"] * 6 + ["published"]
+    leipzig = progress_of(Review.objects.get(title="Peer review of Leipzig 2025"))
+    assert not leipzig.overdue
+    assert leipzig.follow_up.answered == leipzig.follow_up.recommendations == 3

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import KeyConclusion, PreliminaryFeedback
 from reviews.models.conclusions import conclusions_locked
@@ -72,7 +73,7 @@ def test_preliminary_feedback_is_recorded_once_locked(
 ):
     url = reverse("reviews:feedback", args=[review.pk])
     data = {
-        "presented_on": "2027-03-04",
+        "presented_on": timezone.localdate().isoformat(),
         "audience": "Alderman and staff",
         "observations": "Three strengths, two concerns.",
         "edit_version": 0,

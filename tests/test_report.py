@@ -24,6 +24,8 @@ from reviews.models.feedback_report import ReportLocked
 from reviews.services.feedback_report import ensure_report
 from reviews.services.report_content import build_content
 
+TODAY = timezone.localdate()
+
 
 @pytest.fixture
 def composed(review_work, review, peer, team_leader, host):
@@ -356,14 +358,14 @@ def test_the_presentation_is_recorded_after_publication(
     response = client_for(team_leader).post(
         url,
         {
-            "presented_on": "2027-05-04",
+            "presented_on": TODAY.isoformat(),
             "presentation_audience": "City staff, partners and press",
             "edit_version": report.edit_version,
         },
     )
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.presented_on == datetime.date(2027, 5, 4)
+    assert report.presented_on == TODAY
     assert report.presentation_audience == "City staff, partners and press"
 
 

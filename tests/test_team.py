@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import re
+
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import Membership, Review, TrainingSession
+from reviews.status import team_warnings
 from reviews.steps import HOST, PEER, TEAM_LEADER
 
 
@@ -19,8 +24,8 @@ def test_coordinator_opens_a_review_and_limits_its_scope(
             "title": "Peer review of Rotterdam",
             "host_city": host_city.pk,
             "benchmark_version": version.pk,
-            "visit_start": "2027-03-01",
-            "visit_end": "2027-03-04",
+            "visit_start": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
+            "visit_end": (timezone.localdate() + datetime.timedelta(days=63)).isoformat(),
             "edit_version": 0,
         },
     )
@@ -91,7 +96,7 @@ def test_host_city_staff_cannot_be_peer_or_team_leader(client_for, coordinator, 
         response = client_for(coordinator).post(
             reverse("reviews:team_add", args=[review.pk]), {"user": colleague.pk, "role": role}
         )
-        assert "works for the host city" in response.content.decode()
+        assert "the host city, and cannot be a peer" in response.content.decode()
         assert 'href="#id_user"' in response.content.decode()
     assert not Membership.objects.filter(user=colleague).exists()
     client_for(coordinator).post(
@@ -107,18 +112,101 @@ def test_only_one_team_leader(client_for, coordinator, review, team_leader, make
     assert "already has a team leader" in response.content.decode()
 
 
-def test_team_warnings(review, make_user, make_city):
-    assert "The team has no team leader yet." in review.team_warnings()
+def test_team_warnings_count_the_leader_as_one_of_the_four_peers(review, make_user, make_city):
+    assert "The team has no team leader yet." in team_warnings(review)
     ghent = make_city(name="Ghent")
     Membership.objects.create(
         review=review, user=make_user(name="Ann", city=ghent), role=TEAM_LEADER
     )
+    assert (
+        "The team has 1 peer, the team leader included; the method's teams have four peers "
+        "from other cities, one of whom leads." in team_warnings(review)
+    )
     Membership.objects.create(review=review, user=make_user(name="Bo", city=ghent), role=PEER)
-    warnings = review.team_warnings()
-    assert "The team has 2 peers; the method advises at least three." in warnings
-    assert "Ann & Bo come from the same city." in warnings
     Membership.objects.create(review=review, user=make_user(name="Cy"), role=PEER)
-    assert len(review.team_warnings()) == 1
+    warnings = team_warnings(review)
+    # A leader and two peers are three of the method's four.
+    assert any(w.startswith("The team has 3 peers, the team leader included") for w in warnings)
+    assert "Ann & Bo come from the same city." in warnings
+    Membership.objects.create(review=review, user=make_user(name="Di"), role=PEER)
+    assert team_warnings(review) == ["Ann & Bo come from the same city."]
+
+
+def test_the_role_choice_starts_on_peer_and_says_what_each_role_is(client_for, coordinator, review):
+    html = client_for(coordinator).get(reverse("reviews:team", args=[review.pk])).content.decode()
+    checked = re.search(r'name="role" value="(\w+)"[^>]*checked', html)
+    assert checked.group(1) == PEER
+    assert "Peer: reviews the city, from another city" in html
+    assert "Coordinator: network staff who run the review" in html
+
+
+def test_a_host_city_member_from_another_city_needs_a_reason(
+    client_for, coordinator, review, make_user, make_city
+):
+    consultant = make_user(name="Kim Consultant", city=make_city(name="Ghent"))
+    url = reverse("reviews:team_add", args=[review.pk])
+    response = client_for(coordinator).post(url, {"user": consultant.pk, "role": HOST})
+    html = response.content.decode()
+    assert "Kim Consultant works for Ghent, not for the host city Rotterdam" in html
+    assert 'href="#id_host_reason"' in html
+    assert not Membership.objects.filter(user=consultant).exists()
+    client_for(coordinator).post(
+        url, {"user": consultant.pk, "role": HOST, "host_reason": "Wrote the inception report."}
+    )
+    assert Membership.objects.get(user=consultant).host_reason == "Wrote the inception report."
+
+
+def _edit_review(client, review, **data):
+    return client.post(
+        reverse("reviews:edit", args=[review.pk]),
+        {
+            "title": review.title,
+            "host_city": review.host_city_id,
+            "edit_version": review.edit_version,
+            **data,
+        },
+    )
+
+
+def test_moving_the_review_to_a_peers_city_is_refused(
+    client_for, coordinator, review, peer, make_city, make_benchmark
+):
+    review.benchmark_version = make_benchmark()
+    review.save()
+    ghent = make_city(name="Ghent")
+    peer.city = ghent
+    peer.save()
+    response = _edit_review(client_for(coordinator), review, host_city=ghent.pk)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fatima Peer works for Ghent, the host city, and cannot be a peer" in html
+    assert 'href="#id_host_city"' in html
+    review.refresh_from_db()
+    assert review.host_city.name == "Rotterdam"
+
+
+def test_moving_the_review_away_from_its_host_members_city_asks_for_their_reason(
+    client_for, coordinator, review, host, make_city, make_benchmark
+):
+    review.benchmark_version = make_benchmark()
+    review.save()
+    ghent = make_city(name="Ghent")
+    response = _edit_review(client_for(coordinator), review, host_city=ghent.pk)
+    assert (
+        "Anouk Host works for Rotterdam, not for the host city Ghent" in response.content.decode()
+    )
+    review.refresh_from_db()
+    response = _edit_review(
+        client_for(coordinator),
+        review,
+        host_city=ghent.pk,
+        host_reason="Seconded to Ghent's project office for the review.",
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.host_city == ghent
+    membership = Membership.objects.get(user=host)
+    assert membership.host_reason == "Seconded to Ghent's project office for the review."
 
 
 def test_training_record_shows_who_is_trained(
@@ -128,7 +216,7 @@ def test_training_record_shows_who_is_trained(
     response = client.post(
         reverse("reviews:training_add", args=[review.pk]),
         {
-            "date": "2026-10-01",
+            "date": (timezone.localdate() + datetime.timedelta(days=30)).isoformat(),
             "place": "Brussels",
             "topics": "Interviewing",
             "attendees": [peer.pk, host.pk],

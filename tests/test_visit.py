@@ -3,12 +3,17 @@ produces the timetable, a brief per interview and an .ics file per peer."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 
 from reviews.models import ConsolidatedEntry, DeskReviewEntry, Membership, Review, VisitSession
 from reviews.services import desk_review_for
+
+SOON = timezone.localdate() + datetime.timedelta(days=60)
 
 
 @pytest.fixture
@@ -199,8 +204,8 @@ def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
     bad = client_for(team_leader).post(
         url,
         {
-            "visit_start": "2027-03-01",
-            "visit_end": "2027-03-02",
+            "visit_start": SOON.isoformat(),
+            "visit_end": (SOON + datetime.timedelta(days=1)).isoformat(),
             "day_starts": "17:00",
             "day_ends": "09:00",
             "slot_minutes": 5,
@@ -214,8 +219,8 @@ def test_team_leader_sets_visit_days_and_slots(client_for, team_leader, visit):
     client_for(team_leader).post(
         url,
         {
-            "visit_start": "2027-03-01",
-            "visit_end": "2027-03-02",
+            "visit_start": SOON.isoformat(),
+            "visit_end": (SOON + datetime.timedelta(days=1)).isoformat(),
             "day_starts": "08:30",
             "day_ends": "12:30",
             "slot_minutes": 30,

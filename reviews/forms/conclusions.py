@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateChecksMixin, shown
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -50,7 +51,7 @@ class VoteForm(forms.Form):
         return data
 
 
-class FeedbackForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class FeedbackForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = PreliminaryFeedback
         fields = ["presented_on", "audience", "observations"]
@@ -58,3 +59,21 @@ class FeedbackForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             "presented_on": DateInput(format="%Y-%m-%d"),
             "observations": forms.Textarea(attrs={"rows": 4}),
         }
+
+    def check_dates(self, data, checks) -> None:
+        day, review = data.get("presented_on"), self.instance.review
+        if day and review.visit_start and day < review.visit_start:
+            checks.refuse(
+                "presented_on",
+                _("The team presents its first feedback at the visit, which starts on %(date)s.")
+                % {"date": shown(review.visit_start)},
+            )
+        if day and day > checks.today:
+            checks.warn("presented_on", _("This date is in the future: record it once it is held."))
+        days = review.visit_days()
+        if day and days and day not in days:
+            checks.warn(
+                "presented_on",
+                _("This is outside the visit days, %(start)s to %(end)s.")
+                % {"start": shown(days[0]), "end": shown(days[-1])},
+            )

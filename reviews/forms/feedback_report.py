@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateChecksMixin, shown
 from core.forms import HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -170,7 +172,7 @@ class FactualCommentForm(HelperMixin, forms.ModelForm):
         )
 
 
-class PresentationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class PresentationForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = FeedbackReport
         fields = ["presented_on", "presentation_audience"]
@@ -180,6 +182,25 @@ class PresentationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["presented_on"].required = True
         self.fields["presentation_audience"].required = True
+
+    def check_dates(self, data, checks) -> None:
+        day, review = data.get("presented_on"), self.instance.review
+        visited = review.visit_end or review.visit_start
+        if day and visited and day < visited:
+            checks.refuse(
+                "presented_on",
+                _("The report is presented after the visit, which ended on %(date)s.")
+                % {"date": shown(visited)},
+            )
+        if day and day > checks.today:
+            checks.warn("presented_on", _("This date is in the future: record it once it is held."))
+        published = self.instance.published_at
+        if day and published and day < timezone.localdate(published):
+            checks.warn(
+                "presented_on",
+                _("This is before the report was published (%(date)s).")
+                % {"date": shown(published)},
+            )
 
 
 class ReportSectionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):

@@ -6,8 +6,10 @@ in ``HostResponse.clean``."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import DateChecksMixin, shown
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -17,7 +19,11 @@ from reviews.models import (
 )
 
 
-class HostResponseForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+def _published_on(report):
+    return timezone.localdate(report.published_at) if report.published_at else None
+
+
+class HostResponseForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = HostResponse
         fields = ["decision", "rationale", "owner", "deadline", "first_actions"]
@@ -38,6 +44,20 @@ class HostResponseForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["decision"].choices = HostResponse.DECISION_CHOICES  # no empty radio
 
+    def check_dates(self, data, checks) -> None:
+        deadline = data.get("deadline")
+        published = _published_on(self.instance.recommendation.section.report)
+        if deadline and published and deadline < published:
+            checks.refuse(
+                "deadline",
+                _(
+                    "A commitment made after the report cannot be due before it was published "
+                    "(%(date)s)."
+                )
+                % {"date": shown(published)},
+            )
+        checks.usual("deadline", deadline, years_ahead=10)
+
 
 class ProgressUpdateForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
@@ -50,7 +70,7 @@ class ProgressUpdateForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         self.fields["status"].choices = ProgressUpdate.STATUS_CHOICES  # no empty radio
 
 
-class CheckpointsForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class CheckpointsForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = FeedbackReport
         fields = ["first_checkpoint", "second_checkpoint"]
@@ -67,3 +87,15 @@ class CheckpointsForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         if first and second and second <= first:
             self.add_error("second_checkpoint", _("The second update comes after the first one."))
         return data
+
+    def check_dates(self, data, checks) -> None:
+        published = _published_on(self.instance)
+        for name in ("first_checkpoint", "second_checkpoint"):
+            day = data.get(name)
+            if day and published and day <= published:
+                checks.refuse(
+                    name,
+                    _("A progress update comes after the report was published (%(date)s).")
+                    % {"date": shown(published)},
+                )
+            checks.usual(name, day, years_ahead=5)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import BenchmarkVersion, Indicator
+from core.dates import DateChecksMixin, shown
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -13,7 +15,7 @@ from reviews.models import (
 )
 
 
-class ReviewForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = Review
         fields = [
@@ -41,6 +43,65 @@ class ReviewForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             self.fields["benchmark_version"].disabled = True  # tied for good
         for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
             self.fields[name].widget.format = "%Y-%m-%d"
+        if self.instance.pk:
+            self.fields["host_reason"] = forms.CharField(
+                label=_("Why host city members from elsewhere stay on its side"),
+                required=False,
+                max_length=300,
+                help_text=_(
+                    "Only when you change the host city and some of its members on this "
+                    "review do not work for the new one. Kept on their membership."
+                ),
+            )
+
+    def clean(self):
+        data = super().clean()
+        # Read by Review.clean, which re-checks conflicts of interest on a new host city.
+        self.instance.host_reason_for_move = data.get("host_reason", "")
+        return data
+
+    def save(self, commit=True):
+        review = super().save(commit)
+        if commit:
+            review.record_host_reasons()
+        return review
+
+    def check_dates(self, data, checks) -> None:
+        opened = timezone.localdate(self.instance.created_at) if self.instance.pk else checks.today
+        training, inception = data.get("training_date"), data.get("inception_due")
+        start, end, report = data.get("visit_start"), data.get("visit_end"), data.get("report_due")
+        for name in ("inception_due", "report_due"):
+            if data.get(name) and data[name] < opened and name in checks.changed:
+                checks.refuse(
+                    name,
+                    _("A deadline cannot fall before the review opened (%(date)s).")
+                    % {"date": shown(opened)},
+                )
+        if inception and start and inception > start:
+            checks.refuse(
+                "inception_due",
+                _("The peers read the inception report before the visit: it is due by %(date)s.")
+                % {"date": shown(start)},
+            )
+        if training and start and training > start:
+            checks.refuse(
+                "training_date",
+                _("The training comes before the visit, which starts on %(date)s.")
+                % {"date": shown(start)},
+            )
+        if report and (end or start) and report < (end or start):
+            checks.refuse(
+                "report_due",
+                _("The report is written after the visit: it cannot be due before %(date)s.")
+                % {"date": shown(end or start)},
+            )
+        for name in ("training_date", "inception_due", "visit_start", "visit_end", "report_due"):
+            checks.usual(name, data.get(name))
+        if training and start and (start - training).days < 14:
+            checks.warn(
+                "training_date",
+                _("The method trains the teams about a month before the visit."),
+            )
 
 
 class ScopeForm(forms.Form):
@@ -83,3 +144,34 @@ class ScopeForm(forms.Form):
         groups = {int(pk) for pk in self.cleaned_data["groups"]}
         singles = {int(pk) for pk in self.cleaned_data["indicators"]}
         return [i for i in self.all_indicators if i.group_id in groups or i.pk in singles]
+
+
+class AdvanceForm(HelperMixin, forms.Form):
+    """Moving a review on: confirmed explicitly when the current step still lacks something."""
+
+    confirm = forms.BooleanField(
+        label=_("I know what this step still lacks; move the review on anyway."), required=False
+    )
+
+    def __init__(self, *args, lacks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lacks = lacks
+        if not lacks:
+            del self.fields["confirm"]
+
+    def clean(self):
+        data = super().clean()
+        if self.lacks and not data.get("confirm"):
+            self.add_error(
+                "confirm", _("Tick the box to move on although this step is incomplete.")
+            )
+        return data
+
+
+class MoveBackForm(HelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the review go back a step?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_("Kept in the review's history, with your name and the date."),
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cities.models import User
+from core.dates import DateChecksMixin, as_date, shown
 from core.forms import DateInput, DateTimeInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
@@ -21,7 +22,7 @@ from reviews.planning import Slot, errors_for
 from reviews.steps import TEAM_ROLES
 
 
-class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class SessionForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     """A session of the visit. The timetable rules (reviews.planning) run in clean()."""
 
     ends_at = forms.DateTimeField(
@@ -106,6 +107,27 @@ class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
                 self.add_error(field, message)
         return data
 
+    def check_dates(self, data, checks) -> None:
+        start = as_date(data.get("starts_at"))
+        if start is None:
+            return
+        # Sessions are often entered after they were held: a past date alone is not odd,
+        # one outside the visit's days (or, before they are set, before the review) is.
+        checks.usual("starts_at", start, past=False)
+        days = self.review.visit_days()
+        opened = timezone.localdate(self.review.created_at)
+        if days and start not in days:
+            checks.warn(
+                "starts_at",
+                _("This is outside the visit days, %(start)s to %(end)s.")
+                % {"start": shown(days[0]), "end": shown(days[-1])},
+            )
+        elif not days and start < opened:
+            checks.warn(
+                "starts_at",
+                _("This is before the review opened (%(date)s).") % {"date": shown(opened)},
+            )
+
     def save(self, commit=True):
         session = super().save(commit)
         name = self.cleaned_data.get("new_interviewee")
@@ -120,7 +142,7 @@ class SessionForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         return session
 
 
-class VisitSettingsForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class VisitSettingsForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     """The visit's days and the timetable's time slots, set by the team leader."""
 
     class Meta:
@@ -145,3 +167,15 @@ class VisitSettingsForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         if minutes is not None and not 15 <= minutes <= 240:
             self.add_error("slot_minutes", _("Use a slot of 15 to 240 minutes."))
         return data
+
+    def check_dates(self, data, checks) -> None:
+        start = data.get("visit_start")
+        for name in ("visit_start", "visit_end"):
+            checks.usual(name, data.get(name))
+        inception = self.instance.inception_due
+        if start and inception and start < inception:
+            checks.warn(
+                "visit_start",
+                _("The inception report is due on %(date)s, after this: peers read it first.")
+                % {"date": shown(inception)},
+            )

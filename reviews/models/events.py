@@ -13,9 +13,13 @@ from reviews.models.review import Review
 class ReviewEvent(models.Model):
     SUBMITTED = "inception_submitted"
     REOPENED = "inception_reopened"
+    ADVANCED = "step_advanced"
+    MOVED_BACK = "step_moved_back"
     VERB_CHOICES = [
         (SUBMITTED, _("submitted the inception report")),
         (REOPENED, _("reopened the inception report")),
+        (ADVANCED, _("moved the review on a step")),
+        (MOVED_BACK, _("moved the review back a step")),
     ]
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
@@ -24,6 +28,8 @@ class ReviewEvent(models.Model):
     )
     verb = models.CharField(max_length=40, choices=VERB_CHOICES)
     note = models.TextField(_("note"), blank=True)
+    # For a move between steps: the step the review moved to.
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -31,6 +37,24 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.get_verb_display()}"
+
+    @property
+    def sentence(self) -> str:
+        """What happened, as one sentence of the review's history."""
+        who = self.actor.name if self.actor else _("Someone")
+        if self.verb == self.ADVANCED:
+            return _("%(who)s moved the review on to step %(n)s.") % {"who": who, "n": self.step}
+        if self.verb == self.MOVED_BACK:
+            return _("%(who)s moved the review back to step %(n)s.") % {"who": who, "n": self.step}
+        if self.verb == self.SUBMITTED:
+            return _("%(who)s submitted the inception report.") % {"who": who}
+        return _("%(who)s reopened the inception report.") % {"who": who}
+
+    @property
+    def note_label(self) -> str:
+        if self.verb == self.ADVANCED:
+            return _("Still missing then:")
+        return _("Reason:")
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -19,7 +17,6 @@ from core.versioning import EditVersioned
 from reviews.steps import (
     COORDINATOR,
     HOST,
-    LAST_STEP,
     PEER,
     ROLE_CHOICES,
     STEPS,
@@ -49,20 +46,22 @@ class ReviewQuerySet(models.QuerySet):
         )
 
 
-@dataclass(frozen=True)
-class StepStatus:
-    step: Step
-    state: str  # "done", "current" or "upcoming"
-    due: datetime.date | None
-    overdue: bool
+# The conflict-of-interest rule, written once: membership, the review form and a change of
+# a person's city all ask it. Peers are critical friends from *other* cities (METHOD.md).
+REFUSED, NEEDS_REASON = "refused", "needs_reason"
 
-    @property
-    def state_label(self) -> str:
-        return str(
-            {"done": _("Done"), "current": _("In progress"), "upcoming": _("Not started")}[
-                self.state
-            ]
-        )
+
+def conflict_of_interest(*, role: str, city_id: int | None, host_city_id: int | None) -> str | None:
+    """May someone working for `city_id` hold `role` in a review hosted by `host_city_id`?
+
+    A peer or team leader who works for the host city: REFUSED. A host city member who
+    works for another city (or for no city on record): NEEDS_REASON, recorded on the
+    membership. Otherwise None."""
+    if role in TEAM_ROLES and city_id is not None and city_id == host_city_id:
+        return REFUSED
+    if role == HOST and city_id != host_city_id:
+        return NEEDS_REASON
+    return None
 
 
 class Review(EditVersioned):
@@ -103,6 +102,9 @@ class Review(EditVersioned):
     history = HistoricalRecords()
 
     objects = ReviewQuerySet.as_manager()
+    # Set by the review form when the host city changes: why the host city members who do
+    # not work for the new host city stay on its side (then stored on their memberships).
+    host_reason_for_move = ""
 
     class Meta:
         ordering = ["-created_at"]
@@ -121,6 +123,39 @@ class Review(EditVersioned):
         self._check_version_tie()
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
             raise ValidationError({"visit_end": _("The visit cannot end before it starts.")})
+        if self.pk is not None and self.host_city_id:
+            stored = (
+                Review.objects.filter(pk=self.pk).values_list("host_city_id", flat=True).first()
+            )
+            if stored != self.host_city_id:
+                problems = self.conflicts_of_interest(host_city_id=self.host_city_id)
+                if problems:
+                    raise ValidationError({"host_city": problems})
+
+    def conflicts_of_interest(self, *, host_city_id: int | None = None) -> list[str]:
+        """What the conflict-of-interest rule finds in this review's people, were it hosted by
+        `host_city_id` (default: its host city)."""
+        host_city_id = host_city_id or self.host_city_id
+        host_city = City.objects.filter(pk=host_city_id).first()
+        problems = []
+        for membership in self.memberships.select_related("user__city").order_by("user__name"):
+            problem = membership.conflict(host_city=host_city, reason=self.host_reason_for_move)
+            if problem:
+                problems.append(problem)
+        return problems
+
+    def record_host_reasons(self) -> None:
+        """After a change of host city: store `host_reason_for_move` on the host city
+        memberships that need one now."""
+        reason = self.host_reason_for_move.strip()
+        if not reason:
+            return
+        for membership in self.memberships.filter(role=HOST, host_reason="").select_related("user"):
+            if conflict_of_interest(
+                role=HOST, city_id=membership.user.city_id, host_city_id=self.host_city_id
+            ):
+                membership.host_reason = reason
+                membership.save(update_fields=["host_reason"])
 
     def _check_version_tie(self) -> None:
         """Once a review has a benchmark version, it keeps it for good."""
@@ -160,85 +195,15 @@ class Review(EditVersioned):
             "order", "code"
         )
 
-    def team_warnings(self) -> list[str]:
-        """What the method advises against in the team as it stands (not refused)."""
-        members = list(self.memberships.select_related("user__city"))
-        leaders = [m for m in members if m.role == TEAM_LEADER]
-        peers = [m for m in members if m.role in (PEER, TEAM_LEADER)]
-        warnings = []
-        if not leaders:
-            warnings.append(str(_("The team has no team leader yet.")))
-        if len(peers) < 3:
-            warnings.append(
-                str(
-                    _("The team has %(n)s peers; the method advises at least three.")
-                    % {"n": len(peers)}
-                )
-            )
-        cities: dict[int, list[str]] = {}
-        for m in peers:
-            if m.user.city_id:
-                cities.setdefault(m.user.city_id, []).append(m.user.name)
-        for names in cities.values():
-            if len(names) > 1:
-                warnings.append(
-                    str(
-                        _("%(names)s come from the same city.")
-                        % {"names": " & ".join(sorted(names))}
-                    )
-                )
-        return warnings
-
     def visit_days(self) -> list[datetime.date]:
         if not (self.visit_start and self.visit_end):
             return []
         days = (self.visit_end - self.visit_start).days + 1
         return [self.visit_start + datetime.timedelta(days=n) for n in range(max(days, 0))]
 
-    def step_due(self, step: Step) -> datetime.date | None:
-        return getattr(self, step.due_field) if step.due_field else None
-
-    def step_statuses(self, today: datetime.date | None = None) -> list[StepStatus]:
-        today = today or timezone.localdate()
-        result = []
-        for step in STEPS:
-            if step.number < self.current_step:
-                state = "done"
-            elif step.number == self.current_step:
-                state = "current"
-            else:
-                state = "upcoming"
-            due = self.step_due(step)
-            result.append(
-                StepStatus(step, state, due, state != "done" and due is not None and due < today)
-            )
-        return result
-
     @property
     def current(self) -> Step:
         return get_step(self.current_step)
-
-    def is_overdue(self, today: datetime.date | None = None) -> bool:
-        due = self.step_due(self.current)
-        return due is not None and due < (today or timezone.localdate())
-
-    def next_action_for(self, role: str | None) -> str:
-        """What a person in this role should do now, in one sentence."""
-        step = self.current
-        if role in step.actors or (role == TEAM_LEADER and PEER in step.actors):
-            return str(step.action)
-        return str(
-            _("Nothing for you now: %(actors)s are working on step %(n)s.")
-            % {"actors": ", ".join(step.actor_labels), "n": step.number}
-        )
-
-    @transaction.atomic
-    def advance_step(self, *, by) -> None:
-        if self.current_step >= LAST_STEP:
-            raise ValidationError(_("This review is already at the last step."))
-        self.current_step += 1
-        self._change_reason = f"advanced to step {self.current_step} by {by}"
-        self.save(update_fields=["current_step"])
 
     def members(self, *roles: str, active: bool = False) -> list:
         """The people who hold one of `roles` in this review, by name; `active=True` leaves
@@ -284,6 +249,12 @@ class Membership(models.Model):
     is_host_lead = models.BooleanField(
         _("host lead"), default=False, help_text=_("The host city's integration coordinator.")
     )
+    host_reason = models.CharField(
+        _("why they join the host city's side"),
+        max_length=300,
+        blank=True,
+        help_text=_("Needed for a host city member who works for another city."),
+    )
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
@@ -306,26 +277,60 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.review}"
 
+    def conflict(
+        self, *, host_city: City | None, city: City | None | bool = False, reason: str = ""
+    ) -> str | None:
+        """The conflict-of-interest rule for this membership, said as a sentence (None: no
+        conflict). `city` is where the person works (default: their city as stored);
+        `reason` stands in for a host city member's reason not recorded yet."""
+        if city is False:
+            city = self.user.city
+        kind = conflict_of_interest(
+            role=self.role,
+            city_id=city.pk if city else None,
+            host_city_id=host_city.pk if host_city else None,
+        )
+        names = {
+            "name": self.user.name,
+            "city": city.name if city else "",
+            "host": host_city.name if host_city else "",
+        }
+        if kind == REFUSED:
+            return str(
+                _(
+                    "%(name)s works for %(host)s, the host city, and cannot be a peer or "
+                    "team leader of its review (conflict of interest)."
+                )
+                % names
+            )
+        if kind == NEEDS_REASON and not (self.host_reason.strip() or reason.strip()):
+            if city is None:
+                return str(
+                    _(
+                        "%(name)s has no city on record, so does not work for the host city "
+                        "%(host)s: say why they join the host city's side."
+                    )
+                    % names
+                )
+            return str(
+                _(
+                    "%(name)s works for %(city)s, not for the host city %(host)s: say why "
+                    "they join the host city's side."
+                )
+                % names
+            )
+        return None
+
     def clean(self) -> None:
         if self.is_host_lead and self.role != HOST:
             raise ValidationError(
                 {"is_host_lead": _("Only a host city member can be the host lead.")}
             )
-        if (
-            self.role in (PEER, TEAM_LEADER)
-            and self.user_id
-            and self.user.city_id
-            and self.user.city_id == self.review.host_city_id
-        ):
-            raise ValidationError(
-                {
-                    "user": _(
-                        "%(name)s works for the host city and cannot be a peer or team leader "
-                        "of its review (conflict of interest)."
-                    )
-                    % {"name": self.user.name}
-                }
-            )
+        if self.user_id and self.review_id:
+            problem = self.conflict(host_city=self.review.host_city)
+            if problem:
+                field = "host_reason" if self.role == HOST else "user"
+                raise ValidationError({field: problem})
         if (
             self.role == TEAM_LEADER
             and Membership.objects.filter(review_id=self.review_id, role=TEAM_LEADER)
@@ -336,3 +341,40 @@ class Membership(models.Model):
 
 
 __all__ = ["COORDINATOR", "HOST", "PEER", "TEAM_LEADER", "TEAM_ROLES", "Membership", "Review"]
+
+
+def city_change_conflicts(user, city: City | None) -> tuple[list[str], list[Membership]]:
+    """Re-check every review `user` is on as if they worked for `city`.
+
+    Returns what is refused (a peer or team leader of a review that `city` hosts) and the
+    host city memberships that would need a recorded reason (the person would no longer work
+    for that review's host city)."""
+    refused: list[str] = []
+    need_reason: list[Membership] = []
+    memberships = Membership.objects.filter(user=user).select_related("review__host_city", "user")
+    for membership in memberships.order_by("review__title"):
+        review = membership.review
+        kind = conflict_of_interest(
+            role=membership.role,
+            city_id=city.pk if city else None,
+            host_city_id=review.host_city_id,
+        )
+        if kind == REFUSED:
+            refused.append(
+                str(
+                    _(
+                        "%(name)s is %(role)s of “%(review)s”, which %(city)s hosts: a peer "
+                        "cannot work for the host city (conflict of interest). Take them off "
+                        "that review first."
+                    )
+                    % {
+                        "name": user.name,
+                        "role": membership.get_role_display().lower(),
+                        "review": review.title,
+                        "city": review.host_city.name,
+                    }
+                )
+            )
+        elif kind == NEEDS_REASON and not membership.host_reason.strip():
+            need_reason.append(membership)
+    return refused, need_reason

@@ -17,6 +17,7 @@ from reviews.access import review_view
 from reviews.forms import MemberForm, ReviewForm, ScopeForm, TrainingSessionForm
 from reviews.models import Evidence, Membership, Review, TrainingSession
 from reviews.services import add_member
+from reviews.status import team_warnings
 from reviews.steps import HOST, PEER, TEAM_LEADER
 
 
@@ -84,7 +85,7 @@ def _team_context(review: Review, form, can_manage: bool) -> dict:
     return {
         "review": review,
         "members": [(m, m.user_id in trained) for m in members],
-        "warnings": review.team_warnings(),
+        "warnings": team_warnings(review),
         "sessions": review.training_sessions.prefetch_related("attendees"),
         "can_manage": can_manage,
         "form": form,
@@ -106,6 +107,7 @@ def team_add(request, review: Review):
         user=form.cleaned_data["user"],
         role=form.cleaned_data["role"],
         is_host_lead=form.cleaned_data["is_host_lead"],
+        host_reason=form.cleaned_data["host_reason"],
     )
     messages.success(
         request, _("%(name)s joined the review.") % {"name": form.cleaned_data["user"].name}

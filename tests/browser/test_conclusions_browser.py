@@ -4,6 +4,7 @@ records the preliminary feedback given to the city."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benchmarks.services import import_version
@@ -49,7 +50,7 @@ def test_conclusions_agreed_and_feedback_recorded(
     ).to_be_visible()
 
     page.reload()
-    page.get_by_label("Presented on").fill("2027-03-04")
+    page.get_by_label("Presented on").fill(timezone.localdate().isoformat())
     page.get_by_label("Preliminary observations presented").fill("Three strengths, two concerns.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The preliminary feedback to the city is recorded.")).to_be_visible()

@@ -3,7 +3,11 @@ a host writes and submits the inception report; a peer reads it."""
 
 from __future__ import annotations
 
+import datetime
+import re
+
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benchmarks.services import import_version
@@ -12,6 +16,9 @@ from tests.conftest import PDF_BYTES, small_benchmark_data
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-pass-phrase"
+# From today, so that the date checks see a training, then a visit, both ahead.
+TRAINING = timezone.localdate() + datetime.timedelta(days=30)
+VISIT = timezone.localdate() + datetime.timedelta(days=60)
 
 
 def test_coordinator_opens_a_review_and_forms_the_team(
@@ -29,8 +36,8 @@ def test_coordinator_opens_a_review_and_forms_the_team(
     page.get_by_label("Title").fill("Peer review of Rotterdam 2027")
     page.get_by_label("Host city").select_option(label="Rotterdam (Netherlands)")
     page.get_by_label("Benchmark version").select_option(label="Benchmark mini v1")
-    page.get_by_label("Visit from").fill("2027-03-01")
-    page.get_by_label("Visit to").fill("2027-03-04")
+    page.get_by_label("Visit from").fill(VISIT.isoformat())
+    page.get_by_label("Visit to").fill((VISIT + datetime.timedelta(days=3)).isoformat())
     assert_accessible(page)
     page.get_by_role("button", name="Open the review").click()
 
@@ -43,19 +50,19 @@ def test_coordinator_opens_a_review_and_forms_the_team(
     page.get_by_role("link", name="Team and training", exact=True).click()
     expect(page.get_by_text("The team has no team leader yet.")).to_be_visible()
     page.get_by_label("Person").select_option(label="Local Officer (Rotterdam)")
-    page.get_by_label("Role").select_option(label="Peer")
+    page.get_by_role("radio", name=re.compile("^Peer:")).check()
     page.get_by_role("button", name="Add", exact=True).click()
     expect(
-        page.get_by_role("link", name="Person: Local Officer works for the host city")
+        page.get_by_role("link", name="Person: Local Officer works for Rotterdam, the host city")
     ).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Person").select_option(label="Fatima Chahid (Ghent)")
-    page.get_by_label("Role").select_option(label="Team leader")
+    page.get_by_role("radio", name=re.compile("^Team leader:")).check()
     page.get_by_role("button", name="Add", exact=True).click()
     expect(page.get_by_text("Fatima Chahid joined the review.")).to_be_visible()
 
     page.get_by_role("link", name="Record a training session").click()
-    page.get_by_label("Date").fill("2027-01-15")
+    page.get_by_label("Date").fill(TRAINING.isoformat())
     page.get_by_label("Place").fill("Brussels")
     page.get_by_label("Fatima Chahid").check()
     assert_accessible(page)

@@ -1,6 +1,7 @@
 """A signed-in peer opens the profile from the navbar, is stopped by invalid input, then
-changes initials, city, role and language: the interface turns Dutch. From the profile the
-peer changes the password and signs in with the new one."""
+changes initials, role and language: the interface turns Dutch. The city they work for is
+shown, not editable (a coordinator sets it). From the profile the peer changes the password
+and signs in with the new one."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ def test_peer_edits_the_profile_and_the_interface_turns_dutch(
     page, live_server, sign_in, make_user, make_city, assert_accessible
 ):
     make_city(name="Antwerp", country="Belgium")
-    rotterdam = make_city(name="Rotterdam", country="Netherlands")
     user = make_user(
         email="fatima@example.org", password=PASSWORD, name="Fatima Chahid", initials="FC"
     )
@@ -34,13 +34,14 @@ def test_peer_edits_the_profile_and_the_interface_turns_dutch(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Fatima Chahid").click()
     expect(page.get_by_role("heading", name="My profile", level=1)).to_be_visible()
     expect(page.get_by_text("fatima@example.org")).to_be_visible()
+    expect(page.get_by_text("A coordinator sets it")).to_be_visible()
+    expect(page.get_by_label(field("City"))).to_have_count(0)
     assert_accessible(page)
 
     # Invalid input: an empty name and initials that are not capitals. Each error sits next
     # to its field, the summary links to it, and nothing is saved.
     page.get_by_label(field("Full name")).fill("")
     page.get_by_label(field("Initials")).fill("F.C.")
-    page.get_by_label(field("City")).select_option(label="Rotterdam (Netherlands)")
     page.get_by_role("button", name="Save profile").click()
     expect(page.locator("#div_id_name")).to_contain_text("This field is required.")
     expect(page.locator("#div_id_initials")).to_contain_text("Use one to four capital letters")
@@ -56,7 +57,6 @@ def test_peer_edits_the_profile_and_the_interface_turns_dutch(
 
     page.get_by_label(field("Full name")).fill("Fatima Chahid")
     page.get_by_label(field("Initials")).fill("fz")
-    page.get_by_label(field("City")).select_option(label="Rotterdam (Netherlands)")
     page.get_by_label(field("Role in the city")).select_option(label="Contributor")
     page.get_by_label(field("Preferred language")).select_option(label="Dutch")
     page.get_by_role("button", name="Save profile").click()
@@ -72,7 +72,7 @@ def test_peer_edits_the_profile_and_the_interface_turns_dutch(
     user.refresh_from_db()
     assert (user.initials, user.city, user.city_role, user.preferred_language) == (
         "FZ",
-        rotterdam,
+        None,
         "contributor",
         "nl",
     )

@@ -5,6 +5,7 @@ coordinator withdraws the link again."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from benchmarks.services import import_version
@@ -38,7 +39,7 @@ def test_presentation_recorded_and_public_link_shared_and_withdrawn(
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
     expect(page.locator(".invalid-feedback").first).to_be_visible()  # date and audience needed
-    page.get_by_label("Presented on").fill("2027-05-04")
+    page.get_by_label("Presented on").fill(timezone.localdate().isoformat())
     page.get_by_label("Audience").fill("City staff, partners and press")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The presentation to the city is recorded.")).to_be_visible()

@@ -1,0 +1,666 @@
+"""The state of each of a review's seven steps, read from what the review holds.
+
+One function decides it (`progress_of` / `progress_of_many`); the review page, each step's
+page, the dashboards, the "Next" box and the confirmation before moving a review on all
+read it. A step is done when its work is in the data, whatever step the coordinator has
+moved the review to:
+
+1. a published benchmark version is chosen;
+2. the team has a leader and the method's four peers (METHOD.md: teams of four city
+   representatives, one of whom leads), the host city has a member, and every peer and
+   host member attended a recorded training session;
+3. the host city submitted its inception report;
+4. every peer submitted a desk review;
+5. the visit took place: sessions are planned and the last one has ended;
+6. the team rated every indicator in scope;
+7. the feedback report is published; from then on the step shows the follow-up (the host
+   city's responses, the next progress update, actions overdue).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from reviews.steps import COORDINATOR, HOST, LAST_STEP, PEER, STEPS, TEAM_LEADER, TEAM_ROLES, Step
+
+# INTI-CITIES: "peer review teams of four representatives of cities" (001, ~l.103).
+TEAM_SIZE = 4
+
+STATE_LABELS = {
+    "done": gettext_lazy("Done"),
+    "current": gettext_lazy("In progress"),
+    "incomplete": gettext_lazy("Moved on, incomplete"),
+    "upcoming": gettext_lazy("Not started"),
+    "published": gettext_lazy("Published"),
+}
+
+
+@dataclass
+class StepState:
+    step: Step
+    state: str  # one of STATE_LABELS
+    lacks: list[str]
+    due: datetime.date | None
+    overdue: bool
+    detail: str = ""  # what the data says when there is nothing missing
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def is_done(self) -> bool:
+        return not self.lacks
+
+
+@dataclass
+class FollowUp:
+    """Step 7 after publication: how the host city follows the report up."""
+
+    published_on: datetime.date
+    recommendations: int
+    answered: int
+    next_update: datetime.date | None
+    updates_missing: int
+    actions_overdue: int
+
+    @property
+    def unanswered(self) -> int:
+        return self.recommendations - self.answered
+
+    def sentences(self) -> list[str]:
+        said = [
+            _("Published on %(date)s.") % {"date": _date(self.published_on)},
+            ngettext(
+                "%(answered)s of %(n)s recommendation answered by the host city.",
+                "%(answered)s of %(n)s recommendations answered by the host city.",
+                self.recommendations,
+            )
+            % {"answered": self.answered, "n": self.recommendations},
+        ]
+        if self.next_update:
+            said.append(
+                _("Next progress update due on %(date)s.") % {"date": _date(self.next_update)}
+            )
+        if self.updates_missing:
+            said.append(
+                ngettext(
+                    "%(n)s progress update is late.",
+                    "%(n)s progress updates are late.",
+                    self.updates_missing,
+                )
+                % {"n": self.updates_missing}
+            )
+        if self.actions_overdue:
+            said.append(
+                ngettext(
+                    "%(n)s action is overdue.", "%(n)s actions are overdue.", self.actions_overdue
+                )
+                % {"n": self.actions_overdue}
+            )
+        return said
+
+
+@dataclass
+class NextAction:
+    text: str
+    url: str
+
+
+@dataclass
+class ReviewProgress:
+    review: object
+    today: datetime.date
+    steps: list[StepState]
+    follow_up: FollowUp | None = None
+    # Facts the "Next" box needs, read once with the states.
+    facts: dict = field(default_factory=dict)
+
+    def step(self, number: int) -> StepState:
+        return self.steps[number - 1]
+
+    @property
+    def current(self) -> StepState:
+        return self.step(self.review.current_step)
+
+    @property
+    def overdue(self) -> bool:
+        return self.current.overdue
+
+    def next_for(self, user, role: str | None) -> NextAction:
+        return _next_action(self, user, role)
+
+
+def _date(day: datetime.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _names(users) -> str:
+    return ", ".join(sorted(u.name for u in users))
+
+
+# --- reading the data ------------------------------------------------------------------------
+
+
+def with_progress(queryset):
+    """The relations `progress_of_many` reads, fetched in a fixed number of queries."""
+    from benchmarks.models import Indicator
+    from reviews.models import Membership
+
+    return queryset.select_related(
+        "host_city", "benchmark_version__benchmark", "inception_report", "feedback_report"
+    ).prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user")),
+        "training_sessions__attendees",
+        "desk_reviews",
+        "visit_sessions",
+        "evaluations",
+        "information_requests",
+        "conclusions__votes",
+        "feedback_report__versions__approvals",
+        Prefetch("scope", queryset=Indicator.objects.only("pk")),
+        Prefetch("benchmark_version__indicators", queryset=Indicator.objects.only("pk", "version")),
+    )
+
+
+def progress_of(review, today: datetime.date | None = None) -> ReviewProgress:
+    """One review's progress (read again with every relation it needs, in a few queries)."""
+    fresh = with_progress(type(review).objects.filter(pk=review.pk))
+    return progress_of_many(fresh, today)[review.pk]
+
+
+def progress_of_many(reviews, today: datetime.date | None = None) -> dict[int, ReviewProgress]:
+    today = today or timezone.localdate()
+    reviews = list(reviews)
+    follow_ups = _follow_ups(reviews, today)
+    return {r.pk: _progress(r, today, follow_ups.get(r.pk)) for r in reviews}
+
+
+def _report(review):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return review.feedback_report
+    except ObjectDoesNotExist:
+        return None
+
+
+def _follow_ups(reviews, today) -> dict[int, FollowUp]:
+    from reviews.models.feedback_report import checkpoint_dates
+    from reviews.services.follow_up import plan_rows
+
+    reports = [r for r in (_report(review) for review in reviews) if r and r.published_at]
+    if not reports:
+        return {}
+    rows = plan_rows(reports, today)
+    result = {}
+    for report in reports:
+        mine = rows[report.pk]
+        dates = [d for d in checkpoint_dates(report).values() if d and d >= today]
+        committed = [row for row in mine if row.committed]
+        result[report.review_id] = FollowUp(
+            published_on=timezone.localdate(report.published_at),
+            recommendations=len(mine),
+            answered=sum(row.response is not None for row in mine),
+            next_update=min(dates) if dates and committed else None,
+            updates_missing=sum(c.missing for row in committed for c in row.checkpoints),
+            actions_overdue=sum(row.overdue for row in mine),
+        )
+    return result
+
+
+def _progress(review, today, follow_up) -> ReviewProgress:
+    members = list(review.memberships.all())
+    team = [m.user for m in members if m.role in TEAM_ROLES]
+    leaders = [m.user for m in members if m.role == TEAM_LEADER]
+    hosts = [m.user for m in members if m.role == HOST]
+    facts: dict = {"team": team, "hosts": hosts, "leaders": leaders}
+    lacks: dict[int, list[str]] = {}
+    detail: dict[int, str] = {}
+
+    # 1. The benchmark
+    version = review.benchmark_version
+    if version is None or not version.is_published:
+        lacks[1] = [_("No published benchmark version is chosen for this review.")]
+    else:
+        lacks[1] = []
+        detail[1] = _("This review uses %(version)s, a published version.") % {"version": version}
+
+    # 2. Team and training
+    lacks[2] = []
+    if not leaders:
+        lacks[2].append(_("No team leader is appointed."))
+    if len(team) < TEAM_SIZE:
+        lacks[2].append(_team_size_sentence(len(team)))
+    if not hosts:
+        lacks[2].append(_("Nobody of the host city is on the review yet."))
+    sessions = list(review.training_sessions.all())
+    trained = {u.pk for s in sessions for u in s.attendees.all()}
+    if not sessions:
+        lacks[2].append(_("No training session is recorded."))
+    else:
+        untrained = [u for u in team + hosts if u.pk not in trained]
+        if untrained:
+            lacks[2].append(_("Not recorded as trained: %(names)s.") % {"names": _names(untrained)})
+    facts["untrained"] = not sessions or any(u.pk not in trained for u in team + hosts)
+
+    # 3. Inception report
+    inception = review.inception_report
+    lacks[3] = (
+        []
+        if inception.is_submitted
+        else [_("The host city has not submitted its inception report.")]
+    )
+    if inception.is_submitted and inception.submitted_at:
+        detail[3] = _("Submitted on %(date)s.") % {
+            "date": _date(timezone.localdate(inception.submitted_at))
+        }
+
+    # 4. Desk reviews
+    submitted = {d.peer_id for d in review.desk_reviews.all() if d.submitted_at}
+    pending = [u for u in team if u.pk not in submitted]
+    facts["desk_submitted"] = submitted
+    facts["desk_pending"] = pending
+    if not team:
+        lacks[4] = [_("The review has no peers to write desk reviews.")]
+    elif pending:
+        lacks[4] = [_("Desk reviews not submitted yet: %(names)s.") % {"names": _names(pending)}]
+    else:
+        lacks[4] = []
+        detail[4] = ngettext(
+            "%(n)s desk review submitted.", "All %(n)s desk reviews submitted.", len(team)
+        ) % {"n": len(team)}
+    facts["open_requests"] = sum(1 for r in review.information_requests.all() if not r.is_answered)
+
+    # 5. The visit
+    visit = list(review.visit_sessions.all())
+    facts["visit_sessions"] = len(visit)
+    now = timezone.now()
+    if not visit:
+        lacks[5] = [_("No visit session is planned.")]
+    else:
+        last = max(s.ends_at for s in visit)
+        if last > now:
+            lacks[5] = [
+                _("The visit has not taken place yet: its last session ends on %(date)s.")
+                % {"date": _date(timezone.localdate(last))}
+            ]
+        else:
+            lacks[5] = []
+            detail[5] = ngettext("%(n)s session held.", "%(n)s sessions held.", len(visit)) % {
+                "n": len(visit)
+            }
+
+    # 6. Evaluation of the evidence
+    scope = {i.pk for i in review.scope.all()}
+    if not scope and version is not None:
+        scope = {i.pk for i in version.indicators.all()}
+    rated = {e.indicator_id for e in review.evaluations.all() if e.rating_id} & scope
+    facts["unrated"] = len(scope - rated)
+    facts["in_scope"] = len(scope)
+    if not scope:
+        lacks[6] = [_("The review has no indicators to evaluate.")]
+    elif rated != scope:
+        lacks[6] = [
+            ngettext(
+                "The team has rated %(done)s of %(n)s indicator.",
+                "The team has rated %(done)s of %(n)s indicators.",
+                len(scope),
+            )
+            % {"done": len(rated), "n": len(scope)}
+        ]
+    else:
+        lacks[6] = []
+        detail[6] = ngettext(
+            "The team rated the %(n)s indicator in scope.",
+            "The team rated all %(n)s indicators in scope.",
+            len(scope),
+        ) % {"n": len(scope)}
+
+    # 7. Feedback report
+    conclusions = list(review.conclusions.all())
+    team_ids = {u.pk for u in team}
+    locked = bool(conclusions and team_ids) and all(
+        {v.peer_id for v in c.votes.all() if v.agrees} >= team_ids for c in conclusions
+    )
+    report = _report(review)
+    versions = sorted(report.versions.all(), key=lambda v: -v.number) if report else []
+    latest = versions[0] if versions else None
+    facts["conclusions_locked"] = locked
+    facts["report"] = report
+    facts["pending_version"] = latest if latest and latest.state == "frozen" else None
+    facts["final"] = bool(latest and latest.state == "final")
+    facts["published"] = bool(report and report.published_at)
+    facts["factual_open"] = bool(report and report.factual_round_open)
+    lacks[7] = []
+    if not facts["published"]:
+        if not locked:
+            lacks[7].append(_("The team has not agreed its key conclusions yet."))
+        if not facts["final"]:
+            lacks[7].append(_("The feedback report has no final version yet."))
+        lacks[7].append(_("The feedback report is not published."))
+
+    steps = []
+    for step in STEPS:
+        n = step.number
+        due = getattr(review, step.due_field) if step.due_field else None
+        if n == LAST_STEP and facts["published"]:
+            state = "published"
+        elif not lacks[n]:
+            state = "done"
+        elif n < review.current_step:
+            state = "incomplete"
+        elif n == review.current_step:
+            state = "current"
+        else:
+            state = "upcoming"
+        overdue = state == "current" and due is not None and due < today
+        steps.append(StepState(step, state, lacks[n], due, overdue, detail.get(n, "")))
+    return ReviewProgress(review, today, steps, follow_up, facts)
+
+
+def _team_size_sentence(n: int) -> str:
+    return ngettext(
+        "The team has %(n)s peer, the team leader included; the method's teams have four "
+        "peers from other cities, one of whom leads.",
+        "The team has %(n)s peers, the team leader included; the method's teams have four "
+        "peers from other cities, one of whom leads.",
+        n,
+    ) % {"n": n}
+
+
+def team_warnings(review) -> list[str]:
+    """What the method advises against in the team as it stands (shown, not refused)."""
+    members = list(review.memberships.select_related("user__city"))
+    team = [m for m in members if m.role in TEAM_ROLES]
+    warnings = []
+    if not any(m.role == TEAM_LEADER for m in members):
+        warnings.append(_("The team has no team leader yet."))
+    if len(team) < TEAM_SIZE:
+        warnings.append(_team_size_sentence(len(team)))
+    cities: dict[int, list[str]] = {}
+    for m in team:
+        if m.user.city_id:
+            cities.setdefault(m.user.city_id, []).append(m.user.name)
+    for names in cities.values():
+        if len(names) > 1:
+            warnings.append(
+                _("%(names)s come from the same city.") % {"names": " & ".join(sorted(names))}
+            )
+    return warnings
+
+
+# --- what this person does next --------------------------------------------------------------
+
+
+def _next_action(progress: ReviewProgress, user, role: str | None) -> NextAction:
+    review = progress.review
+    pk = review.pk
+    facts = progress.facts
+    current = progress.current
+
+    def to(name: str) -> str:
+        return reverse(name, args=[pk])
+
+    def step_page(n: int) -> str:
+        return reverse("reviews:step", args=[pk, n])
+
+    if role is None and getattr(user, "is_coordinator", False):
+        role = COORDINATOR
+    number = current.step.number
+    manages = role == COORDINATOR
+
+    if manages and current.is_done and number < LAST_STEP:
+        following = STEPS[number]
+        return NextAction(
+            _("Step %(n)s is complete: move the review on to step %(next)s, %(name)s.")
+            % {"n": number, "next": following.number, "name": following.name},
+            to("reviews:advance"),
+        )
+
+    if number == 1:
+        if manages:
+            return NextAction(
+                _("Choose a published benchmark version for this review."), to("reviews:edit")
+            )
+        return NextAction(
+            _("Nothing for you yet: the coordinator is choosing the benchmark for this review."),
+            step_page(1),
+        )
+
+    if number == 2:
+        if manages:
+            if not facts["leaders"]:
+                return NextAction(_("Appoint a team leader on the team page."), to("reviews:team"))
+            if len(facts["team"]) < TEAM_SIZE:
+                return NextAction(
+                    ngettext(
+                        "Add peers on the team page: the team has %(n)s peer of the four the "
+                        "method advises.",
+                        "Add peers on the team page: the team has %(n)s peers of the four the "
+                        "method advises.",
+                        len(facts["team"]),
+                    )
+                    % {"n": len(facts["team"])},
+                    to("reviews:team"),
+                )
+            if not facts["hosts"]:
+                return NextAction(
+                    _("Add the host city's people on the team page."), to("reviews:team")
+                )
+            return NextAction(
+                _("Record the training of the team and the host city."), to("reviews:training_add")
+            )
+        return NextAction(
+            _(
+                "Nothing for you now: the coordinator is forming the team and recording the training."
+            ),
+            to("reviews:team"),
+        )
+
+    if number == 3:
+        if role == HOST and not current.is_done:
+            return NextAction(_("Write and submit the inception report."), to("reviews:inception"))
+        if manages:
+            return NextAction(
+                _("Follow the host city's inception report; the host city submits it."),
+                to("reviews:inception"),
+            )
+        if role == HOST:
+            return _waiting_for_coordinator(step_page(3))
+        return NextAction(
+            _("Nothing for you now: the host city is writing its inception report."), step_page(3)
+        )
+
+    if number == 4:
+        pending = facts["desk_pending"]
+        if role in TEAM_ROLES:
+            if user.pk not in facts["desk_submitted"]:
+                return NextAction(
+                    _("Write and submit your desk review."), to("reviews:desk_review")
+                )
+            if role == TEAM_LEADER:
+                return NextAction(
+                    _("Record the team's consolidated view from the desk reviews."),
+                    to("reviews:desk_review"),
+                )
+            if pending:
+                return NextAction(
+                    ngettext(
+                        "Nothing for you now: %(n)s desk review of the team is not submitted yet.",
+                        "Nothing for you now: %(n)s desk reviews of the team are not submitted yet.",
+                        len(pending),
+                    )
+                    % {"n": len(pending)},
+                    to("reviews:desk_review"),
+                )
+            return NextAction(
+                _("Nothing for you now: every desk review is in; the team prepares the visit."),
+                to("reviews:desk_review"),
+            )
+        if role == HOST:
+            if facts["open_requests"]:
+                return NextAction(
+                    ngettext(
+                        "Answer the %(n)s information request the team sent you.",
+                        "Answer the %(n)s information requests the team sent you.",
+                        facts["open_requests"],
+                    )
+                    % {"n": facts["open_requests"]},
+                    to("reviews:requests"),
+                )
+            return NextAction(
+                _("Nothing for you now: the peers are writing their desk reviews."), step_page(4)
+            )
+        return NextAction(
+            ngettext(
+                "Follow the desk reviews: %(n)s of the team is not submitted yet.",
+                "Follow the desk reviews: %(n)s of the team are not submitted yet.",
+                len(pending),
+            )
+            % {"n": len(pending)},
+            to("reviews:desk_review"),
+        )
+
+    if number == 5:
+        if role == TEAM_LEADER:
+            if not facts["visit_sessions"]:
+                return NextAction(_("Plan the visit timetable."), to("reviews:planner"))
+            return NextAction(
+                _("Lead the visit: keep the timetable up to date."), to("reviews:planner")
+            )
+        if role == PEER:
+            return NextAction(
+                _("Hold your interviews: see your visit schedule."), to("reviews:schedule")
+            )
+        if role == HOST:
+            return NextAction(
+                _("See the visit timetable and arrange the meetings with the people in it."),
+                to("reviews:planner"),
+            )
+        return NextAction(_("Follow the visit on its timetable."), to("reviews:planner"))
+
+    if number == 6:
+        if role == TEAM_LEADER:
+            return NextAction(
+                ngettext(
+                    "Rate the indicators from the evidence: %(n)s is not rated yet.",
+                    "Rate the indicators from the evidence: %(n)s are not rated yet.",
+                    facts["unrated"],
+                )
+                % {"n": facts["unrated"]},
+                to("reviews:evidence_overview"),
+            )
+        if role == PEER:
+            return NextAction(
+                _("Record the evidence from your interviews."), to("reviews:evidence_add")
+            )
+        if role == HOST:
+            return NextAction(
+                _("Nothing for you now: the team is evaluating the evidence."), step_page(6)
+            )
+        return NextAction(
+            _("Follow the team's evaluation of the evidence."), to("reviews:evidence_overview")
+        )
+
+    return _next_in_step_7(progress, user, role, to, step_page)
+
+
+def _waiting_for_coordinator(url: str) -> NextAction:
+    return NextAction(
+        _("Nothing for you now: the coordinator moves the review on to the next step."), url
+    )
+
+
+def _next_in_step_7(progress, user, role, to, step_page) -> NextAction:
+    facts = progress.facts
+    follow_up = progress.follow_up
+    if facts["published"] and follow_up is not None:
+        if role == HOST:
+            if follow_up.unanswered:
+                return NextAction(
+                    ngettext(
+                        "Respond to the recommendations: %(n)s is not answered yet.",
+                        "Respond to the recommendations: %(n)s are not answered yet.",
+                        follow_up.unanswered,
+                    )
+                    % {"n": follow_up.unanswered},
+                    to("reviews:responses"),
+                )
+            if follow_up.updates_missing:
+                return NextAction(
+                    _("Report progress on your commitments: an update is late."),
+                    to("reviews:action_plan"),
+                )
+            if follow_up.next_update:
+                return NextAction(
+                    _("Report progress on your commitments by %(date)s.")
+                    % {"date": _date(follow_up.next_update)},
+                    to("reviews:action_plan"),
+                )
+            return NextAction(
+                _("Nothing for you now: every recommendation has its answer."),
+                to("reviews:action_plan"),
+            )
+        if role == COORDINATOR and (follow_up.actions_overdue or follow_up.updates_missing):
+            return NextAction(
+                _(
+                    "Follow up with the host city: its action plan has late updates or overdue actions."
+                ),
+                to("reviews:action_plan"),
+            )
+        return NextAction(
+            _("Nothing for you now: the report is published and the host city follows it up."),
+            to("reviews:action_plan"),
+        )
+    if facts["final"]:
+        if role in (TEAM_LEADER, COORDINATOR):
+            return NextAction(_("Publish the final report."), to("reviews:report_final"))
+        return NextAction(
+            _("Nothing for you now: the report is final and waits to be published."),
+            step_page(7),
+        )
+    if role == HOST:
+        if facts["factual_open"]:
+            return NextAction(
+                _("Check the feedback report for factual errors."), to("reviews:report_factual")
+            )
+        return NextAction(
+            _("Nothing for you now: the team is writing the feedback report."), step_page(7)
+        )
+    if role in TEAM_ROLES:
+        if not facts["conclusions_locked"]:
+            if role == TEAM_LEADER:
+                return NextAction(
+                    _("Draft the key conclusions and have every peer agree to them."),
+                    to("reviews:conclusions"),
+                )
+            return NextAction(
+                _("Agree or dissent on the key conclusions."), to("reviews:conclusions")
+            )
+        pending = facts["pending_version"]
+        if pending is not None and not any(a.peer_id == user.pk for a in pending.approvals.all()):
+            return NextAction(
+                _("Approve or comment on version %(n)s of the feedback report.")
+                % {"n": pending.number},
+                to("reviews:report"),
+            )
+        if facts["factual_open"]:
+            return NextAction(
+                _("Answer the host city's factual comments on the report."),
+                to("reviews:report_factual"),
+            )
+        if role == TEAM_LEADER:
+            return NextAction(
+                _("Finish the feedback report with the team, then freeze a version for approval."),
+                to("reviews:report"),
+            )
+        return NextAction(_("Write your sections of the feedback report."), to("reviews:report"))
+    return NextAction(_("Follow the feedback report."), to("reviews:report"))
