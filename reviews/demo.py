@@ -223,7 +223,7 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
             ("Tom Wouters", "Newcomers' reception desk, team lead", "staff"),
         ]
     ]
-    report.submit(by=host)
+    report.submit(by=host, reason="The budgets follow after the council's vote in spring.")
     ratings = {
         "peer1@example.org": ("above", "below", "well_above"),
         "peer2@example.org": ("above", "above", "below"),
@@ -337,7 +337,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
             ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
         ]
     ]
-    report.submit(by=host)
+    report.submit(by=host, reason="Some indicators are outside the city's powers.")
     interviews = []
     for n, person in enumerate(people):
         session = VisitSession.objects.create(
