@@ -518,7 +518,7 @@ def test_an_incomplete_report_is_not_submitted_without_a_reason(client_for, host
         '<span id="error_1_id_reason"><strong>'
         "The report is not complete: say why you submit it as it is.</strong>" in html
     )
-    assert 'href="#id_reason">Why submit it now, as it is?: The report is not complete' in html
+    assert 'href="#id_reason">Reason for submitting it as it is: The report is not complete' in html
     assert not InceptionReport.objects.get(review=ready).is_submitted
     assert not ReviewEvent.objects.exists()
 

@@ -177,7 +177,7 @@ class SubmitForm(HelperMixin, forms.Form):
     """Submitting the inception report; with anything missing, only with a reason."""
 
     reason = forms.CharField(
-        label=_("Why submit it now, as it is?"),
+        label=_("Reason for submitting it as it is"),
         help_text=_("The team reads this with the report, in its history."),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -110,7 +110,7 @@ def test_host_writes_and_submits_and_a_peer_reads(
     ).click()
     expect(page.get_by_text("1 of 3 indicators assessed in full")).to_be_visible()
     page.get_by_role("link", name="Submit the inception report").click()
-    page.get_by_label("Why submit it now, as it is?").fill("The other sections follow in May.")
+    page.get_by_label("Reason for submitting it as it is").fill("The other sections follow in May.")
     page.get_by_role("button", name="Submit anyway").click()
     expect(page.get_by_text("The inception report is submitted.")).to_be_visible()
 
@@ -208,7 +208,7 @@ def test_an_incomplete_report_is_submitted_only_with_a_reason_shown_in_its_histo
     assert_accessible(page)
 
     page.get_by_role("button", name="Submit anyway").click()
-    reason = page.get_by_label("Why submit it now, as it is?")
+    reason = page.get_by_label("Reason for submitting it as it is")
     expect(reason).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#id_reason_error")).to_have_text(
         "The report is not complete: say why you submit it as it is."

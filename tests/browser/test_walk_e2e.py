@@ -246,7 +246,7 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
         host.get_by_role("link", name="Submit the inception report").click()
         expect(host.get_by_text("6 background sections not written")).to_be_visible()
         walk.axe(host)
-        host.get_by_label("Why submit it now, as it is?").fill(
+        host.get_by_label("Reason for submitting it as it is").fill(
             "The other sections follow before the visit."
         )
         host.get_by_role("button", name="Submit anyway").click()
