@@ -57,7 +57,9 @@ def save_versioned(form):
         return form.save()
 
 
-def save_or_conflict(request, form, *, template: str, context: dict, save=None, twin=None):
+def save_or_conflict(
+    request, form, *, template: str, context: dict, save=None, twin=None, on_conflict=None
+):
     """Save a valid versioned form, or render `template` with both versions (409).
 
     Returns ``(saved, None)``, or ``(None, response)`` when someone saved meanwhile; then
@@ -65,6 +67,8 @@ def save_or_conflict(request, form, *, template: str, context: dict, save=None, 
     plain `save_versioned(form)` when more must be written in the same transaction (it
     must call `save_versioned` itself). `twin`: for a form of a new row, the row someone
     else created meanwhile for the same thing (see `unique_twin`); it is a conflict too.
+    `on_conflict(form)` runs before the conflict page is rendered (e.g. to keep a chosen
+    file, which a browser cannot fill in again).
     """
     try:
         with transaction.atomic():
@@ -73,6 +77,8 @@ def save_or_conflict(request, form, *, template: str, context: dict, save=None, 
             saved = (save or save_versioned)(form)
     except EditConflict as conflict:
         context.update(conflict_context(form, conflict.current))
+        if on_conflict is not None:
+            on_conflict(form)
         return None, render(request, template, context, status=409)
     return saved, None
 

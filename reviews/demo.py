@@ -227,7 +227,7 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
             ("Tom Wouters", "Newcomers' reception desk, team lead", "staff"),
         ]
     ]
-    report.submit(by=host)
+    report.submit(by=host, reason="The budgets follow after the council's vote in spring.")
     ratings = {
         "peer1@example.org": ("above", "below", "well_above"),
         "peer2@example.org": ("above", "above", "below"),
@@ -359,7 +359,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
             ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
         ]
     ]
-    report.submit(by=host)
+    report.submit(by=host, reason="Some indicators are outside the city's powers.")
     _demo_training(review, day=review.training_date)
     levels = {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
     for peer in (leader, peer1, peer2, peer3):

@@ -121,9 +121,10 @@ MATRIX: dict[str, Row] = {
     "reviews:inception_provenance": HOST_ONLY,
     "reviews:interviewee_add": HOST_ONLY,
     "reviews:interviewee_edit": HOST_ONLY,
-    "reviews:interviewee_delete": HOST_ONLY_POST,
-    "reviews:file_delete": HOST_ONLY_POST,
-    "reviews:inception_submit": HOST_ONLY_POST,
+    # Removing and submitting ask first on a page of their own (then post from it).
+    "reviews:interviewee_delete": HOST_ONLY,
+    "reviews:file_delete": HOST_ONLY,
+    "reviews:inception_submit": HOST_ONLY,
     "reviews:inception_reopen": Row(LOGIN, 404, 403, 403, 403, 403, method="post"),
     # Step 4 before the inception report is submitted: closed to everyone.
     # (After submission, and the desk reviews' blindness: tests/test_desk_review.py.)

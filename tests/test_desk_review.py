@@ -20,7 +20,7 @@ from reviews.services import desk_review_for, submit_inception_report
 
 @pytest.fixture
 def submitted(review_work, review, host):
-    submit_inception_report(review=review, by=host)
+    submit_inception_report(review=review, by=host, reason="The rest follows.")
     return review
 
 
@@ -183,6 +183,31 @@ def test_information_request_round_trip(
     html = client_for(peer).get(url).content.decode()
     assert "Twelve, in two teams." in html and "staff.pdf" in html
     assert client_for(peer).get(answer).status_code == 403
+
+
+def test_a_file_chosen_with_an_empty_answer_is_kept_for_the_answer(client_for, host, submitted):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from reviews.models import Attachment, HeldUpload
+    from tests.conftest import PDF_BYTES
+
+    item = InformationRequest.objects.get()
+    answer = reverse("reviews:request_answer", args=[submitted.pk, item.pk])
+    upload = SimpleUploadedFile("staff.pdf", PDF_BYTES)
+    response = client_for(host).post(
+        answer, {"answer": "", "edit_version": 1, "attachment": upload}
+    )
+    html = response.content.decode()
+    assert "Write an answer." in html
+    held = HeldUpload.objects.get()
+    assert "Kept: staff.pdf. It is attached when you save" in html
+    assert f'name="held_attachment" value="{held.pk}"' in html
+    response = client_for(host).post(
+        answer, {"answer": "Twelve.", "edit_version": 1, "held_attachment": held.pk}
+    )
+    assert response.status_code == 302
+    assert Attachment.objects.get(original_name="staff.pdf").request == item
+    assert not HeldUpload.objects.exists()
 
 
 def test_questions_flagged_in_the_desk_review_become_requests(client_for, peer, submitted):

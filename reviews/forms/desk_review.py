@@ -9,13 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from benchmarks.models import Indicator
 from core.forms import HelperMixin
 from core.versioning import VersionedFormMixin
+from reviews.forms.inception import ChosenFileMixin
 from reviews.models import (
     ConsolidatedEntry,
     DeskReviewEntry,
     InformationRequest,
     Review,
 )
-from reviews.uploads import validate_upload
 
 
 class DeskReviewEntryForm(VersionedFormMixin, forms.ModelForm):
@@ -86,7 +86,7 @@ class InformationRequestForm(HelperMixin, forms.ModelForm):
         self.fields["indicator"].label_from_instance = lambda i: f"{i.code} {i.text[:80]}"
 
 
-class RequestAnswerForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
+class RequestAnswerForm(ChosenFileMixin, VersionedFormMixin, HelperMixin, forms.ModelForm):
     attachment = forms.FileField(label=_("Attach a document (optional)"), required=False)
 
     class Meta:
@@ -99,9 +99,3 @@ class RequestAnswerForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         if not answer:
             raise ValidationError(_("Write an answer."))
         return answer
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        if upload:
-            validate_upload(upload)
-        return upload

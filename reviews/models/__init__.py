@@ -1,6 +1,6 @@
 """A review cycle and what its steps produce, one module per step."""
 
-from reviews.models.attachments import Attachment  # noqa: F401
+from reviews.models.attachments import Attachment, HeldUpload  # noqa: F401
 from reviews.models.conclusions import (  # noqa: F401
     ConclusionVote,
     KeyConclusion,

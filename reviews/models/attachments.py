@@ -73,3 +73,40 @@ def remove_stored_file(sender, instance: Attachment, **kwargs) -> None:
     """Also when a review or section is deleted with its attachments (cascades skip delete())."""
     if instance.file.name:
         transaction.on_commit(lambda: instance.file.storage.delete(instance.file.name))
+
+
+def held_path(instance: HeldUpload, filename: str) -> str:
+    return f"held/{instance.review_id}/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class HeldUploadQuerySet(models.QuerySet):
+    def of(self, *, review, user) -> HeldUploadQuerySet:
+        """Only the person who chose a file may have it attached."""
+        return self.filter(review=review, uploaded_by=user)
+
+
+class HeldUpload(models.Model):
+    """A file chosen on a form that came back unsaved (an error elsewhere on the page, or
+    someone else saved first). A browser cannot fill a file field again, so the file waits
+    here, named next to its field, and is attached when the person saves. Files nobody
+    came back for are removed after a day (see `reviews.services.inception.hold_upload`)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(upload_to=held_path)
+    kind = models.CharField(max_length=8, choices=[(k, k.upper()) for k in KINDS])
+    original_name = models.CharField(_("file name"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = HeldUploadQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+@receiver(post_delete, sender=HeldUpload)
+def remove_held_file(sender, instance: HeldUpload, **kwargs) -> None:
+    if instance.file.name:
+        transaction.on_commit(lambda: instance.file.storage.delete(instance.file.name))

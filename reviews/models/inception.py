@@ -3,6 +3,9 @@ indicator, provenance) and the people it proposes the peers meet."""
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -64,6 +67,93 @@ SECTION_KEYS = [key for key, _title, _help in SECTIONS]
 SECTION_TITLES = {key: title for key, title, _help in SECTIONS}
 SECTION_HELP = {key: help_text for key, _title, help_text in SECTIONS}
 
+# What the method asks of every indicator's self-assessment, and how a gap is named.
+ASSESSMENT_PARTS = {
+    "rating": _("self-rating"),
+    "achieved": _("what has been achieved"),
+    "evidence": _("evidence"),
+}
+# The provenance the peers must know: who wrote the report, how, with what political
+# involvement (METHOD.md, step 3).
+PROVENANCE_PARTS = {
+    "written_by": _("who wrote it, and how"),
+    "political_involvement": _("political involvement"),
+}
+
+
+@dataclass(frozen=True)
+class IndicatorGap:
+    indicator: object  # benchmarks.Indicator
+    missing: tuple[str, ...]  # keys of ASSESSMENT_PARTS
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(ASSESSMENT_PARTS[key]) for key in self.missing]
+
+    @property
+    def not_started(self) -> bool:
+        return len(self.missing) == len(ASSESSMENT_PARTS)
+
+
+@dataclass(frozen=True)
+class ReportGaps:
+    """What the inception report still lacks; empty (false) when nothing is missing.
+
+    The one rule behind the overview's progress, the submit confirmation and the refusal
+    to submit an incomplete report without a reason.
+    """
+
+    sections: list[tuple[str, str]]  # (key, title) of background sections not written
+    indicators: list[IndicatorGap]  # in scope, in matrix order, with a part missing
+    provenance: list[str]  # keys of PROVENANCE_PARTS not filled in
+    in_scope: list = field(default_factory=list)  # every indicator in scope, matrix order
+
+    def __bool__(self) -> bool:
+        return bool(self.sections or self.indicators or self.provenance)
+
+    @property
+    def complete(self) -> set[int]:
+        """The pks of the indicators in scope assessed in full."""
+        lacking = {gap.indicator.pk for gap in self.indicators}
+        return {indicator.pk for indicator in self.in_scope if indicator.pk not in lacking}
+
+    def _lacking(self, part: str) -> list:
+        return [gap.indicator for gap in self.indicators if part in gap.missing]
+
+    @property
+    def unrated(self) -> list:
+        return self._lacking("rating")
+
+    @property
+    def without_evidence(self) -> list:
+        return self._lacking("evidence")
+
+    @property
+    def without_achievements(self) -> list:
+        return self._lacking("achieved")
+
+    @property
+    def provenance_labels(self) -> list[str]:
+        return [str(PROVENANCE_PARTS[key]) for key in self.provenance]
+
+    def by_group(self) -> list[dict]:
+        """The indicator gaps grouped as the group pages are: [{group, gaps}]."""
+        groups: list[dict] = []
+        for gap in self.indicators:
+            if not groups or groups[-1]["group"].pk != gap.indicator.group_id:
+                groups.append({"group": gap.indicator.group, "gaps": []})
+            groups[-1]["gaps"].append(gap)
+        return groups
+
+    def fingerprint(self) -> str:
+        """Short and stable: tells whether what is missing changed since a page showed it."""
+        parts = [
+            *(f"s:{key}" for key, _title in self.sections),
+            *(f"i:{g.indicator.pk}:{','.join(g.missing)}" for g in self.indicators),
+            *(f"p:{key}" for key in self.provenance),
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
 
 class InceptionReport(EditVersioned):
     DRAFT = "draft"
@@ -112,33 +202,56 @@ class InceptionReport(EditVersioned):
         found = {s.key: s for s in self.backgroundsections.all()}
         return [(key, str(title), found.get(key)) for key, title, _help in SECTIONS]
 
-    def progress(self) -> dict:
-        """Completed self-assessments per group in scope, overall, and sections written."""
+    def gaps(self) -> ReportGaps:
+        """Background sections not written, indicators in scope not assessed in full (and
+        what each lacks), provenance not given."""
         indicators = list(self.review.indicators_in_scope())
-        complete = {
-            a.indicator_id
-            for a in self.selfassessments.filter(indicator__in=indicators)
-            if a.is_complete
-        }
-        groups = progress_by_group(indicators, complete)
-        written = sum(1 for s in self.backgroundsections.all() if s.is_written)
+        assessments = SelfAssessment.objects.for_indicators(self, indicators)
+        indicator_gaps = []
+        for indicator in indicators:
+            assessment = assessments.get(indicator.pk)
+            missing = assessment.missing() if assessment else list(ASSESSMENT_PARTS)
+            if missing:
+                indicator_gaps.append(IndicatorGap(indicator, tuple(missing)))
+        written = {s.key for s in self.backgroundsections.all() if s.is_written}
+        return ReportGaps(
+            sections=[(key, str(title)) for key, title, _h in SECTIONS if key not in written],
+            indicators=indicator_gaps,
+            provenance=[key for key in PROVENANCE_PARTS if not str(getattr(self, key)).strip()],
+            in_scope=indicators,
+        )
+
+    def progress(self, gaps: ReportGaps | None = None) -> dict:
+        """Completed self-assessments per group in scope, overall, and sections written:
+        counted from `gaps()`, so progress and the submit confirmation always agree."""
+        gaps = gaps if gaps is not None else self.gaps()
+        complete = gaps.complete
+        total = len(gaps.in_scope)
         return {
-            "groups": groups,
+            "groups": progress_by_group(gaps.in_scope, complete),
             "done": len(complete),
-            "total": len(indicators),
-            "percent": round(100 * len(complete) / len(indicators)) if indicators else 0,
-            "sections_written": written,
+            "total": total,
+            "percent": round(100 * len(complete) / total) if total else 0,
+            "sections_written": len(SECTIONS) - len(gaps.sections),
             "sections_total": len(SECTIONS),
         }
 
     @transaction.atomic
-    def submit(self, *, by) -> None:
+    def submit(self, *, by, reason: str = "") -> None:
+        """Lock the report for the team to read. With anything missing (see `gaps()`),
+        only with a reason: it is recorded in the report's history."""
         self.assert_editable()
+        reason = reason.strip()
+        if self.gaps() and not reason:
+            raise ValidationError(
+                _("The report is not complete: say why you submit it as it is."),
+                code="reason_needed",
+            )
         self.status = self.SUBMITTED
         self.submitted_at = timezone.now()
         self.submitted_by = by
         self.edit_version += 1
-        self._change_reason = "submitted"
+        self._change_reason = f"submitted incomplete: {reason}" if reason else "submitted"
         self.save()
 
     @transaction.atomic
@@ -230,10 +343,20 @@ class SelfAssessment(ReportPart):
     def __str__(self) -> str:
         return f"{self.indicator} – {self.report.review}"
 
+    def missing(self) -> list[str]:
+        """The parts the method asks of every indicator that are still empty (keys of
+        ASSESSMENT_PARTS): the self-rating, what has been achieved, the evidence."""
+        filled = {
+            "rating": bool(self.rating_id),
+            "achieved": bool(self.achieved.strip()),
+            "evidence": bool(self.evidence.strip()),
+        }
+        return [key for key in ASSESSMENT_PARTS if not filled[key]]
+
     @property
     def is_complete(self) -> bool:
         """Rated, with achievements and evidence: what the method asks of every indicator."""
-        return bool(self.rating_id and self.achieved.strip() and self.evidence.strip())
+        return not self.missing()
 
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]

@@ -39,8 +39,9 @@ from reviews.models import (
 )
 from reviews.models.desk_review import levels_disagree
 from reviews.progress import progress_by_group
-from reviews.services import add_attachment, ask_host, desk_review_for, submit_desk_review
+from reviews.services import ask_host, desk_review_for, submit_desk_review
 from reviews.services.desk_review import reopen_desk_review
+from reviews.services.inception import attach_chosen_file
 from reviews.steps import TEAM_ROLES
 
 
@@ -405,7 +406,13 @@ def requests(request, review: Review):
 @review_view("reviews.answer_request")
 def answer(request, review: Review, item: int):
     info = get_object_or_404(review.information_requests.select_related("indicator"), pk=item)
-    form = RequestAnswerForm(request.POST or None, request.FILES or None, instance=info)
+    form = RequestAnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=info,
+        review=review,
+        user=request.user,
+    )
     context = {"review": review, "item": info, "form": form}
     if request.method == "POST" and form.is_valid():
         form.instance.answered_by = request.user
@@ -413,8 +420,7 @@ def answer(request, review: Review, item: int):
 
         def save(form):
             save_versioned(form)
-            if upload := form.cleaned_data.get("attachment"):
-                add_attachment(review=review, upload=upload, by=request.user, request=info)
+            attach_chosen_file(review=review, by=request.user, request=info, **form.chosen_file())
 
         _saved, conflict = save_or_conflict(
             request,
@@ -422,11 +428,14 @@ def answer(request, review: Review, item: int):
             template="reviews/desk_review/answer_form.html",
             context=context,
             save=save,
+            on_conflict=lambda form: form.keep_chosen_file(),
         )
         if conflict:
             return conflict
         messages.success(request, _("Your answer is saved and visible to the team."))
         return redirect("reviews:requests", pk=review.pk)
+    if request.method == "POST":
+        form.keep_chosen_file()
     return render(request, "reviews/desk_review/answer_form.html", context)
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from reviews.access import review_view
 from reviews.models import Evidence, Review
@@ -27,18 +26,27 @@ def download(request, review: Review, file: int):
     return response
 
 
-@require_POST
 @review_view("reviews.edit_inception")
 def delete(request, review: Review, file: int):
-    attachment = get_object_or_404(review.attachments, pk=file)
-    if Evidence.objects.filter(document_attachment=attachment).exists():
-        messages.error(request, _("Evidence cites this document, so it stays."))
-        return redirect("reviews:inception", pk=review.pk)
-    attachment.delete()
-    messages.success(request, _("Removed %(name)s.") % {"name": attachment.original_name})
-    target = request.POST.get("next", "")
+    """Asks first, naming the file and what it is attached to; then removes it for good.
+    Reached by a link, so that removing a file never posts the form it is listed in."""
+    attachment = get_object_or_404(
+        review.attachments.select_related("section", "assessment__indicator", "request"),
+        pk=file,
+    )
+    back = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = reverse("reviews:inception", args=[review.pk])
-    return redirect(target)
+        back = reverse("reviews:inception", args=[review.pk])
+    cited = Evidence.objects.filter(document_attachment=attachment).exists()
+    if request.method == "POST" and not cited:
+        attachment.delete()
+        messages.success(request, _("Removed %(name)s.") % {"name": attachment.original_name})
+        return redirect(back)
+    return render(
+        request,
+        "reviews/inception/file_delete.html",
+        {"review": review, "attachment": attachment, "cited": cited, "next": back},
+        status=409 if request.method == "POST" else 200,
+    )

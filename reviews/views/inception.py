@@ -24,21 +24,19 @@ from reviews.forms.inception import (
     ProvenanceForm,
     ReopenForm,
     SelfAssessmentForm,
+    SubmitForm,
     rating_choices,
 )
 from reviews.models import BackgroundSection, Review, SelfAssessment
 from reviews.models.inception import SECTION_HELP, SECTION_KEYS, SECTION_TITLES
-from reviews.services import (
-    add_attachment,
-    reopen_inception_report,
-    submit_inception_report,
-)
-from reviews.services.inception import reading_context
+from reviews.services import reopen_inception_report, submit_inception_report
+from reviews.services.inception import attach_chosen_file, reading_context
 
 
 @review_view("reviews.see_inception")
 def overview(request, review: Review):
     report = review.inception_report
+    gaps = report.gaps()
     return render(
         request,
         "reviews/inception/overview.html",
@@ -46,7 +44,8 @@ def overview(request, review: Review):
             "review": review,
             "report": report,
             "sections": report.sections_by_key(),
-            "progress": report.progress(),
+            "gaps": gaps,
+            "progress": report.progress(gaps),
             "interviewee_count": review.proposed_interviewees.count(),
             "events": review.events.select_related("actor")[:10],
             "can_edit": request.user.has_perm("reviews.edit_inception", review),
@@ -64,7 +63,13 @@ def section_edit(request, review: Review, key: str):
     section = report.backgroundsections.filter(key=key).first() or BackgroundSection(
         report=report, key=key
     )
-    form = BackgroundSectionForm(request.POST or None, request.FILES or None, instance=section)
+    form = BackgroundSectionForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=section,
+        review=review,
+        user=request.user,
+    )
     context = {
         "review": review,
         "section": section,
@@ -77,13 +82,18 @@ def section_edit(request, review: Review, key: str):
         twin = None if section.pk else report.backgroundsections.filter(key=key).first()
         with transaction.atomic():
             conflicts = save_all_versioned([(form, twin)])
-            if not conflicts and (upload := form.cleaned_data.get("attachment")):
-                add_attachment(review=review, upload=upload, by=request.user, section=section)
+            if not conflicts:
+                attach_chosen_file(
+                    review=review, by=request.user, section=section, **form.chosen_file()
+                )
         if conflicts:
             context.update(conflict_context(form, conflicts[0][1]))
+            form.keep_chosen_file()
             return render(request, "reviews/inception/section_form.html", context, status=409)
         messages.success(request, _("Saved: %(title)s.") % {"title": SECTION_TITLES[key]})
         return redirect("reviews:inception", pk=review.pk)
+    if request.method == "POST":
+        form.keep_chosen_file()
     return render(request, "reviews/inception/section_form.html", context)
 
 
@@ -109,6 +119,8 @@ def group_edit(request, review: Review, group: int):
             or SelfAssessment(report=report, indicator=indicator),
             indicator=indicator,
             rating_choices=choices,
+            review=review,
+            user=request.user,
         )
         for indicator in indicators
     ]
@@ -122,16 +134,17 @@ def group_edit(request, review: Review, group: int):
     if request.method == "POST" and all(f.is_valid() for f in forms):
 
         def attach(form):
-            if upload := form.cleaned_data.get("attachment"):
-                add_attachment(
-                    review=review, upload=upload, by=request.user, assessment=form.instance
-                )
+            attach_chosen_file(
+                review=review, by=request.user, assessment=form.instance, **form.chosen_file()
+            )
 
         changed, conflicts = save_indicator_forms(
             forms, twin=unique_twin("report", "indicator"), after_save=attach
         )
         if conflicts:
             context["conflicts"] = conflicts
+            for form in forms:
+                form.keep_chosen_file()
             return render(request, "reviews/inception/group_form.html", context, status=409)
         messages.success(
             request,
@@ -141,6 +154,8 @@ def group_edit(request, review: Review, group: int):
         return redirect("reviews:inception_group", pk=review.pk, group=group)
     if request.method == "POST":
         context["invalid"] = [f for f in forms if f.errors]
+        for form in forms:
+            form.keep_chosen_file()
     return render(request, "reviews/inception/group_form.html", context)
 
 
@@ -189,21 +204,44 @@ def interviewee_edit(request, review: Review, person: int | None = None):
     return render(request, "reviews/inception/interviewee_form.html", context)
 
 
-@require_POST
 @review_view("reviews.edit_inception")
 def interviewee_delete(request, review: Review, person: int):
+    """Asks first, naming who goes and the visit sessions they are planned in."""
     instance = get_object_or_404(review.proposed_interviewees, pk=person)
-    instance.delete()
-    messages.success(request, _("Removed %(name)s from the list.") % {"name": instance.name})
-    return redirect("reviews:interviewees", pk=review.pk)
+    if request.method == "POST":
+        instance.delete()
+        messages.success(request, _("Removed %(name)s from the list.") % {"name": instance.name})
+        return redirect("reviews:interviewees", pk=review.pk)
+    return render(
+        request,
+        "reviews/inception/interviewee_delete.html",
+        {"review": review, "person": instance, "sessions": instance.sessions.order_by("starts_at")},
+    )
 
 
-@require_POST
 @review_view("reviews.edit_inception")
 def submit(request, review: Review):
-    submit_inception_report(review=review, by=request.user)
-    messages.success(request, _("The inception report is submitted. The team has been told."))
-    return redirect("reviews:inception", pk=review.pk)
+    """Asks first, listing what is missing; an incomplete report goes only with a reason."""
+    report = review.inception_report
+    gaps = report.gaps()
+    form = SubmitForm(request.POST or None, gaps=gaps)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submit_inception_report(
+                review=review, by=request.user, reason=form.cleaned_data.get("reason", "")
+            )
+        except ValidationError as error:
+            form.add_error("reason" if "reason" in form.fields else None, error)
+        else:
+            messages.success(
+                request, _("The inception report is submitted. The team has been told.")
+            )
+            return redirect("reviews:inception", pk=review.pk)
+    return render(
+        request,
+        "reviews/inception/submit.html",
+        {"review": review, "report": report, "gaps": gaps, "form": form},
+    )
 
 
 @require_POST

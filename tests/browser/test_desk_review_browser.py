@@ -34,7 +34,7 @@ def test_peer_desk_review_and_host_answer(
         indicator=review.benchmark_version.indicators.get(code="AA/X/1"),
         achieved="A strategic plan since 2023.",
     )
-    submit_inception_report(review=review, by=host)
+    submit_inception_report(review=review, by=host, reason="The rest follows.")
 
     sign_in(page, "peer@example.org", PASSWORD)
     page.get_by_role("link", name="Review of Rotterdam").click()

@@ -116,7 +116,9 @@ def test_host_writes_and_submits_and_a_peer_reads(
         "link", name="Inception report"
     ).click()
     expect(page.get_by_text("1 of 3 indicators assessed in full")).to_be_visible()
-    page.get_by_role("button", name="Submit the inception report").click()
+    page.get_by_role("link", name="Submit the inception report").click()
+    page.get_by_label("Reason for submitting it as it is").fill("The other sections follow in May.")
+    page.get_by_role("button", name="Submit anyway").click()
     expect(page.get_by_text("The inception report is submitted.")).to_be_visible()
 
     sign_in(second_page, "peer@example.org", PASSWORD)
@@ -126,3 +128,104 @@ def test_host_writes_and_submits_and_a_peer_reads(
     expect(second_page.locator("strong", has_text="45 members")).to_be_visible()
     expect(second_page.get_by_role("link", name="structure.pdf")).to_be_visible()
     assert_accessible(second_page)
+
+
+def _host_review(make_user, make_city):
+    """A host and a review of the small benchmark (AA: AA/X/1 and AA/Y/1; BB: BB/X/1)."""
+    rotterdam = make_city(name="Rotterdam", country="Netherlands")
+    host = make_user(email="host@example.org", password=PASSWORD, city=rotterdam, name="Anouk")
+    review = Review.objects.create(
+        title="Review of Rotterdam",
+        host_city=rotterdam,
+        benchmark_version=import_version(small_benchmark_data(), publish=True),
+    )
+    Membership.objects.create(review=review, user=host, role="host", is_host_lead=True)
+    return review
+
+
+def _open_inception_report(page) -> None:
+    page.get_by_role("link", name="Review of Rotterdam").click()
+    page.get_by_role("link", name="Step 3: Inception report").click()
+    page.get_by_role("link", name="Inception report", exact=True).click()
+
+
+def test_a_file_on_one_indicator_does_not_stop_saving_another(
+    page, live_server, sign_in, make_user, make_city, tmp_path, assert_accessible
+):
+    """Issue 12: once a file was attached, "Save this group" sent nothing (a form per
+    file sat inside the group's form) and "Remove" posted the whole group instead."""
+    _host_review(make_user, make_city)
+    plan = tmp_path / "plan.pdf"
+    plan.write_bytes(PDF_BYTES)
+    sign_in(page, "host@example.org", PASSWORD)
+    _open_inception_report(page)
+    page.get_by_role("link", name="AA Alpha").click()
+    first = page.locator("fieldset", has_text="AA/X/1")
+    first.get_by_label("Attach a document").set_input_files(str(plan))
+    page.get_by_role("button", name="Save this group").click()
+    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    expect(first.get_by_role("link", name="plan.pdf", exact=True)).to_be_visible()
+
+    second = page.locator("fieldset", has_text="AA/Y/1")
+    second.get_by_label("What is still aspiration").fill("Targets per district.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save this group").click()
+    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    page.reload()
+    expect(second.get_by_label("What is still aspiration")).to_have_value("Targets per district.")
+    expect(first.get_by_role("link", name="plan.pdf", exact=True)).to_be_visible()
+
+    # Removing asks first, naming the file, and posts nothing of the group.
+    first.get_by_role("link", name="Remove plan.pdf").click()
+    expect(page.get_by_role("heading", name="Remove plan.pdf?")).to_be_visible()
+    expect(page.get_by_text("It is attached to the self-assessment of AA/X/1.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Remove plan.pdf").click()
+    expect(page.get_by_text("Removed plan.pdf.")).to_be_visible()
+    expect(first.get_by_role("link", name="plan.pdf", exact=True)).to_have_count(0)
+    expect(second.get_by_label("What is still aspiration")).to_have_value("Targets per district.")
+
+
+def test_an_incomplete_report_is_submitted_only_with_a_reason_shown_in_its_history(
+    page, live_server, sign_in, make_user, make_city, assert_accessible
+):
+    _host_review(make_user, make_city)
+    sign_in(page, "host@example.org", PASSWORD)
+    _open_inception_report(page)
+    page.get_by_role("link", name="AA Alpha").click()
+    first = page.locator("fieldset", has_text="AA/X/1")
+    first.get_by_label("Self-rating").select_option(label="Above the benchmark")
+    first.get_by_label("What has been achieved").fill("A strategic plan since 2023.")
+    page.get_by_role("button", name="Save this group").click()
+    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Inception report"
+    ).click()
+
+    page.get_by_role("link", name="Submit the inception report").click()
+    expect(page.get_by_role("heading", name="The report is not complete")).to_be_visible()
+    expect(page.get_by_text("7 background sections not written")).to_be_visible()
+    expect(page.get_by_text("2 of 3 indicators without a self-rating")).to_be_visible()
+    expect(page.get_by_text("3 of 3 indicators without evidence")).to_be_visible()
+    expect(
+        page.get_by_text("Not given: who wrote it, and how; political involvement.")
+    ).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="AA/X/1: missing evidence")).to_be_visible()
+    expect(page.get_by_role("link", name="Budgets for integration")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Submit anyway").click()
+    reason = page.get_by_label("Reason for submitting it as it is")
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_reason_error")).to_have_text(
+        "The report is not complete: say why you submit it as it is."
+    )
+    assert_accessible(page)
+    reason.fill("The budgets follow after the council's vote in May.")
+    page.get_by_role("button", name="Submit anyway").click()
+    expect(page.get_by_text("The inception report is submitted.")).to_be_visible()
+    history = page.get_by_role("heading", name="History").locator("xpath=following-sibling::ul[1]")
+    expect(history).to_contain_text(
+        "Anouk submitted the inception report (The budgets follow after the council's vote in May.)"
+    )
+    assert_accessible(page)
