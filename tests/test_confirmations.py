@@ -382,7 +382,7 @@ def test_removing_the_team_leader_says_the_team_has_none(
 
 @pytest.fixture
 def submitted(review_work, review, host):
-    submit_inception_report(review=review, by=host)
+    submit_inception_report(review=review, by=host, reason="Submitted for the test.")
     return review
 
 

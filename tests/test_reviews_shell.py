@@ -71,7 +71,7 @@ def test_steps_3_to_6_are_done_when_their_work_is_in_the_data(
     review.benchmark_version = make_benchmark(indicators=2)
     review.save()
     assert states(review)[2:6] == ["current", "upcoming", "upcoming", "upcoming"]
-    review.inception_report.submit(by=host)
+    review.inception_report.submit(by=host, reason="For the test.")
     DeskReview.objects.create(review=review, peer=peer, submitted_at=timezone.now())
     progress = progress_of(review)
     assert progress.step(3).state == "done"
@@ -170,7 +170,7 @@ def test_all_reviews_shows_step_and_overdue_count(
 def test_the_next_box_tells_a_coordinator_what_to_do_with_a_link(
     client_for, coordinator, review, host
 ):
-    review.inception_report.submit(by=host)
+    review.inception_report.submit(by=host, reason="For the test.")
     html = client_for(coordinator).get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "Step 3 is complete: move the review on to step 4, Desk review." in html
     assert f'href="{reverse("reviews:advance", args=[review.pk])}"' in html
