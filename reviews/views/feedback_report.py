@@ -37,7 +37,7 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
-from reviews.models.feedback_report import ReportLocked
+from reviews.models.feedback_report import FeedbackReport, ReportLocked, existing_report
 from reviews.services.feedback_report import (
     add_factual_comment,
     assign_sections,
@@ -54,6 +54,14 @@ def _sections(report):
     return report.sections.select_related("group", "assignee")
 
 
+def _report_or_404(review: Review) -> FeedbackReport:
+    """The started report; pages and actions on its parts need one (reading never makes it)."""
+    report = existing_report(review)
+    if report is None:
+        raise Http404
+    return report
+
+
 def _report_home(review: Review) -> str:
     return reverse("reviews:report", args=[review.pk])
 
@@ -65,7 +73,14 @@ def home(request, review: Review):
 
 def _home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
     """The composer's front page; forms that failed validation are shown again in it."""
-    report = ensure_report(review)
+    user = request.user
+    report = existing_report(review)
+    if report is None:
+        return render(
+            request,
+            "reviews/feedback_report/start.html",
+            {"review": review, "can_compose": user.has_perm("reviews.compose_report", review)},
+        )
     team = report.team()
     # The summary's writer is one of the team, already loaded: no query for the name.
     writer = next((p for p in team if p.pk == report.summary_assignee_id), None)
@@ -81,7 +96,8 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
     approvals = {}
     if pending:
         approvals = {a.peer_id: a for a in pending.approvals.all()}
-    user = request.user
+    # Groups taken into scope after the report was started get their sections on request.
+    unwritten = review.groups_in_scope().exclude(pk__in=[s.group_id for s in sections])
     return render(
         request,
         "reviews/feedback_report/home.html",
@@ -89,6 +105,7 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
             "review": review,
             "report": report,
             "sections": sections,
+            "unwritten": list(unwritten),
             "pending": pending,
             "final": report.final_version,
             "versions": list(report.versions.select_related("frozen_by")),
@@ -161,9 +178,19 @@ def _edit_page(
     return render(request, template, context, status=400 if form.errors else 200)
 
 
+@require_POST
+@review_view("reviews.compose_report")
+def start(request, review: Review):
+    """The report and a section for every group in scope (the groups added to the scope
+    since, when it exists)."""
+    ensure_report(review)
+    messages.success(request, _("The report has a section for every group in scope."))
+    return redirect(_report_home(review))
+
+
 @review_view("reviews.see_report_draft")
 def summary_edit(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     form = SummaryForm(request.POST or None, instance=report)
     return _edit_page(
         request,
@@ -178,7 +205,7 @@ def summary_edit(request, review: Review):
 
 @review_view("reviews.see_report_draft")
 def section_edit(request, review: Review, section: int):
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     instance = get_object_or_404(_sections(report), pk=section)
     can_compose = request.user.has_perm("reviews.compose_report", review)
     writing = can_compose or request.method == "POST"  # a POST too late is kept on screen
@@ -220,7 +247,7 @@ def section_edit(request, review: Review, section: int):
 
 def _row_edit(request, review, section, model, form_class, pk, *, titles, help_text, saved_message):
     """Add or edit a finding or a recommendation; `titles` is (add, edit)."""
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance, section=parent)
@@ -281,7 +308,7 @@ def recommendation_edit(request, review: Review, section: int, rec: int | None =
 
 
 def _row_delete(request, review, section, model, pk, message):
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk)
     try:
@@ -343,7 +370,7 @@ def freeze(request, review: Review):
 
 
 def _version(review: Review, number: int) -> ReportVersion:
-    report = ensure_report(review)
+    report = _report_or_404(review)
     return get_object_or_404(report.versions.select_related("frozen_by"), number=number)
 
 
@@ -401,8 +428,8 @@ def approve(request, review: Review, version: int):
 
 @review_view("reviews.see_factual_round")
 def factual(request, review: Review):
-    report = ensure_report(review)
-    version = report.factual_round_version
+    report = existing_report(review)  # None before the report is started: no round yet
+    version = report.factual_round_version if report else None
     user = request.user
     can_comment = user.has_perm("reviews.comment_factual", review)
     can_answer = user.has_perm("reviews.answer_factual", review)
@@ -431,7 +458,9 @@ def factual(request, review: Review):
             messages.success(request, _("Your comment is sent to the team."))
             return redirect("reviews:report_factual", pk=review.pk)
         status = max(status, 400)
-    comments = list(report.factual_comments.select_related("author", "answered_by"))
+    comments = (
+        list(report.factual_comments.select_related("author", "answered_by")) if report else []
+    )
     sections = {s["key"]: s["name"] for s in version.content["sections"]} if version else {}
     rows = [
         {
@@ -463,7 +492,7 @@ def factual(request, review: Review):
 @require_POST
 @review_view("reviews.run_factual_round")
 def factual_open(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     try:
         open_factual_round(report=report)
     except ValidationError as error:
@@ -476,7 +505,7 @@ def factual_open(request, review: Review):
 @require_POST
 @review_view("reviews.run_factual_round")
 def factual_close(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     try:
         report.close_factual_round()
     except ValidationError as error:
@@ -489,7 +518,7 @@ def factual_close(request, review: Review):
 @require_POST
 @review_view("reviews.decide_on_versions")
 def factual_answer(request, review: Review, comment: int):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     instance = get_object_or_404(report.factual_comments, pk=comment)
     form = FactualAnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
     if not request.user.has_perm("reviews.answer_factual", review):
@@ -526,7 +555,7 @@ def factual_answer(request, review: Review, comment: int):
 @require_POST
 @review_view("reviews.finalise_report")
 def finalise(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     try:
         version = finalise_report(report=report, by=request.user)
     except ValidationError as error:
@@ -540,7 +569,7 @@ def finalise(request, review: Review):
 @require_POST
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     publish_report(report=report, by=request.user)  # sets the checkpoints at 6 and 12 months
     messages.success(request, _("The report is published to the host city."))
     return redirect("reviews:report_final", pk=review.pk)
@@ -548,7 +577,7 @@ def publish(request, review: Review):
 
 @review_view("reviews.see_final_report")
 def final_read(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     version = report.final_version
     if version is None:
         raise Http404
@@ -578,7 +607,7 @@ def final_read(request, review: Review):
 
 @review_view("reviews.record_presentation")
 def presentation(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     form = PresentationForm(request.POST or None, instance=report)
     return _edit_page(
         request,
@@ -595,7 +624,7 @@ def presentation(request, review: Review):
 @require_POST
 @review_view("reviews.share_report")
 def share(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     action = request.POST.get("action")
     if action == "create":
         if not report.public_token:
