@@ -58,7 +58,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response, also the ones the middleware below answers, is private.
+    "core.middleware.PrivateNoStoreMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # GET, HEAD and POST only, before a session is loaded or a view runs.
+    "core.middleware.AllowedMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

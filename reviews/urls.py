@@ -95,6 +95,7 @@ urlpatterns = [
     path("<int:pk>/conclusions/feedback/", conclusions.feedback, name="feedback"),
     # Step 7, the feedback report
     path("<int:pk>/report/", feedback_report.home, name="report"),
+    path("<int:pk>/report/start/", feedback_report.start, name="report_start"),
     path("<int:pk>/report/summary/", feedback_report.summary_edit, name="report_summary"),
     path("<int:pk>/report/assign/", feedback_report.assign, name="report_assign"),
     path(

@@ -180,6 +180,8 @@ MATRIX: dict[str, Row] = {
     "reviews:report_finding_edit": TEAM_WRITES,
     "reviews:report_rec_add": TEAM_WRITES,
     "reviews:report_rec_edit": TEAM_WRITES,
+    # The report exists: starting it again only adds sections for groups new in scope.
+    "reviews:report_start": TEAM_WRITES_POST,
     "reviews:report_finding_delete": TEAM_WRITES_POST,
     "reviews:report_rec_delete": TEAM_WRITES_POST,
     "reviews:report_assign": LEADER_POST,

@@ -575,3 +575,55 @@ def test_an_answer_sent_after_the_report_became_final_stays_on_screen(
     comment.refresh_from_db()
     assert comment.answer == ""
     assert client_for(host).post(url, {f"a{comment.pk}-answer": "x"}).status_code == 403
+
+
+# --- starting the report: reading never creates it ------------------------------------------
+
+
+def test_reading_the_report_before_it_is_started_creates_nothing(
+    client_for, peer, host, coordinator, review, review_work
+):
+    from reviews.models import FeedbackReport
+
+    page = client_for(peer).get(reverse("reviews:report", args=[review.pk]))
+    assert "Start the report" in page.content.decode()
+    assert (
+        client_for(coordinator).get(reverse("reviews:report", args=[review.pk])).status_code == 200
+    )
+    assert client_for(peer).get(reverse("reports:report_pdf", args=[review.pk])).status_code == 200
+    # The host may not see a draft: refused before anything is read, let alone written.
+    assert client_for(host).get(reverse("reports:report_pdf", args=[review.pk])).status_code == 403
+    assert client_for(host).get(reverse("reports:report_docx", args=[review.pk])).status_code == 403
+    assert (
+        client_for(peer).get(reverse("reviews:report_factual", args=[review.pk])).status_code == 200
+    )
+    assert not FeedbackReport.objects.filter(review=review).exists()
+
+
+def test_a_peer_starts_the_report_with_a_section_per_group(
+    client_for, peer, coordinator, review, review_work
+):
+    from reviews.models import FeedbackReport
+
+    url = reverse("reviews:report_start", args=[review.pk])
+    assert client_for(coordinator).post(url).status_code == 403
+    assert not FeedbackReport.objects.filter(review=review).exists()
+    assert client_for(peer).post(url).status_code == 302
+    report = FeedbackReport.objects.get(review=review)
+    assert sorted(report.sections.values_list("group_id", flat=True)) == sorted(
+        review.groups_in_scope().values_list("pk", flat=True)
+    )
+
+
+def test_a_group_new_in_scope_gets_its_section_on_request(client_for, peer, review, composed):
+    report = composed["report"]
+    other = report.sections.exclude(pk=composed["section"].pk).get()
+    group = other.group
+    other.delete()  # as if the group came into scope after the report was started
+    home = reverse("reviews:report", args=[review.pk])
+    html = client_for(peer).get(home).content.decode()
+    assert "have no section yet" in html and group.name in html
+    assert not report.sections.filter(group=group).exists()
+    client_for(peer).post(reverse("reviews:report_start", args=[review.pk]))
+    assert report.sections.filter(group=group).exists()
+    assert composed["finding"] in Finding.objects.filter(section=composed["section"])

@@ -22,7 +22,7 @@ from reports.docx import build_docx
 from reports.responses import pdf_response
 from reviews.access import review_view
 from reviews.models import FeedbackReport, ReportVersion, Review
-from reviews.services.feedback_report import ensure_report
+from reviews.models.feedback_report import existing_report
 from reviews.services.report_content import build_content
 
 logger = logging.getLogger(__name__)
@@ -31,14 +31,15 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 
 def _chosen(request, review: Review) -> tuple[dict, ReportVersion | None, bool]:
-    """(content, version or None for the live draft, is_draft) this user may download."""
+    """(content, version or None for the live draft, is_draft) this user may download.
+    Reads only: a report nobody has started prints as an empty draft."""
     user = request.user
-    report = ensure_report(review)
-    final = report.final_version
+    report = existing_report(review)
+    final = report.final_version if report else None
     wanted = request.GET.get("version", "")
     may_draft = user.has_perm("reviews.see_report_draft", review)
     if may_draft and wanted:
-        if not wanted.isdigit():
+        if not wanted.isdigit() or report is None:
             raise Http404
         version = report.versions.filter(number=int(wanted)).first()
         if version is None:

@@ -119,6 +119,15 @@ class DeskReviewEntry(EditVersioned):
         return bool(self.performance_id and self.hypothesis.strip())
 
 
+class ConsolidatedEntryQuerySet(models.QuerySet):
+    def visible_to(self, user, review: Review) -> ConsolidatedEntryQuerySet:
+        """The team's consolidated view is drawn from every desk review: it follows the same
+        rule as the others' entries (``reviews.see_team_desk_reviews``), or nothing."""
+        if not user.has_perm("reviews.see_team_desk_reviews", review):
+            return self.none()
+        return self.filter(review=review)
+
+
 class ConsolidatedEntry(EditVersioned):
     """The team's agreed first view of one indicator, recorded by the team leader."""
 
@@ -139,6 +148,8 @@ class ConsolidatedEntry(EditVersioned):
     hypothesis = models.TextField(_("working hypothesis"), blank=True)
     key_questions = models.TextField(_("key questions"), blank=True)
     history = HistoricalRecords()
+
+    objects = ConsolidatedEntryQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -502,12 +502,14 @@ def checkpoint_dates(report: FeedbackReport) -> dict[int, datetime.date | None]:
     }
 
 
-def fill_default_checkpoints(report: FeedbackReport) -> None:
-    """Store the default dates (at publication, or the first time anyone looks)."""
+def fill_default_checkpoints(report: FeedbackReport, *, save: bool = True) -> None:
+    """Set the default dates where none is stored: saved at publication; `save=False` for
+    a form that shows them (saved with the form)."""
     if report.published_at and not (report.first_checkpoint and report.second_checkpoint):
         dates = checkpoint_dates(report)
         report.first_checkpoint, report.second_checkpoint = dates[1], dates[2]
-        report.save(update_fields=["first_checkpoint", "second_checkpoint"])
+        if save:
+            report.save(update_fields=["first_checkpoint", "second_checkpoint"])
 
 
 # --- the two-interview rule for citations ------------------------------------------------
@@ -556,9 +558,20 @@ def citation_problems(review: Review, evidence: list[Evidence]) -> dict[int, str
     return problems
 
 
+def existing_report(review) -> FeedbackReport | None:
+    """The review's report if the team has started it; reading never creates it."""
+    report = FeedbackReport.objects.filter(review=review).first()
+    if report is not None:
+        # The caller's review, with what it already loaded; the review knows its report
+        # (reviews.rules reads it from there).
+        report.review = review
+    return report
+
+
 def ensure_report(review, *, sections: bool = True) -> FeedbackReport:
-    """The review's report, with a section for every group in scope (created on first use).
-    `sections=False` skips that check, for pages that open one section they name."""
+    """The review's report, with a section for every group in scope, created if missing:
+    for POST handlers only, after their permission check (pages read `existing_report`).
+    `sections=False` skips the sections."""
     report, _created = FeedbackReport.objects.get_or_create(review=review)
     # The caller's review, with what it already loaded: `report.review` costs no query, and
     # the review knows its report (reviews.rules reads it from there).

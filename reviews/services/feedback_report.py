@@ -1,7 +1,8 @@
 """Step 7, the feedback report: its transitions and who hears of them.
 
 Views call these functions and never send notifications themselves. `ensure_report` (the
-report's rows, created on first use) lives with the model and is re-exported here.
+report's rows, created when the team starts the report; POST handlers only) lives with the
+model and is re-exported here.
 """
 
 from __future__ import annotations

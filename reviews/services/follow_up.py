@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 
 from core.tables import Column, screen_columns, sheet_header, sheet_row
 from reviews.models import FeedbackReport, HostResponse, ProgressUpdate, Recommendation, Review
-from reviews.models.feedback_report import CHECKPOINTS, checkpoint_dates, fill_default_checkpoints
+from reviews.models.feedback_report import CHECKPOINTS, checkpoint_dates
 from reviews.services.notifications import notify_after_commit
 from reviews.steps import COORDINATOR
 
@@ -102,8 +102,7 @@ def published_report(review: Review) -> FeedbackReport:
 
 def plan_context(*, review: Review, user) -> dict:
     """The action plan as its page and PDF show it (rows split by decision)."""
-    report = published_report(review)
-    fill_default_checkpoints(report)
+    report = published_report(review)  # checkpoint_dates gives the defaults where unset
     today = timezone.localdate()
     rows = plan_rows([report], today)[report.pk]
     return {

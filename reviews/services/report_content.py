@@ -46,7 +46,7 @@ from reviews.models import (
     VisitSession,
 )
 from reviews.models.evidence import STATE_FILL, indicator_statuses
-from reviews.models.feedback_report import ensure_report
+from reviews.models.feedback_report import existing_report
 from reviews.steps import PEER, ROLE_LABELS, TEAM_LEADER
 
 FORMAT = 1
@@ -63,9 +63,9 @@ def _state_labels() -> dict:
 def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
     """The report as it stands, in the shape above: what `FeedbackReport.freeze` stores and
     every output draws. A fixed number of queries, whatever the amount of evidence."""
-    report = report or ensure_report(review)
+    report = report or existing_report(review)  # None: nobody has started it (an empty draft)
     version = review.benchmark_version
-    sections, evidence_index = _sections(report)
+    sections, evidence_index = _sections(report) if report else ([], [])
     return {
         "format": FORMAT,
         "language": translation.get_language() or "en",
@@ -77,7 +77,7 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
         "visit_end": _iso(review.visit_end),
         "report_due": _iso(review.report_due),
         "team": _team(review),
-        "summary": report.summary,
+        "summary": report.summary if report else "",
         "sections": sections,
         "values": [{"code": v.code, "name": v.name} for v in version.values.all()]
         if version

@@ -37,17 +37,12 @@ def brief_context(*, review: Review, session: VisitSession, viewer) -> dict:
     the desk reviews' questions, and who asked to meet these people, as `viewer` may see."""
     indicators = list(session.indicators.all())
     people = list(session.interviewees.all())
-    shared = viewer.has_perm("reviews.see_team_desk_reviews", review)
-    consolidated = (
-        {
-            c.indicator_id: c
-            for c in ConsolidatedEntry.objects.filter(
-                review=review, indicator__in=indicators
-            ).select_related("rating")
-        }
-        if shared
-        else {}
-    )
+    consolidated = {
+        c.indicator_id: c
+        for c in ConsolidatedEntry.objects.visible_to(viewer, review)
+        .filter(indicator__in=indicators)
+        .select_related("rating")
+    }
     visible = DeskReviewEntry.objects.visible_to(viewer, review)
     entries = (
         visible.filter(indicator__in=indicators)
@@ -67,5 +62,5 @@ def brief_context(*, review: Review, session: VisitSession, viewer) -> dict:
         "people": people,
         "rows": [(i, consolidated.get(i.pk), questions.get(i.pk, [])) for i in indicators],
         "wanted_by": wanted_by,
-        "desk_reviews_hidden": not shared,
+        "desk_reviews_hidden": not viewer.has_perm("reviews.see_team_desk_reviews", review),
     }

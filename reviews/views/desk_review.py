@@ -52,6 +52,13 @@ def _group_indicators(review: Review, group: int) -> list:
     return indicators
 
 
+def _own_desk_review(review: Review, user) -> DeskReview:
+    """The person's desk review, or an unsaved one to show before their first save."""
+    return DeskReview.objects.filter(review=review, peer=user).first() or DeskReview(
+        review=review, peer=user
+    )
+
+
 def _progress(review: Review, desk_review: DeskReview | None) -> list[dict]:
     """Complete entries per group in scope for one desk review."""
     indicators = list(review.indicators_in_scope())
@@ -68,7 +75,7 @@ def _progress(review: Review, desk_review: DeskReview | None) -> list[dict]:
 @review_view("reviews.see_desk_progress")
 def home(request, review: Review):
     is_writer = request.user.has_perm("reviews.write_desk_review", review)
-    mine = desk_review_for(review=review, peer=request.user) if is_writer else None
+    mine = _own_desk_review(review, request.user) if is_writer else None
     total = review.indicators_in_scope().count()
     team = list(review.memberships.with_roles(*TEAM_ROLES).select_related("user"))
     desk_reviews = {d.peer_id: d for d in review.desk_reviews.all()}
@@ -96,7 +103,7 @@ def home(request, review: Review):
         {
             "review": review,
             "mine": mine,
-            "groups": _progress(review, mine),
+            "groups": _progress(review, mine if mine and mine.pk else None),
             "total": total,
             "progress_all": progress_all,
             "can_see_team": request.user.has_perm("reviews.see_team_desk_reviews", review),
@@ -108,17 +115,23 @@ def home(request, review: Review):
 
 @review_view("reviews.write_desk_review")
 def group_edit(request, review: Review, group: int):
-    desk_review = desk_review_for(review=review, peer=request.user)
+    # Created by the first save; reading the form writes nothing.
+    if request.method == "POST":
+        desk_review = desk_review_for(review=review, peer=request.user)
+    else:
+        desk_review = _own_desk_review(review, request.user)
     if desk_review.is_submitted:
         messages.info(request, _("Your desk review is submitted; it can no longer change."))
         return redirect("reviews:desk_review", pk=review.pk)
     indicators = _group_indicators(review, group)
-    entries = {
-        e.indicator_id: e
-        for e in desk_review.entries.filter(indicator__in=indicators)
-        .select_related("performance")
-        .prefetch_related("meet")
-    }
+    entries = {}
+    if desk_review.pk:
+        entries = {
+            e.indicator_id: e
+            for e in desk_review.entries.filter(indicator__in=indicators)
+            .select_related("performance")
+            .prefetch_related("meet")
+        }
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
     choices = rating_choices(review.benchmark_version)
     people = people_choices(review)
@@ -138,7 +151,7 @@ def group_edit(request, review: Review, group: int):
         "review": review,
         "group": indicators[0].group,
         "rows": [(f, assessments.get(f.indicator.pk)) for f in forms],
-        "groups": _progress(review, desk_review),
+        "groups": _progress(review, desk_review if desk_review.pk else None),
     }
     flagged = [f for f in forms if f.is_bound and f.is_valid() and f.cleaned_data.get("ask_host")]
     if flagged and len(flagged) > _posts_left(review, request.user):
@@ -301,7 +314,8 @@ def team_view(request, review: Review, group: int):
     submitted = list(review.desk_reviews.submitted().select_related("peer").order_by("peer__name"))
     entries = {}
     for entry in (
-        DeskReviewEntry.objects.filter(desk_review__in=submitted, indicator__in=indicators)
+        DeskReviewEntry.objects.visible_to(request.user, review)
+        .filter(desk_review__in=submitted, indicator__in=indicators)
         .select_related("performance")
         .prefetch_related("meet")
     ):
@@ -309,9 +323,9 @@ def team_view(request, review: Review, group: int):
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
     consolidated = {
         c.indicator_id: c
-        for c in review.consolidated_entries.filter(indicator__in=indicators).select_related(
-            "rating"
-        )
+        for c in ConsolidatedEntry.objects.visible_to(request.user, review)
+        .filter(indicator__in=indicators)
+        .select_related("rating")
     }
     can_consolidate = request.user.has_perm("reviews.consolidate", review)
     forms = {}

@@ -320,7 +320,9 @@ def evaluation(request, review: Review, indicator: int):
         "self": SelfAssessment.objects.filter(report=review.inception_report, indicator=target)
         .select_related("rating")
         .first(),
-        "consolidated": ConsolidatedEntry.objects.filter(review=review, indicator=target)
+        # Drawn from the desk reviews: shown as step 4's rule allows.
+        "consolidated": ConsolidatedEntry.objects.visible_to(request.user, review)
+        .filter(indicator=target)
         .select_related("rating")
         .first(),
         "form": form,

@@ -40,7 +40,7 @@ from reviews.models import (
     ReportVersion,
     Review,
 )
-from reviews.models.feedback_report import ReportLocked
+from reviews.models.feedback_report import FeedbackReport, ReportLocked, existing_report
 from reviews.services.feedback_report import (
     add_factual_comment,
     assign_sections,
@@ -57,6 +57,14 @@ from reviews.steps import HOST
 
 def _sections(report):
     return report.sections.select_related("group", "assignee")
+
+
+def _report_or_404(review: Review) -> FeedbackReport:
+    """The started report; pages and actions on its parts need one (reading never makes it)."""
+    report = existing_report(review)
+    if report is None:
+        raise Http404
+    return report
 
 
 def _report_home(review: Review) -> str:
@@ -100,7 +108,14 @@ def home(request, review: Review):
 
 def _home(request, review: Review, *, approval_form=None, assign_form=None, status=200):
     """The composer's front page; forms that failed validation are shown again in it."""
-    report = ensure_report(review)
+    user = request.user
+    report = existing_report(review)
+    if report is None:
+        return render(
+            request,
+            "reviews/feedback_report/start.html",
+            {"review": review, "can_compose": user.has_perm("reviews.compose_report", review)},
+        )
     team = report.team()
     # The summary's writer is one of the team, already loaded: no query for the name.
     writer = next((p for p in team if p.pk == report.summary_assignee_id), None)
@@ -116,7 +131,8 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
     approvals = {}
     if pending:
         approvals = {a.peer_id: a for a in pending.approvals.all()}
-    user = request.user
+    # Groups taken into scope after the report was started get their sections on request.
+    unwritten = review.groups_in_scope().exclude(pk__in=[s.group_id for s in sections])
     return render(
         request,
         "reviews/feedback_report/home.html",
@@ -124,6 +140,7 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
             "review": review,
             "report": report,
             "sections": sections,
+            "unwritten": list(unwritten),
             "pending": pending,
             "final": report.final_version,
             "versions": list(report.versions.select_related("frozen_by")),
@@ -197,9 +214,19 @@ def _edit_page(
     return render(request, template, context, status=400 if form.errors else 200)
 
 
+@require_POST
+@review_view("reviews.compose_report")
+def start(request, review: Review):
+    """The report and a section for every group in scope (the groups added to the scope
+    since, when it exists)."""
+    ensure_report(review)
+    messages.success(request, _("The report has a section for every group in scope."))
+    return redirect(_report_home(review))
+
+
 @review_view("reviews.see_report_draft")
 def summary_edit(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     form = SummaryForm(request.POST or None, instance=report)
     return _edit_page(
         request,
@@ -214,7 +241,7 @@ def summary_edit(request, review: Review):
 
 @review_view("reviews.see_report_draft")
 def section_edit(request, review: Review, section: int):
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     instance = get_object_or_404(_sections(report), pk=section)
     can_compose = request.user.has_perm("reviews.compose_report", review)
     writing = can_compose or request.method == "POST"  # a POST too late is kept on screen
@@ -256,7 +283,7 @@ def section_edit(request, review: Review, section: int):
 
 def _row_edit(request, review, section, model, form_class, pk, *, titles, help_text, saved_message):
     """Add or edit a finding or a recommendation; `titles` is (add, edit)."""
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     parent = get_object_or_404(_sections(report), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk) if pk else None
     form = form_class(request.POST or None, instance=instance, section=parent)
@@ -318,7 +345,7 @@ def recommendation_edit(request, review: Review, section: int, rec: int | None =
 
 def _row_delete(request, review, section, model, pk, *, describe):
     """GET: what removing the finding or recommendation takes away; POST: remove it."""
-    report = ensure_report(review, sections=False)
+    report = _report_or_404(review)
     parent = get_object_or_404(_sections(report).select_related("report"), pk=section)
     instance = get_object_or_404(model.objects.filter(section=parent), pk=pk)
     title, name, items = describe(instance, parent)
@@ -471,7 +498,7 @@ def _freezing(review: Review, report) -> Confirmation:
 
 @review_view("reviews.freeze_report")
 def freeze(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         return _confirm(request, review, _freezing(review, report))
     try:
@@ -488,7 +515,7 @@ def freeze(request, review: Review):
 
 
 def _version(review: Review, number: int) -> ReportVersion:
-    report = ensure_report(review)
+    report = _report_or_404(review)
     return get_object_or_404(report.versions.select_related("frozen_by"), number=number)
 
 
@@ -546,8 +573,8 @@ def approve(request, review: Review, version: int):
 
 @review_view("reviews.see_factual_round")
 def factual(request, review: Review):
-    report = ensure_report(review)
-    version = report.factual_round_version
+    report = existing_report(review)  # None before the report is started: no round yet
+    version = report.factual_round_version if report else None
     user = request.user
     can_comment = user.has_perm("reviews.comment_factual", review)
     can_answer = user.has_perm("reviews.answer_factual", review)
@@ -576,7 +603,9 @@ def factual(request, review: Review):
             messages.success(request, _("Your comment is sent to the team."))
             return redirect("reviews:report_factual", pk=review.pk)
         status = max(status, 400)
-    comments = list(report.factual_comments.select_related("author", "answered_by"))
+    comments = (
+        list(report.factual_comments.select_related("author", "answered_by")) if report else []
+    )
     sections = {s["key"]: s["name"] for s in version.content["sections"]} if version else {}
     rows = [
         {
@@ -611,7 +640,7 @@ def _factual_url(review: Review) -> str:
 
 @review_view("reviews.run_factual_round")
 def factual_open(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         pending = report.pending_version
         number = pending.number if pending else "–"
@@ -660,7 +689,7 @@ def factual_open(request, review: Review):
 
 @review_view("reviews.run_factual_round")
 def factual_close(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         comments = report.factual_comments.aggregate(
             total=Count("pk"), unanswered=Count("pk", filter=Q(answer=""))
@@ -709,7 +738,7 @@ def factual_close(request, review: Review):
 @require_POST
 @review_view("reviews.decide_on_versions")
 def factual_answer(request, review: Review, comment: int):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     instance = get_object_or_404(report.factual_comments, pk=comment)
     form = FactualAnswerForm(request.POST, instance=instance, prefix=f"a{instance.pk}")
     if not request.user.has_perm("reviews.answer_factual", review):
@@ -756,7 +785,7 @@ def _content_counts(content: dict) -> list[str]:
 
 @review_view("reviews.finalise_report")
 def finalise(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         pending = report.pending_version
         approved = [a.peer for a in pending.approvals.filter(approves=True).select_related("peer")]
@@ -810,7 +839,7 @@ def finalise(request, review: Review):
 
 @review_view("reviews.reopen_report")
 def reopen(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     version = report.final_version
     if request.method != "POST":
         return _confirm(
@@ -850,7 +879,7 @@ def reopen(request, review: Review):
 
 @review_view("reviews.publish_report")
 def publish(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         version = report.final_version
         return _confirm(
@@ -897,7 +926,7 @@ def publish(request, review: Review):
 
 @review_view("reviews.see_final_report")
 def final_read(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     version = report.final_version
     if version is None:
         raise Http404
@@ -928,7 +957,7 @@ def final_read(request, review: Review):
 
 @review_view("reviews.record_presentation")
 def presentation(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     form = PresentationForm(request.POST or None, instance=report)
     return _edit_page(
         request,
@@ -979,7 +1008,7 @@ def _sharing(request, review: Review, report, action: str) -> Confirmation:
 
 @review_view("reviews.share_report")
 def share(request, review: Review):
-    report = ensure_report(review)
+    report = _report_or_404(review)
     if request.method != "POST":
         action = request.GET.get("action")
         if action not in ("create", "revoke"):

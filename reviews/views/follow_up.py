@@ -147,7 +147,7 @@ def progress_edit(request, review: Review, response: int, checkpoint: int):
 @review_view("reviews.set_checkpoints")
 def checkpoints(request, review: Review):
     report = published_report(review)
-    fill_default_checkpoints(report)
+    fill_default_checkpoints(report, save=False)  # shown in the form, saved with it
     form = CheckpointsForm(request.POST or None, instance=report)
     context = {"review": review, "report": report, "form": form}
     if request.method == "POST" and form.is_valid():

@@ -406,6 +406,11 @@ def _walk(walk: Walk, live_server, sign_in) -> None:
     # --- Step 7: the feedback report is written ------------------------------------------
     with walk.step("07b-report-writing"):
         open_step(leader, 7, "Feedback report", "Feedback report")
+        walk.axe(leader, "not-started")
+        leader.get_by_role("button", name="Start the report").click()
+        expect(
+            leader.get_by_text("The report has a section for every group in scope.")
+        ).to_be_visible()
         leader.get_by_role("link", name="Summary", exact=True).click()
         leader.get_by_label("Summary").fill("Rotterdam leads on ambition; monitoring lags.")
         walk.axe(leader)
