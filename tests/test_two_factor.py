@@ -322,3 +322,11 @@ def test_the_requirement_leaves_peers_free(required, client_for, peer):
 
 def test_without_the_requirement_coordinators_need_no_app(client_for, coordinator):
     assert client_for(coordinator).get(reverse("reviews:all")).status_code == 200
+
+
+def test_the_code_step_is_in_dutch_too(client, peer):
+    enrol(peer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = sign_in_with_password(client, peer).content.decode()
+    assert "vul de code in die hij voor Critical Friend toont" in html
+    assert "Een herstelcode gebruiken" in html
