@@ -23,6 +23,7 @@ from cities.forms import (
     SignInRecoveryCodeForm,
 )
 from cities.two_factor import (
+    has_two_factor,
     is_required_for,
     issue_recovery_codes,
     recovery_codes_left,
@@ -77,6 +78,12 @@ class SetupView(two_factor.SetupView):
 
     template_name = "cities/two_factor/setup.html"
     success_url = "two_factor:profile"  # where someone who has it already is sent
+
+    def post(self, request, *args, **kwargs):
+        # The library checks on GET only; a second app would otherwise verify this session.
+        if has_two_factor(request.user):
+            return redirect(self.success_url)
+        return super().post(request, *args, **kwargs)
 
     def get_form_list(self):
         form_list = super().get_form_list()

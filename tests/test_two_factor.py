@@ -330,3 +330,12 @@ def test_the_code_step_is_in_dutch_too(client, peer):
     html = sign_in_with_password(client, peer).content.decode()
     assert "vul de code in die hij voor Critical Friend toont" in html
     assert "Een herstelcode gebruiken" in html
+
+
+def test_someone_with_an_app_cannot_add_a_second_one(client_for, peer):
+    enrol(peer)
+    client = client_for(peer)  # a session begun without a code
+    assert client.get(reverse("two_factor:setup"))["Location"] == reverse("two_factor:profile")
+    response = client.post(reverse("two_factor:setup"), {"setup_view-current_step": "welcome"})
+    assert response["Location"] == reverse("two_factor:profile")
+    assert TOTPDevice.objects.filter(user=peer).count() == 1
