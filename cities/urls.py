@@ -1,17 +1,21 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
+from two_factor.views import QRGeneratorView
 
-from cities import views
-from cities.forms import EmailAuthenticationForm, ResetForm
+from cities import two_factor_views, views
+from cities.forms import ResetForm
+
+# The namespace is django-two-factor-auth's: its views reverse "two_factor:setup" and others.
+two_factor_patterns = [
+    path("", two_factor_views.OverviewView.as_view(), name="profile"),
+    path("set-up/", two_factor_views.SetupView.as_view(), name="setup"),
+    path("set-up/qr-code/", QRGeneratorView.as_view(), name="qr"),
+    path("recovery-codes/", two_factor_views.recovery_codes, name="recovery_codes"),
+    path("remove/", two_factor_views.DisableView.as_view(), name="disable"),
+]
 
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", two_factor_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.profile, name="profile"),
     path(
@@ -44,4 +48,5 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("two-factor/", include((two_factor_patterns, "two_factor"))),
 ]

@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "simple_history",
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
     "csp",
     "core",
     "cities",
@@ -68,8 +72,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "cities.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cities.middleware.TwoFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -149,7 +155,21 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "cities.security.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
+# The sign-in wizard prefixes its fields by step; axes keeps the POST of a failed attempt,
+# so it must mask the password and the codes under these names.
+AXES_PASSWORD_FORM_FIELD = "auth-password"
+AXES_SENSITIVE_PARAMETERS = ["auth-password", "token-otp_token", "backup-otp_token"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- Two-factor sign-in (django-two-factor-auth on django-otp): an authenticator app (TOTP)
+# and recovery codes, optional for everyone. Required for coordinators (and superusers) by
+# default in production: they reach no page before they have set it up and used it.
+TWO_FACTOR_REQUIRED_FOR_COORDINATORS = env_bool("TWO_FACTOR_REQUIRED_FOR_COORDINATORS", PRODUCTION)
+TWO_FACTOR_LOGIN_TIMEOUT = 600  # seconds between the password and the code
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "trust this browser": a code at every sign-in
+# The admin's sign-in page sends people to ours, so it cannot skip the code step.
+TWO_FACTOR_PATCH_ADMIN = True
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret key
 
 # --- Languages and time
 LANGUAGE_CODE = "en"

@@ -19,7 +19,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cities.two_factor import issue_recovery_codes
 from reviews.models import Notification, Review
 from tests.conftest import (
     build_benchmark_versions,
@@ -28,6 +30,7 @@ from tests.conftest import (
     new_cast_member,
     new_city,
     new_review,
+    new_user,
 )
 
 LOGIN = "login"
@@ -82,6 +85,14 @@ MATRIX: dict[str, Row] = {
     "password_reset_confirm": everyone(200, anonymous=200),
     "password_reset_complete": everyone(200, anonymous=200),
     "set_language": everyone(REDIRECT, anonymous=REDIRECT, method="post", data={"language": "nl"}),
+    # Two-factor sign-in, for everyone signed in. Nobody here has set it up (and the QR code
+    # exists only during set-up); recovery codes and removal need a session verified by a
+    # code, so the others are sent to the overview. (Behaviour: tests/test_two_factor.py.)
+    "two_factor:profile": everyone(200),
+    "two_factor:setup": everyone(200),
+    "two_factor:qr": everyone(404),
+    "two_factor:recovery_codes": everyone(REDIRECT),
+    "two_factor:disable": everyone(REDIRECT),
     # Cities: everyone signed in reads; the city's own staff (here: host) and coordinators edit.
     "cities": everyone(200),
     "city": everyone(200),
@@ -283,11 +294,23 @@ ADMIN_EXCEPTIONS: dict[str, Row] = {
     "admin:axes_accessattempt_add": ADMIN_NO_ADD,
     "admin:axes_accesslog_add": ADMIN_NO_ADD,
     "admin:axes_accessfailurelog_add": ADMIN_NO_ADD,
-    "admin:login": Row(200, 200, 200, 200, 200, REDIRECT),
+    # django-two-factor-auth sends the admin's sign-in to ours, so it cannot skip the code.
+    "admin:login": Row(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     "admin:view_on_site": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "admin:autocomplete": Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403),
     "admin:password_change_done": ADMIN_ROW,
 }
+# Authenticator apps and recovery codes (django-otp): superusers only, e.g. for a lost phone.
+OTP_ADMIN = Row(REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT, 403)
+ADMIN_EXCEPTIONS.update(
+    {
+        f"admin:{model}_{view}": OTP_ADMIN
+        for model in ("otp_static_staticdevice", "otp_totp_totpdevice")
+        for view in ("changelist", "add", "history", "delete", "change")
+    }
+)
+ADMIN_EXCEPTIONS["admin:otp_totp_totpdevice_config"] = OTP_ADMIN
+ADMIN_EXCEPTIONS["admin:otp_totp_totpdevice_qrcode"] = OTP_ADMIN
 
 
 def _walk(patterns, prefix=""):
@@ -393,6 +416,8 @@ def _url_for(name: str, review, versions=None) -> str:
             kwargs[key] = review.host_city.pk
         elif key == "pk" and name == "person_city":
             kwargs[key] = review.memberships.order_by("pk").first().user_id
+        elif key == "pk" and name.startswith("admin:"):
+            kwargs[key] = _admin_model(name)._default_manager.order_by("pk").first().pk
         elif key == "pk":
             kwargs[key] = review.pk
         elif key == "number":
@@ -434,6 +459,14 @@ def _login_records() -> None:
     AccessFailureLog.objects.create(http_accept="", path_info="/", **common)
 
 
+def _two_factor_records() -> None:
+    """Someone outside the cast with an authenticator app and recovery codes, so the admin's
+    device pages have an object to show."""
+    person = new_user(email="two-factor@example.org")
+    TOTPDevice.objects.create(user=person, name="default", confirmed=True)
+    issue_recovery_codes(person)
+
+
 @dataclass
 class World:
     cast: dict
@@ -458,6 +491,7 @@ def world(django_db_setup, django_db_blocker):
         build_report_draft(review, team_leader=people["team_leader"], host=people["host"])
         versions = build_benchmark_versions(people["peer"])
         _login_records()
+        _two_factor_records()
         sessions = {}
         for key, person in people.items():
             signed_in = Client()

@@ -8,13 +8,12 @@ from django.core import mail
 from django.urls import reverse
 
 from cities.models import User
+from tests.signing_in import password_step
 
 
 def test_sign_in_with_email_in_any_case(client, make_user):
     make_user(email="jan@example.org", password="a-long-pass-phrase")
-    response = client.post(
-        reverse("login"), {"username": "JAN@Example.org", "password": "a-long-pass-phrase"}
-    )
+    response = client.post(reverse("login"), password_step("JAN@Example.org", "a-long-pass-phrase"))
     assert response.status_code == 302
     assert response["Location"] == reverse("reviews:dashboard")
     assert client.get(reverse("reviews:dashboard")).status_code == 200
@@ -22,7 +21,7 @@ def test_sign_in_with_email_in_any_case(client, make_user):
 
 def test_wrong_password_shows_an_error_and_keeps_the_email(client, make_user):
     make_user(email="jan@example.org", password="a-long-pass-phrase")
-    response = client.post(reverse("login"), {"username": "jan@example.org", "password": "nope"})
+    response = client.post(reverse("login"), password_step("jan@example.org", "nope"))
     assert response.status_code == 200
     assert "correct e-mail address and password" in response.content.decode()
     assert 'value="jan@example.org"' in response.content.decode()
@@ -31,10 +30,8 @@ def test_wrong_password_shows_an_error_and_keeps_the_email(client, make_user):
 def test_repeated_failures_lock_the_account_for_a_while(client, make_user, settings):
     make_user(email="jan@example.org", password="a-long-pass-phrase")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "jan@example.org", "password": "wrong"})
-    response = client.post(
-        reverse("login"), {"username": "jan@example.org", "password": "a-long-pass-phrase"}
-    )
+        client.post(reverse("login"), password_step("jan@example.org", "wrong"))
+    response = client.post(reverse("login"), password_step("jan@example.org", "a-long-pass-phrase"))
     assert response.status_code == 429
     assert "Too many sign-in attempts" in response.content.decode()
 
@@ -128,7 +125,7 @@ def test_profile_rejects_bad_initials_next_to_the_field(client_for, peer):
 
 def test_preferred_language_applies_after_sign_in(client, make_user):
     make_user(email="nl@example.org", password="a-long-pass-phrase", preferred_language="nl")
-    client.post(reverse("login"), {"username": "nl@example.org", "password": "a-long-pass-phrase"})
+    client.post(reverse("login"), password_step("nl@example.org", "a-long-pass-phrase"))
     page = client.get(reverse("reviews:dashboard"))
     assert "Mijn reviews" in page.content.decode()
 
@@ -142,13 +139,13 @@ def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, ma
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             reverse("login"),
-            {"username": "nobody@example.org", "password": "wrong"},
+            password_step("nobody@example.org", "wrong"),
             HTTP_X_FORWARDED_FOR="203.0.113.9",
             **proxy,
         )
     locked = client.post(
         reverse("login"),
-        {"username": "eva@example.org", "password": "another-long-phrase"},
+        password_step("eva@example.org", "another-long-phrase"),
         HTTP_X_FORWARDED_FOR="203.0.113.9",
         **proxy,
     )
@@ -156,14 +153,14 @@ def test_behind_a_proxy_one_visitors_failures_do_not_lock_out_another(client, ma
     # A forged first entry does not help the attacker: the proxy's own entry counts.
     forged = client.post(
         reverse("login"),
-        {"username": "eva@example.org", "password": "another-long-phrase"},
+        password_step("eva@example.org", "another-long-phrase"),
         HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.9",
         **proxy,
     )
     assert forged.status_code == 429
     other = client.post(
         reverse("login"),
-        {"username": "jan@example.org", "password": "a-long-pass-phrase"},
+        password_step("jan@example.org", "a-long-pass-phrase"),
         HTTP_X_FORWARDED_FOR="198.51.100.7",
         **proxy,
     )

@@ -100,3 +100,26 @@ def test_sqlite_default_uses_wal_and_a_busy_timeout():
     assert "journal_mode=WAL" in options["init_command"]
     assert options["timeout"] >= 5
     assert options["transaction_mode"] == "IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"DJANGO_ENV": "production", "SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "x.org"}, "True"),
+        ({"DJANGO_ENV": "development"}, "False"),
+        ({"DJANGO_ENV": "development", "TWO_FACTOR_REQUIRED_FOR_COORDINATORS": "true"}, "True"),
+    ],
+)
+def test_two_factor_is_required_for_coordinators_by_default_in_production_only(
+    environ, expected, monkeypatch
+):
+    monkeypatch.delenv("TWO_FACTOR_REQUIRED_FOR_COORDINATORS", raising=False)
+    result = run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED_FOR_COORDINATORS)",
+        **environ,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == expected
