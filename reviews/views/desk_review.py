@@ -205,7 +205,8 @@ def _confirm(request, review: Review, confirmation: Confirmation, *, status: int
 
 def _submission(review: Review, desk_review: DeskReview) -> Confirmation:
     indicators = list(review.indicators_in_scope())
-    entries = {e.indicator_id: e for e in desk_review.entries.filter(indicator__in=indicators)}
+    saved = desk_review.entries.filter(indicator__in=indicators) if desk_review.pk else []
+    entries = {e.indicator_id: e for e in saved}
     complete = {pk for pk, e in entries.items() if e.is_complete}
     missing = [
         _("%(code)s: no rating or hypothesis yet") % {"code": i.code}
@@ -236,9 +237,11 @@ def _submission(review: Review, desk_review: DeskReview) -> Confirmation:
 
 @review_view("reviews.write_desk_review")
 def submit(request, review: Review):
-    desk_review = desk_review_for(review=review, peer=request.user)
-    if request.method != "POST":
-        return _confirm(request, review, _submission(review, desk_review))
+    if request.method != "POST":  # reading the confirmation writes nothing
+        return _confirm(
+            request, review, _submission(review, _own_desk_review(review, request.user))
+        )
+    desk_review_for(review=review, peer=request.user)
     try:
         submit_desk_review(review=review, peer=request.user)
     except ValidationError as error:

@@ -40,7 +40,7 @@ def test_team_leader_plans_interviews(
     sign_in(page, "leader@example.org", PASSWORD)
     page.get_by_role("link", name="Review of Antwerp").click()
     page.get_by_role("link", name="Step 5: Site visit").click()
-    page.get_by_role("link", name="Visit timetable").click()
+    page.get_by_role("link", name="Visit timetable", exact=True).click()
     coverage = page.locator("#warnings-coverage")
     summary = coverage.locator("summary")
     expect(summary).to_have_text(
