@@ -9,6 +9,7 @@ from benchmarks.models import BenchmarkVersion, Indicator
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
+    PrivacySettings,
     Review,
 )
 
@@ -25,6 +26,7 @@ class ReviewForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             "visit_start",
             "visit_end",
             "report_due",
+            "retention_months",
         ]
         widgets = {
             name: DateInput()
@@ -41,6 +43,9 @@ class ReviewForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             self.fields["benchmark_version"].disabled = True  # tied for good
         for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
             self.fields[name].widget.format = "%Y-%m-%d"
+        self.fields["retention_months"].help_text = _(
+            "After this, the names of the people interviewed are replaced by their roles. Empty: the network's default, %(n)s months."
+        ) % {"n": PrivacySettings.current().retention_months}
 
 
 class ScopeForm(forms.Form):

@@ -13,9 +13,16 @@ from reviews.models.review import Review
 class ReviewEvent(models.Model):
     SUBMITTED = "inception_submitted"
     REOPENED = "inception_reopened"
+    RETENTION_ENDED = "interviewees_pseudonymised"
+    PERSON_PSEUDONYMISED = "person_pseudonymised"
     VERB_CHOICES = [
         (SUBMITTED, _("submitted the inception report")),
         (REOPENED, _("reopened the inception report")),
+        (
+            RETENTION_ENDED,
+            _("replaced the interviewees' names by their roles: the retention period ended"),
+        ),
+        (PERSON_PSEUDONYMISED, _("pseudonymised an interviewee on request")),
     ]
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
