@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import zipfile
 from collections import defaultdict
 
 import pytest
@@ -477,3 +478,29 @@ def test_access_report_query_count(
     url = reverse("reviews:person_data", args=[review.pk, interviewed["ayse"].pk])
     with django_assert_max_num_queries(150):
         assert client.get(url).status_code == 200
+
+
+def test_after_retention_exports_calendars_and_a_new_archive_hold_no_names(
+    interviewed, review, peer, client_for, tmp_path
+):
+    from reviews.archive import export_review
+
+    client = client_for(peer)
+    exports = [
+        reverse("reports:evidence_export", args=[review.pk, "csv"]),
+        reverse("reports:schedule_ics", args=[review.pk]),
+    ]
+    assert "Ayse Demir" in client.get(exports[1]).content.decode()
+
+    run()
+
+    for url in exports:
+        text = client.get(url).content.decode()
+        assert not [name for name in NAMES if name.casefold() in text.casefold()], url
+    archive = export_review(review, tmp_path / "review.zip").path
+    with zipfile.ZipFile(archive) as opened:
+        text = " ".join(
+            opened.read(name).decode() for name in opened.namelist() if name.endswith(".json")
+        )
+    assert [name for name in (*NAMES, *CONTACTS) if name.casefold() in text.casefold()] == []
+    assert "Immigrant organisation 1" in text

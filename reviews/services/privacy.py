@@ -262,6 +262,10 @@ class Person:
     contacts: set[str] = field(default_factory=set)
 
     @property
+    def all_names(self) -> list[str]:
+        return sorted(self.names, key=str.casefold)
+
+    @property
     def kind_label(self) -> str:
         return str(dict(ProposedInterviewee.KIND_CHOICES).get(self.kind, self.kind))
 
