@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -58,11 +58,13 @@ from reviews.models import (
     VisitSession,
 )
 from reviews.models.feedback_report import add_months
+from reviews.models.privacy import DEFAULT_RETENTION_MONTHS
 
 BATCH = 500
 # Shorter names are not looked for in free text: they are words, not names.
 SHORTEST_NAME = 2
 EXCERPT = 60
+UNKNOWN = object()
 
 
 def _chunks(items: Iterable, size: int = BATCH) -> Iterator[list]:
@@ -88,12 +90,13 @@ class Retention:
 def retention(
     review: Review,
     *,
-    published_at: datetime.datetime | None = None,
+    published_at: datetime.datetime | None | object = UNKNOWN,
     default_months: int | None = None,
 ) -> Retention:
     """How long the review keeps its interviewees' names: months after publication, its own
-    period or the network's. Pass `published_at` and `default_months` when listing many."""
-    if published_at is None:
+    period or the network's. Pass `published_at` (None: not published) and `default_months`
+    when they are known already."""
+    if published_at is UNKNOWN:
         published_at = (
             FeedbackReport.objects.filter(review=review)
             .values_list("published_at", flat=True)
@@ -109,6 +112,32 @@ def retention(
         published_on=published_on,
         ends_on=add_months(published_on, months) if published_on else None,
     )
+
+
+def retention_with_end(review: Review) -> tuple[Retention, datetime.datetime | None]:
+    """The review's retention period and when the retention pass replaced its names (None:
+    not yet), in one query (for the review's page)."""
+    done = ReviewEvent.objects.filter(
+        review=OuterRef("pk"), verb=ReviewEvent.RETENTION_ENDED
+    ).order_by("-created_at")
+    row = (
+        Review.objects.filter(pk=review.pk)
+        .annotate(
+            published=F("feedback_report__published_at"),
+            default_months=Subquery(
+                PrivacySettings.objects.filter(pk=1).values("retention_months")
+            ),
+            done=Subquery(done.values("created_at")[:1]),
+        )
+        .values("published", "default_months", "done")
+        .get()
+    )
+    kept = retention(
+        review,
+        published_at=row["published"],
+        default_months=row["default_months"] or DEFAULT_RETENTION_MONTHS,
+    )
+    return kept, row["done"]
 
 
 def reviews_with_retention() -> list[tuple[Review, Retention]]:

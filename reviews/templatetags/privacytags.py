@@ -2,8 +2,7 @@
 
 from django import template
 
-from reviews.models import ReviewEvent
-from reviews.services.privacy import retention
+from reviews.services.privacy import retention_with_end
 
 register = template.Library()
 
@@ -15,15 +14,11 @@ def review_retention(context, review):
     user = context["request"].user
     if not user.has_perm("reviews.see_retention", review):
         return {"show": False}
-    done = (
-        review.events.filter(verb=ReviewEvent.RETENTION_ENDED)
-        .values_list("created_at", flat=True)
-        .first()
-    )
+    kept, done = retention_with_end(review)
     return {
         "show": True,
         "review": review,
-        "retention": retention(review),
+        "retention": kept,
         "done": done,
         "can_handle": user.has_perm("reviews.handle_personal_data", review),
     }
