@@ -238,3 +238,7 @@ rules.add_perm("reviews.respond_to_report", is_host & report_published)
 rules.add_perm("reviews.report_progress", is_host & report_published)
 rules.add_perm("reviews.set_checkpoints", may_manage & report_published)
 rules.add_perm("reviews.see_commitments", is_coordinator)
+# The personal data of the people interviewed: the network answers access requests and
+# erasures (coordinators only); the team and managers see how long names are kept.
+rules.add_perm("reviews.handle_personal_data", is_coordinator)
+rules.add_perm("reviews.see_retention", is_team | may_manage)

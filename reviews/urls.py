@@ -8,6 +8,7 @@ from reviews.views import (
     files,
     follow_up,
     inception,
+    privacy,
     shell,
     team,
     visit,
@@ -171,6 +172,15 @@ urlpatterns = [
     ),
     path("<int:pk>/checkpoints/", follow_up.checkpoints, name="checkpoints"),
     path("commitments/", follow_up.commitments, name="commitments"),
+    # The personal data of the people interviewed (coordinators)
+    path("privacy/", privacy.overview, name="privacy"),
+    path("<int:pk>/privacy/", privacy.review_people, name="privacy_review"),
+    path("<int:pk>/privacy/people/<int:person>/", privacy.person_data, name="person_data"),
+    path(
+        "<int:pk>/privacy/people/<int:person>/pseudonymise/",
+        privacy.person_pseudonymise,
+        name="person_pseudonymise",
+    ),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

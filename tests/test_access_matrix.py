@@ -224,6 +224,12 @@ MATRIX: dict[str, Row] = {
     "reviews:progress_edit": NOBODY,
     "reviews:checkpoints": NOBODY,
     "reviews:commitments": COORDINATORS_ONLY,
+    # The personal data of the people interviewed: network coordinators only (a review's own
+    # coordinator neither: tests/test_privacy.py). GET on pseudonymise is its confirmation.
+    "reviews:privacy": COORDINATORS_ONLY,
+    "reviews:privacy_review": Row(LOGIN, 404, 403, 403, 403, 200),
+    "reviews:person_data": Row(LOGIN, 404, 403, 403, 403, 200),
+    "reviews:person_pseudonymise": Row(LOGIN, 404, 403, 403, 403, 200),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),

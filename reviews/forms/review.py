@@ -11,6 +11,7 @@ from core.dates import DateChecksMixin, shown
 from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
+    PrivacySettings,
     Review,
 )
 
@@ -27,6 +28,7 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
             "visit_start",
             "visit_end",
             "report_due",
+            "retention_months",
         ]
         widgets = {
             name: DateInput()
@@ -43,6 +45,9 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
             self.fields["benchmark_version"].disabled = True  # tied for good
         for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
             self.fields[name].widget.format = "%Y-%m-%d"
+        self.fields["retention_months"].help_text = _(
+            "After this, the names of the people interviewed are replaced by their roles. Empty: the network's default, %(n)s months."
+        ) % {"n": PrivacySettings.current().retention_months}
         if self.instance.pk:
             self.fields["host_reason"] = forms.CharField(
                 label=_("Why host city members from elsewhere stay on its side"),

@@ -15,11 +15,18 @@ class ReviewEvent(models.Model):
     REOPENED = "inception_reopened"
     ADVANCED = "step_advanced"
     MOVED_BACK = "step_moved_back"
+    RETENTION_ENDED = "interviewees_pseudonymised"
+    PERSON_PSEUDONYMISED = "person_pseudonymised"
     VERB_CHOICES = [
         (SUBMITTED, _("submitted the inception report")),
         (REOPENED, _("reopened the inception report")),
         (ADVANCED, _("moved the review on a step")),
         (MOVED_BACK, _("moved the review back a step")),
+        (
+            RETENTION_ENDED,
+            _("replaced the interviewees' names by their roles: the retention period ended"),
+        ),
+        (PERSON_PSEUDONYMISED, _("pseudonymised an interviewee on request")),
     ]
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")

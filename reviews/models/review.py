@@ -6,6 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -25,6 +26,9 @@ from reviews.steps import (
     Step,
     get_step,
 )
+
+# Twenty years: a longer retention period is a typing error.
+RETENTION_MAX_MONTHS = 240
 
 
 class ReviewQuerySet(models.QuerySet):
@@ -98,6 +102,14 @@ class Review(EditVersioned):
     day_starts = models.TimeField(_("visit days start at"), default=datetime.time(9, 0))
     day_ends = models.TimeField(_("visit days end at"), default=datetime.time(18, 0))
     slot_minutes = models.PositiveSmallIntegerField(_("time slot (minutes)"), default=60)
+    # How long the names of the people interviewed are kept once the report is published
+    # (reviews.services.privacy); empty: the network's default (PrivacySettings).
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep interviewees' names for (months after publication)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(RETENTION_MAX_MONTHS)],
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords()
 
