@@ -377,6 +377,24 @@ def test_access_report_finds_the_person_everywhere(interviewed, review, coordina
     ]
 
 
+def test_access_report_lists_an_unread_desk_review_entry_without_its_text(
+    interviewed, review, coordinator, client_for
+):
+    """Step 4's blindness holds in the access report: before every peer has submitted, the
+    coordinator learns that a desk review entry names the person, not what it says."""
+    assert not interviewed["entry"].desk_review.is_submitted
+    url = reverse("reviews:person_data", args=[review.pk, interviewed["ayse"].pk])
+
+    response = client_for(coordinator).get(url)
+
+    entries = [p for p in response.context["report"].places if p.model is DeskReviewEntry]
+    assert {p.what for p in entries} >= {"whom to meet", "questions to ask"}
+    assert all(p.url == "" for p in entries)
+    page = response.content.decode()
+    assert "how members are appointed" not in page
+    assert "its text is shown once the rule of step 4 lets you read it" in page
+
+
 def test_access_report_lists_someone_removed_from_the_list(
     interviewed, review, coordinator, client_for
 ):

@@ -43,7 +43,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.versioning import EditVersioned
 from reviews.models import (
@@ -670,6 +670,17 @@ class _Links:
     def __init__(self, review: Review, user) -> None:
         self.review, self.user = review, user
         self.version_numbers: dict[int, int] | None = None
+        # Step 4's blindness holds here too: the desk-review entries this person may not
+        # read yet are listed as places, never loaded nor quoted.
+        entries = DeskReviewEntry.objects.filter(desk_review__review=review)
+        self.hidden_entries = set(entries.values_list("pk", flat=True)) - set(
+            DeskReviewEntry.objects.visible_to(user, review).values_list("pk", flat=True)
+        )
+
+    def hides(self, cell: Cell) -> bool:
+        if cell.tracked is not DeskReviewEntry or not self.hidden_entries:
+            return False
+        return cell.is_history or cell.pk in self.hidden_entries
 
     def url(self, model, pk: int) -> str:
         label = model._meta.label_lower
@@ -692,6 +703,11 @@ class _Links:
         if not self.user.has_perm(permission, self.review):
             return ""
         return reverse(name, args=[self.review.pk, *args(pk)])
+
+
+HIDDEN_ENTRY = gettext_lazy(
+    "A peer's desk review entry: its text is shown once the rule of step 4 lets you read it."
+)
 
 
 def _excerpt(text: str, match: re.Match) -> str:
@@ -744,7 +760,7 @@ def access_report(review: Review, person: Person, *, user) -> AccessReport:
         for text in _strings(cell.value) if cell.is_json else [cell.value]:
             match = matcher.first(text)
             if match:
-                found.append((cell, _excerpt(text, match)))
+                found.append((cell, str(HIDDEN_ENTRY) if links.hides(cell) else _excerpt(text, match)))
                 break
     dates = _history_dates(cell for cell, _excerpt_ in found)
     for cell, excerpt in found:
@@ -795,6 +811,11 @@ def _listings(review: Review, person: Person, links: _Links) -> Iterator[Place]:
             target = through._meta.get_field(m2m.m2m_reverse_field_name()).attname
             what = str(m2m.verbose_name)
             pks = through._base_manager.filter(**{target: person.pk}).values_list(source, flat=True)
+            pks = set(pks)
+            if model is DeskReviewEntry:
+                for pk in sorted(pks & links.hidden_entries):
+                    yield Place(model, what, False, pk, f"#{pk}", excerpt=str(HIDDEN_ENTRY))
+                pks -= links.hidden_entries
             rows = model._base_manager.filter(pk__in=list(pks)).order_by("pk")
             for row in rows:
                 yield Place(model, what, False, row.pk, str(row), url=links.url(model, row.pk))
