@@ -118,7 +118,7 @@ class ImportRejected(Exception):
     """The data has problems; nothing was saved. `problems` lists each with its place."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__(f"{len(problems)} problem{'' if len(problems) == 1 else 's'}")
         self.problems = problems
 
 

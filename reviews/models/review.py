@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from cities.models import City
@@ -170,10 +171,12 @@ class Review(EditVersioned):
             warnings.append(str(_("The team has no team leader yet.")))
         if len(peers) < 3:
             warnings.append(
-                str(
-                    _("The team has %(n)s peers; the method advises at least three.")
-                    % {"n": len(peers)}
+                ngettext(
+                    "The team has %(n)s peer; the method advises at least three.",
+                    "The team has %(n)s peers; the method advises at least three.",
+                    len(peers),
                 )
+                % {"n": len(peers)}
             )
         cities: dict[int, list[str]] = {}
         for m in peers:

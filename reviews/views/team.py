@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.versioning import save_or_conflict
@@ -55,7 +56,15 @@ def review_scope(request, review: Review):
         chosen = form.chosen_indicators()
         review.scope.set(chosen)
         if chosen:
-            messages.success(request, _("The review covers %(n)s indicators.") % {"n": len(chosen)})
+            messages.success(
+                request,
+                ngettext(
+                    "The review covers %(n)s indicator.",
+                    "The review covers %(n)s indicators.",
+                    len(chosen),
+                )
+                % {"n": len(chosen)},
+            )
         else:
             messages.success(request, _("The review covers every indicator of the benchmark."))
         return redirect(review)
