@@ -117,3 +117,13 @@ def test_svg_templates_hold_no_text_to_translate(path):
 
     text = (settings.BASE_DIR / path).read_text()
     assert "translate" not in text
+
+
+def test_a_form_back_without_its_version_names_the_field_in_dutch(client_for, host, review):
+    city = review.host_city
+    response = dutch(client_for(host)).post(
+        reverse("city_edit", args=[city.pk]), {"name": "Rotterdam", "country": "Nederland"}
+    )
+    page = response.content.decode()
+    assert "Versie van de pagina waarmee je begon: Dit veld is verplicht." in page
+    assert "Edit version" not in page

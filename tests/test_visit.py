@@ -66,7 +66,7 @@ def test_coverage_warning_disappears_with_a_second_session(client_for, team_lead
     visit.visit_sessions.first().indicators.add(indicator)
     planner = reverse("reviews:planner", args=[visit.pk])
     assert (
-        "AA/X/1 is covered by 1 session(s)" in client_for(team_leader).get(planner).content.decode()
+        "AA/X/1 is covered by 1 session:" in client_for(team_leader).get(planner).content.decode()
     )
     client_for(team_leader).post(
         reverse("reviews:session_add", args=[visit.pk]),

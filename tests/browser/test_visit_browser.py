@@ -41,7 +41,7 @@ def test_team_leader_plans_interviews(
     page.get_by_role("link", name="Review of Antwerp").click()
     page.get_by_role("link", name="Step 5: Site visit").click()
     page.get_by_role("link", name="Visit timetable").click()
-    expect(page.get_by_text("AA/X/1 is covered by 0 session(s)")).to_be_visible()
+    expect(page.get_by_text("AA/X/1 is covered by 0 sessions:")).to_be_visible()
     assert_accessible(page)
 
     for start, expected in (
@@ -57,7 +57,7 @@ def test_team_leader_plans_interviews(
         page.get_by_role("button", name="Save", exact=True).click()
         expect(page.get_by_text(expected)).to_be_visible()
         if expected.endswith("1."):
-            expect(page.get_by_text("AA/X/1 is covered by 1 session(s)")).to_be_visible()
+            expect(page.get_by_text("AA/X/1 is covered by 1 session:")).to_be_visible()
     expect(page.locator(".coverage-warning")).to_have_count(0)
     expect(page.get_by_text("No warnings")).to_be_visible()
     assert_accessible(page)
