@@ -259,9 +259,7 @@ def test_factual_accuracy_round_trip(client_for, team_leader, peer, host, review
     response = client_for(team_leader).post(
         reverse("reviews:report_finalise", args=[review.pk]), follow=True
     )
-    assert "1 factual comment of the host city is not answered yet." in (
-        response.content.decode()
-    )
+    assert "1 factual comment of the host city is not answered yet." in (response.content.decode())
 
     # The team answers; a stale answer form gets the conflict page.
     response = client_for(peer).post(
