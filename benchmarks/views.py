@@ -409,7 +409,15 @@ def version_circulate(request, slug: str, number: int):
                 VersionReviewer.objects.get_or_create(version=version, user=user)
             version.circulated_at = timezone.now()
             version.save(update_fields=["circulated_at"])
-        messages.success(request, _("The draft is circulated to %(n)s peers.") % {"n": len(chosen)})
+        messages.success(
+            request,
+            ngettext(
+                "The draft is circulated to %(n)s peer.",
+                "The draft is circulated to %(n)s peers.",
+                len(chosen),
+            )
+            % {"n": len(chosen)},
+        )
         return redirect(version)
     approved = version.reviewers.filter(approved_at__isnull=False).select_related("user")
     return render(
@@ -516,10 +524,15 @@ def benchmark_import(request, slug: str | None = None):
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
+            count = version.indicators.count()
             messages.success(
                 request,
-                _("Imported %(n)s indicators as draft version %(v)s.")
-                % {"n": version.indicators.count(), "v": version.number},
+                ngettext(
+                    "Imported %(n)s indicator as draft version %(v)s.",
+                    "Imported %(n)s indicators as draft version %(v)s.",
+                    count,
+                )
+                % {"n": count, "v": version.number},
             )
             return redirect(version)
     return render(

@@ -154,3 +154,16 @@ class CityForm(VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        # Name and country are edited in the reader's language (cities/translation.py); the
+        # database's own check is on the English names, so ask in this language here.
+        cleaned = super().clean()
+        name, country = cleaned.get("name"), cleaned.get("country")
+        if name and country:
+            others = type(self.instance).objects.exclude(pk=self.instance.pk)
+            if others.filter(name__iexact=name, country__iexact=country).exists():
+                raise forms.ValidationError(
+                    _("A city with this name and country already exists."), code="unique"
+                )
+        return cleaned

@@ -24,14 +24,18 @@ class City(EditVersioned):
         help_text=_("Languages spoken at work, comma-separated."),
     )
     profile = models.TextField(_("short profile"), blank=True)
-    history = HistoricalRecords()
+    # Names in each language: cities/translation.py (history is registered there too).
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("city")
         verbose_name_plural = _("cities")
         constraints = [
-            models.UniqueConstraint(fields=["name", "country"], name="city_unique_name_country")
+            # On the English names: the untranslated columns hold whichever language the
+            # row was last saved in.
+            models.UniqueConstraint(
+                fields=["name_en", "country_en"], name="city_unique_name_country"
+            )
         ]
 
     def __str__(self) -> str:

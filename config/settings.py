@@ -12,7 +12,6 @@ from pathlib import Path
 import dj_database_url
 import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_str
 
@@ -173,11 +172,15 @@ OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a device's secret 
 
 # --- Languages and time
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
+# Each language in its own name, whatever the interface is in: a reader finds their own.
+LANGUAGES = [("en", "English"), ("nl", "Nederlands")]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Amsterdam")
+# Dates day-first with the month in words and a 24-hour clock, in every language (no
+# "04/05/2026", no "a.m."): config/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -7,6 +7,10 @@ could run in a coordinator's spreadsheet. In XLSX such text is written as a stri
 with Excel's own quote prefix, so it shows exactly as typed and never calculates; in CSV,
 which has no types, it gets a leading apostrophe, as OWASP advises. Numbers, dates and
 booleans are left alone.
+
+Dates and times are stored as real spreadsheet dates (they sort and calculate) and shown
+day first with the month in words and a 24-hour clock, as the pages show them: never as
+"04/05/2026", which readers on either side of the Atlantic read differently.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import datetime
 import io
 from collections.abc import Iterable, Sequence
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
@@ -23,6 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
+DATE_NUMBER_FORMAT = "d mmm yyyy"  # 1 Dec 2026
+DATETIME_NUMBER_FORMAT = "d mmm yyyy hh:mm"  # 1 Dec 2026 08:15
 
 
 def is_formula_like(value) -> bool:
@@ -33,6 +40,9 @@ def csv_cell(value):
     """The value as CSV should hold it: formula-like text behind an apostrophe."""
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        # CSV has no types: ISO 8601, which no reader takes for another date.
+        return _plain(value).isoformat(" ", "minutes")
     if isinstance(value, str | int | float | datetime.date):
         return "'" + value if is_formula_like(value) else value
     return str(value)
@@ -54,6 +64,10 @@ def append_row(sheet: Worksheet, values: Sequence, *, bold: bool = False) -> Non
             cell.data_type = "s"
             if is_formula_like(cell.value):
                 cell.quotePrefix = True
+        elif isinstance(cell.value, datetime.datetime):
+            cell.number_format = DATETIME_NUMBER_FORMAT
+        elif isinstance(cell.value, datetime.date):
+            cell.number_format = DATE_NUMBER_FORMAT
         if bold:
             cell.font = Font(bold=True)
 
@@ -66,14 +80,15 @@ def add_sheet(
     *,
     date_columns: Sequence[int] = (),
 ) -> Worksheet:
-    """A sheet with a bold header row; `date_columns` (0-based) show as ISO dates."""
+    """A sheet with a bold header row. Date cells always show as dates; `date_columns`
+    (0-based) also give that format to the column's empty cells."""
     sheet = workbook.create_sheet(_sheet_title(title))
     append_row(sheet, header, bold=True)
     for row in rows:
         append_row(sheet, row)
     for index in date_columns:
         for cell in list(sheet.iter_cols(min_col=index + 1, max_col=index + 1, min_row=2))[0]:
-            cell.number_format = "yyyy-mm-dd"
+            cell.number_format = DATE_NUMBER_FORMAT
     return sheet
 
 
@@ -91,6 +106,9 @@ def workbook_bytes(workbook: Workbook) -> bytes:
 
 
 def _plain(value):
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        # Spreadsheets have no time zones: the time as people here read it.
+        return timezone.localtime(value).replace(tzinfo=None)
     if value is None or isinstance(value, str | int | float | bool | datetime.date):
         return value
     return str(value)

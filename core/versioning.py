@@ -17,6 +17,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 
 class EditVersioned(models.Model):
@@ -39,6 +40,8 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         # 0 stands for "not saved yet": if someone saves the row meanwhile, it is at 1.
         self.fields["edit_version"] = forms.IntegerField(
+            # Shown only if a tampered or truncated form comes back without it.
+            label=_("Version of the page you started from"),
             widget=forms.HiddenInput,
             min_value=0,
             initial=self.instance.edit_version if self.instance.pk else 0,

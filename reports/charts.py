@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from reviews.models.evidence import STATE_FILL
+from reviews.services.report_content import state_label
 
 CELL = 18  # one indicator's square, in px
 GAP = 4
@@ -82,6 +84,16 @@ BAR_WIDTH = 360  # the longest group's bar, in px
 BAR_HEIGHT = 16
 BAR_GAP = 10
 BAR_LABEL_WIDTH = 150
+LABEL_LINE = 13  # one line of a bar's label (11 px type)
+LABEL_CHARACTERS = 24  # what one line of BAR_LABEL_WIDTH holds
+
+
+def label_lines(text: str) -> list[str]:
+    """A group's label in lines of whole words that fit the label column; a single word
+    longer than a line is the only thing ever broken."""
+    return textwrap.wrap(text, LABEL_CHARACTERS) or [""]
+
+
 LEGEND_ROW = 18
 _LAST_STATES = ("contradictory", "unconfirmed", "none")
 
@@ -103,7 +115,7 @@ def _legend(content: dict) -> list[dict]:
     contradictory, unconfirmed and no evidence."""
     first, last = {}, {}
     for indicator in content.get("indicators", []):
-        key = (indicator["fill"], indicator["state_label"])
+        key = (indicator["fill"], state_label(indicator))
         target = last if indicator["state"] in _LAST_STATES else first
         target.setdefault(key, indicator["state"])
     ordered = list(first) + sorted(last, key=lambda k: _LAST_STATES.index(last[k]))
@@ -145,7 +157,7 @@ def heatmap(content: dict) -> dict:
                         x0 + (n % per_line) * (CELL + 2),
                         y0 + (n // per_line) * (CELL + 2),
                         indicator["fill"],
-                        f"{indicator['code']}: {indicator['state_label']}",
+                        f"{indicator['code']}: {state_label(indicator)}",
                     )
                 )
     grid_height = HEADER_HEIGHT + len(rows) * cell_h
@@ -173,15 +185,18 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
     counts: dict[str, dict[tuple[str, str], int]] = {}
     for indicator in content.get("indicators", []):
         per_group = counts.setdefault(indicator["group"], {})
-        key = (indicator["fill"], indicator["state_label"])
+        key = (indicator["fill"], state_label(indicator))
         per_group[key] = per_group.get(key, 0) + 1
     rows = [r for r in _group_rows(content) if group is None or r[0] == group]
     longest = max((sum(counts.get(code, {}).values()) for code, _n in rows), default=0) or 1
     unit = BAR_WIDTH / longest
     label_width = BAR_LABEL_WIDTH if group is None else 0
     bars = []
-    for n, (code, name) in enumerate(rows):
-        y = n * (BAR_HEIGHT + BAR_GAP)
+    y = 0
+    for code, name in rows:
+        # The label in whole words, on as many lines as it needs (never cut mid-word).
+        lines = label_lines(f"{code} {name}") if label_width else []
+        row_height = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
         x = label_width
         segments = []
         for key in sorted(counts.get(code, {}), key=order.__getitem__):
@@ -202,7 +217,9 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
             {
                 "code": code,
                 "name": name,
-                "label": f"{code} {name}"[:28],
+                "label": [
+                    {"text": text, "y": y + LABEL_LINE * n + 11} for n, text in enumerate(lines)
+                ],
                 "y": y,
                 "text_y": y + BAR_HEIGHT // 2 + 4,
                 "segments": segments,
@@ -210,6 +227,7 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
                 "total_x": round(x, 1) + 6,
             }
         )
+        y += row_height + BAR_GAP
     used: dict[tuple[str, str], int] = {}
     for bar in bars:
         for s in bar["segments"]:
@@ -219,7 +237,7 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
         for e in legend
         if (e["fill"], e["label"]) in used
     ]
-    top = len(bars) * (BAR_HEIGHT + BAR_GAP) + 4
+    top = y + 4
     return {
         "width": label_width + BAR_WIDTH + 40,
         "height": top + len(legend) * LEGEND_ROW,

@@ -160,7 +160,7 @@ def _date(value: str | None) -> str:
         day = datetime.date.fromisoformat(value[:10])
     except ValueError:
         return ""
-    return formats.date_format(day, "j F Y")
+    return formats.date_format(day, "LONG_DATE_FORMAT")
 
 
 def _muted(document, text: str, *, size: float = 8.5, italic: bool = False):

@@ -34,15 +34,16 @@ DEMO_REVIEW_TITLE = "Peer review of Rotterdam 2026"
 VISIT_REVIEW_TITLE = "Peer review of Antwerp 2026"
 REPORTED_REVIEW_TITLE = "Peer review of Leipzig 2025"
 
+# (English name, English country, Dutch name, Dutch country, population, languages)
 CITIES = [
-    ("Rotterdam", "Netherlands", 655_000, "Dutch, English"),
-    ("Malmö", "Sweden", 360_000, "Swedish, English"),
-    ("Helsinki", "Finland", 675_000, "Finnish, Swedish, English"),
-    ("Lyon", "France", 520_000, "French"),
-    ("Ghent", "Belgium", 265_000, "Dutch, French"),
-    ("Brussels", "Belgium", 1_200_000, "French, Dutch, English"),
-    ("Antwerp", "Belgium", 530_000, "Dutch"),
-    ("Leipzig", "Germany", 620_000, "German, English"),
+    ("Rotterdam", "Netherlands", "Rotterdam", "Nederland", 655_000, "Dutch, English"),
+    ("Malmö", "Sweden", "Malmö", "Zweden", 360_000, "Swedish, English"),
+    ("Helsinki", "Finland", "Helsinki", "Finland", 675_000, "Finnish, Swedish, English"),
+    ("Lyon", "France", "Lyon", "Frankrijk", 520_000, "French"),
+    ("Ghent", "Belgium", "Gent", "België", 265_000, "Dutch, French"),
+    ("Brussels", "Belgium", "Brussel", "België", 1_200_000, "French, Dutch, English"),
+    ("Antwerp", "Belgium", "Antwerpen", "België", 530_000, "Dutch"),
+    ("Leipzig", "Germany", "Leipzig", "Duitsland", 620_000, "German, English"),
 ]
 
 
@@ -107,10 +108,20 @@ PEOPLE = [
 def load_demo(*, today: datetime.date) -> dict[str, int]:
     created = {"cities": 0, "users": 0, "reviews": 0, "memberships": 0}
     cities = {}
-    for name, country, population, languages in CITIES:
+    for name, country, name_nl, country_nl, population, languages in CITIES:
         city, new = City.objects.get_or_create(
-            name=name, country=country, defaults={"population": population, "languages": languages}
+            name_en=name,
+            country_en=country,
+            defaults={
+                "name_nl": name_nl,
+                "country_nl": country_nl,
+                "population": population,
+                "languages": languages,
+            },
         )
+        if not new and not (city.name_nl and city.country_nl):  # loaded before Dutch names
+            city.name_nl, city.country_nl = city.name_nl or name_nl, city.country_nl or country_nl
+            city.save(update_fields=["name_nl", "country_nl"])
         cities[name] = city
         created["cities"] += new
     users = {}

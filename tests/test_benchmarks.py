@@ -264,9 +264,9 @@ def test_bad_spreadsheet_rows_are_listed_and_nothing_is_saved(
     assert "Nothing was imported" in html
     problems = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td></tr>", html.replace("&#x27;", "'"))
     # The problem names the spreadsheet row it is on (row 1 is the header).
-    assert any(f"row {sheet_row}" in where and expected in problem for where, problem in problems), (
-        problems
-    )
+    assert any(
+        f"row {sheet_row}" in where and expected in problem for where, problem in problems
+    ), problems
     assert not Benchmark.objects.filter(slug="fresh").exists()
 
 

@@ -1,198 +1,166 @@
-"""Dates people type: the impossible is refused at its field, the odd is flagged next to its
-field and saved once the person ticks "Save anyway" (core.dates)."""
+"""Dates and times read the same way everywhere: day first, the month in words, a 24-hour
+clock, each language's own day and month names (config/formats/<language>/formats.py)."""
 
 from __future__ import annotations
 
 import datetime
+import io
+import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from reviews.models import HostResponse, Review, TrainingSession, VisitSession
+from benchmarks.models import BenchmarkVersion
+from core.spreadsheets import add_sheet, csv_text, new_workbook, workbook_bytes
+from reviews.models import Notification, TrainingSession, VisitSession
 from tests.test_follow_up import publish_report
 
-TODAY = timezone.localdate()
-NEXT_MONTH = TODAY + datetime.timedelta(days=30)
+# Tuesday 1 December 2026, 08:15 in Amsterdam (07:15 UTC).
+MOMENT = datetime.datetime(2026, 12, 1, 7, 15, tzinfo=datetime.UTC)
+
+US_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
+TWELVE_HOUR = re.compile(r"\b[ap]\.m\.|\b(?:noon|midnight)\b|\d ?[AP]M\b")
+ABBREVIATION_DOT = re.compile(r"\b(?:Jan|Feb|Aug|Sept|Oct|Nov|Dec)\.")
+# "Jan" is left out: it is a Dutch first name too (the cast has a Jan).
+ENGLISH_NAMES = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Monday|Tuesday|Wednesday"
+    r"|Thursday|Friday|Saturday|Sunday|Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b"
+)
+DUTCH_NAMES = re.compile(
+    r"\b(?:januari|februari|maart|juni|juli|augustus|oktober|maandag|dinsdag|woensdag"
+    r"|donderdag|vrijdag|zaterdag|zondag|mrt|okt|mei)\b|\b(?:ma|di|wo|do|vr|za|zo) \d"
+)
+# What each language writes for MOMENT, in each of the formats the outputs use.
+EXPECTED = {
+    "en": {
+        "date": "1 Dec 2026",
+        "datetime": "1 Dec 2026 08:15",
+        "day": "Tue 1 Dec 08:15",
+        "long_day": "Tuesday 1 December",
+        "long_day_date": "Tuesday 1 December 2026, 08:15",
+        "published": "Published on 1 Dec 2026",
+    },
+    "nl": {
+        "date": "1 dec 2026",
+        "datetime": "1 dec 2026 08:15",
+        "day": "di 1 dec 08:15",
+        "long_day": "dinsdag 1 december",
+        "long_day_date": "dinsdag 1 december 2026, 08:15",
+        "published": "Gepubliceerd op 1 dec 2026",
+    },
+}
 
 
-def review_data(review, **fields) -> dict:
-    data = {
-        "title": review.title,
-        "host_city": review.host_city_id,
-        "edit_version": review.edit_version,
-    }
-    for name in ("training_date", "inception_due", "visit_start", "visit_end", "report_due"):
-        value = getattr(review, name)
-        data[name] = value.isoformat() if value else ""
-    return {**data, **fields}
+def visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", html)
+    return re.sub(r"\s+", " ", text.replace("&nbsp;", " "))
 
 
-@pytest.fixture
-def versioned(review, make_benchmark):
-    review.benchmark_version = make_benchmark()
-    review.save()
-    return review
+def pdf_text(content: bytes) -> str:
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    return re.sub(r"\s+", " ", text)
 
 
-def test_a_report_due_before_the_visit_is_refused_at_its_field(client_for, coordinator, versioned):
-    response = client_for(coordinator).post(
-        reverse("reviews:edit", args=[versioned.pk]),
-        review_data(
-            versioned,
-            visit_start="2027-03-01",
-            visit_end="2027-03-04",
-            report_due="2027-02-01",
-        ),
-    )
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert 'href="#id_report_due"' in html
-    assert "The report is written after the visit" in html
-    versioned.refresh_from_db()
-    assert versioned.report_due is None
-
-
-def test_a_deadline_before_the_review_opened_is_refused(client_for, coordinator, versioned):
-    response = client_for(coordinator).post(
-        reverse("reviews:edit", args=[versioned.pk]),
-        review_data(versioned, inception_due="2001-01-01"),
-    )
-    assert 'href="#id_inception_due"' in response.content.decode()
-    assert "A deadline cannot fall before the review opened" in response.content.decode()
-    assert Review.objects.get(pk=versioned.pk).inception_due is None
-
-
-def test_a_training_date_in_the_past_is_flagged_next_to_the_field_and_saved_when_confirmed(
-    client_for, coordinator, review, peer
-):
-    client = client_for(coordinator)
-    url = reverse("reviews:training_add", args=[review.pk])
-    data = {"date": "2020-05-01", "place": "Brussels", "attendees": [peer.pk], "edit_version": 1}
-    response = client.post(url, data)
-    html = response.content.decode()
-    assert response.status_code == 200
-    helptext = html[html.index('id="id_date_helptext"') :][:300]
-    assert "This date is in the past." in helptext
-    assert 'name="save_anyway"' in html
-    assert 'value="Brussels"' in html  # what was typed is kept
-    assert not TrainingSession.objects.exists()
-    response = client.post(url, {**data, "save_anyway": "on"})
-    assert response.status_code == 302
-    assert TrainingSession.objects.get().date == datetime.date(2020, 5, 1)
-
-
-def test_an_unchanged_past_date_does_not_ask_again(client_for, coordinator, versioned):
-    versioned.training_date = datetime.date(2020, 5, 1)
-    versioned.save()
-    response = client_for(coordinator).post(
-        reverse("reviews:edit", args=[versioned.pk]), review_data(versioned, title="Renamed")
-    )
-    assert response.status_code == 302
-    assert Review.objects.get(pk=versioned.pk).title == "Renamed"
-
-
-def test_a_workshop_before_the_review_opened_is_flagged(client_for, team_leader, peer, review):
-    response = client_for(team_leader).post(
-        reverse("reviews:session_add", args=[review.pk]),
-        {
-            "kind": "workshop",
-            "starts_at": "2019-05-01T10:00",
-            "peers": [peer.pk, team_leader.pk],
-            "edit_version": 0,
-        },
-    )
-    html = response.content.decode()
-    helptext = html[html.index('id="id_starts_at_helptext"') :][:300]
-    assert "This is before the review opened" in helptext
-    assert 'name="save_anyway"' in html
-    assert not VisitSession.objects.exists()
-
-
-def test_a_session_outside_the_visit_days_is_flagged(client_for, team_leader, peer, review):
-    review.visit_start, review.visit_end = NEXT_MONTH, NEXT_MONTH + datetime.timedelta(days=3)
-    review.save()
-    later = NEXT_MONTH + datetime.timedelta(days=10)
-    data = {
-        "kind": "interview",
-        "starts_at": f"{later.isoformat()}T10:00",
-        "peers": [peer.pk, team_leader.pk],
-        "edit_version": 0,
-    }
-    url = reverse("reviews:session_add", args=[review.pk])
-    response = client_for(team_leader).post(url, data)
-    assert "This is outside the visit days" in response.content.decode()
-    assert not VisitSession.objects.exists()
-    assert client_for(team_leader).post(url, {**data, "save_anyway": "on"}).status_code == 302
-
-
-def test_visit_days_in_the_past_are_flagged(client_for, team_leader, review):
-    url = reverse("reviews:visit_settings", args=[review.pk])
-    data = {
-        "visit_start": "2020-03-01",
-        "visit_end": "2020-03-04",
-        "day_starts": "09:00",
-        "day_ends": "18:00",
-        "slot_minutes": 60,
-        "edit_version": review.edit_version,
-    }
-    response = client_for(team_leader).post(url, data)
-    assert "This date is in the past." in response.content.decode()
-    review.refresh_from_db()
-    assert review.visit_start is None
+def date_problems(text: str, language: str) -> list[str]:
+    """Every US-style date, 12-hour time and other language's day or month name."""
+    other = DUTCH_NAMES if language == "en" else ENGLISH_NAMES
+    found = []
+    for pattern in (US_DATE, TWELVE_HOUR, ABBREVIATION_DOT, other):
+        found += [m.group(0) for m in pattern.finditer(text)]
+    return found
 
 
 @pytest.fixture
-def published(review_work, review, team_leader):
-    _report, recs = publish_report(review, by=team_leader)
-    return recs
-
-
-def test_a_commitment_deadline_before_the_report_was_published_is_refused(
-    client_for, host, review, published
-):
-    response = client_for(host).post(
-        reverse("reviews:response_edit", args=[review.pk, published[0].pk]),
-        {
-            "decision": "accept",
-            "owner": "Integration office",
-            "deadline": "2001-01-01",
-            "first_actions": "Hire an analyst.",
-            "edit_version": 0,
-        },
-    )
-    assert 'href="#id_deadline"' in response.content.decode()
-    assert "cannot be due before it was published" in response.content.decode()
-    assert not HostResponse.objects.exists()
-
-
-def test_a_checkpoint_before_publication_is_refused(client_for, coordinator, review, published):
-    report = review.feedback_report
-    response = client_for(coordinator).post(
-        reverse("reviews:checkpoints", args=[review.pk]),
-        {
-            "first_checkpoint": "2001-01-01",
-            "second_checkpoint": (TODAY + datetime.timedelta(days=400)).isoformat(),
-            "edit_version": report.edit_version,
-        },
-    )
-    assert 'href="#id_first_checkpoint"' in response.content.decode()
-    report.refresh_from_db()
-    assert report.first_checkpoint != datetime.date(2001, 1, 1)
-
-
-def test_a_presentation_before_the_visit_is_refused(client_for, team_leader, review, published):
-    review.visit_start, review.visit_end = TODAY, TODAY + datetime.timedelta(days=3)
+def dated(review_work, review, host, peer, team_leader):
+    """One moment in the review's work, shown by every page and output below."""
+    review.visit_start = MOMENT.date()
+    review.visit_end = MOMENT.date()
     review.save()
-    report = review.feedback_report
-    response = client_for(team_leader).post(
-        reverse("reviews:report_presentation", args=[review.pk]),
-        {
-            "presented_on": (TODAY - datetime.timedelta(days=5)).isoformat(),
-            "presentation_audience": "City staff",
-            "edit_version": report.edit_version,
-        },
-    )
-    assert 'href="#id_presented_on"' in response.content.decode()
-    report.refresh_from_db()
-    assert report.presented_on is None
+    visit = VisitSession.objects.get(review=review)
+    visit.starts_at = MOMENT
+    visit.ends_at = MOMENT + datetime.timedelta(hours=1)
+    visit.save()
+    TrainingSession.objects.filter(review=review).update(date=MOMENT.date())
+    Notification.objects.filter(user=host).update(created_at=MOMENT)
+    BenchmarkVersion.objects.filter(pk=review.benchmark_version_id).update(published_at=MOMENT)
+    return visit
+
+
+def pages(review, visit) -> list[tuple[str, str, str]]:
+    """(who, url, which expected text) of pages that show a date."""
+    version = review.benchmark_version
+    return [
+        ("host", reverse("reviews:dashboard"), "datetime"),
+        ("team_leader", reverse("reviews:team", args=[review.pk]), "date"),
+        ("peer", reverse("reviews:schedule", args=[review.pk]), "day"),
+        ("team_leader", reverse("reviews:planner", args=[review.pk]), "long_day"),
+        ("peer", reverse("reviews:brief", args=[review.pk, visit.pk]), "long_day_date"),
+        ("peer", version.get_absolute_url(), "published"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_pages_write_dates_day_first_with_a_24_hour_clock_in_the_readers_language(
+    client_for, review, dated, host, peer, team_leader, language
+):
+    people = {"host": host, "peer": peer, "team_leader": team_leader}
+    for who, url, expected in pages(review, dated):
+        client = client_for(people[who])
+        client.cookies["django_language"] = language
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = visible_text(response.content.decode())
+        assert EXPECTED[language][expected] in text, (url, expected)
+        assert date_problems(text, language) == [], url
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_pdfs_write_dates_day_first_with_a_24_hour_clock_in_the_readers_language(
+    client_for, review, dated, peer, team_leader, language
+):
+    publish_report(review, by=team_leader, published_at=MOMENT)
+    client = client_for(peer)
+    client.cookies["django_language"] = language
+    outputs = [
+        (reverse("reports:timetable_pdf", args=[review.pk]), "long_day"),
+        (reverse("reports:brief_pdf", args=[review.pk, dated.pk]), "long_day_date"),
+        (reverse("reports:action_plan_pdf", args=[review.pk]), "date"),
+    ]
+    for url, expected in outputs:
+        response = client.get(url)
+        assert response["Content-Type"] == "application/pdf", url
+        text = pdf_text(response.content)
+        assert EXPECTED[language][expected] in text, (url, text)
+        assert date_problems(text, language) == [], url
+
+
+def test_spreadsheet_dates_are_real_dates_shown_day_first_with_the_month_in_words():
+    workbook = new_workbook()
+    add_sheet(workbook, "dates", ["day", "moment"], [[MOMENT.date(), MOMENT]])
+    sheet = load_workbook(io.BytesIO(workbook_bytes(workbook))).active
+    day, moment = sheet["A2"], sheet["B2"]
+    assert day.is_date and day.number_format == "d mmm yyyy"
+    assert day.value.date() == MOMENT.date()
+    # Spreadsheets have no time zones: the time as it is in Amsterdam.
+    assert moment.is_date and moment.number_format == "d mmm yyyy hh:mm"
+    assert moment.value == datetime.datetime(2026, 12, 1, 8, 15)
+
+
+def test_csv_writes_moments_as_local_iso_8601():
+    assert csv_text([[MOMENT.date(), MOMENT]]) == "2026-12-01,2026-12-01 08:15\r\n"
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_every_named_format_the_templates_use_is_defined_in_each_language(language):
+    from django.utils import formats
+
+    names = ["DAY_FORMAT", "LONG_DAY_FORMAT", "LONG_DATE_FORMAT", "LONG_DAY_DATE_FORMAT"]
+    with translation.override(language):
+        for name in names:
+            assert formats.get_format(name) != name, name
+            assert formats.date_format(timezone.localtime(MOMENT), name)

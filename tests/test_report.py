@@ -101,7 +101,7 @@ def test_composer_refuses_unconfirmed_evidence_and_says_why(client_for, peer, re
     )
     assert response.status_code == 400
     html = response.content.decode()
-    assert "is not confirmed: 1 interview(s) found" in html
+    assert "is not confirmed: 1 interview found" in html
     assert "a finding needs 2" in html
     assert Finding.objects.count() == before
 
@@ -264,9 +264,7 @@ def test_factual_accuracy_round_trip(client_for, team_leader, peer, host, review
     response = client_for(team_leader).post(
         reverse("reviews:report_finalise", args=[review.pk]), follow=True
     )
-    assert "1 factual comment(s) of the host city are not answered yet." in (
-        response.content.decode()
-    )
+    assert "1 factual comment of the host city is not answered yet." in (response.content.decode())
 
     # The team answers; a stale answer form gets the conflict page.
     response = client_for(peer).post(

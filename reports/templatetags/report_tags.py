@@ -4,6 +4,7 @@
 ``{% report_bars content section %}`` (one section's own bar) draw the inline-SVG pictures;
 ``section.findings|findings_of:"weakness"`` picks findings of one kind;
 ``content|recommendations`` lists every recommendation with its section;
+``rec.indicators|codes`` joins codes, each one unbreakable;
 ``content.visit_start|as_date`` turns the content's ISO dates back into dates.
 """
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 import datetime
 
 from django import template
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from reports import charts
 from reviews.services.report_content import all_recommendations
@@ -28,27 +31,57 @@ def evidence_matrix(matrix, statuses: dict) -> dict:
         "unconfirmed": _("unconfirmed"),
         "none": _("no evidence"),
     }
-    return {"chart": charts.evidence_matrix(matrix, statuses, state_labels=labels)}
+    return {
+        "chart": charts.evidence_matrix(matrix, statuses, state_labels=labels),
+        "title": _("Evidence status per indicator: groups as rows, values as columns"),
+    }
+
+
+# The pictures' names for screen readers are written here, not in the .svg templates:
+# makemessages reads only .html, .txt and .py files.
 
 
 @register.inclusion_tag("reports/_report_heatmap.svg")
 def report_heatmap(content: dict) -> dict:
-    return {"chart": charts.heatmap(content)}
+    chart = charts.heatmap(content)
+    return {
+        "chart": chart,
+        "label": _("Evidence status per indicator: groups as rows, values as columns"),
+        "title": ngettext(
+            "Evidence status of %(n)s indicator: groups as rows, values as columns",
+            "Evidence status of %(n)s indicators: groups as rows, values as columns",
+            chart["count"],
+        )
+        % {"n": chart["count"]},
+    }
 
 
 @register.inclusion_tag("reports/_report_bars.svg")
 def report_bars(content: dict, section: dict | None = None) -> dict:
     if section is None:
-        return {"chart": charts.group_bars(content), "single": ""}
+        return {
+            "chart": charts.group_bars(content),
+            "single": "",
+            "title": _("Indicators of each group by evidence status"),
+        }
+    group = f"{section['key']} {section['name']}"
     return {
         "chart": charts.group_bars(content, group=section["key"]),
-        "single": f"{section['key']} {section['name']}",
+        "single": group,
+        "title": _("Indicators of %(group)s by evidence status") % {"group": group},
     }
 
 
 @register.filter
 def findings_of(findings: list[dict], kind: str) -> list[dict]:
     return [f for f in findings or () if f.get("kind") == kind]
+
+
+@register.filter
+def codes(values, separator: str = ", "):
+    """Codes (GG/A/2, evidence codes) joined by `separator`, each kept whole on one line:
+    `.code` in print.css never breaks inside one."""
+    return format_html_join(separator, '<span class="code">{}</span>', ((v,) for v in values or ()))
 
 
 @register.filter

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reviews.models.review import Review
@@ -70,11 +71,18 @@ class NotificationQuerySet(models.QuerySet):
 
 
 class Notification(models.Model):
+    """One thing for one person to look at. `message` is the untranslated message id and
+    `params` fill it in, so the dashboard says it in the language the reader reads in now;
+    `text` is what it said in the recipient's language when it was sent (all that rows from
+    before `message` have)."""
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
     text = models.CharField(max_length=300)
+    message = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -86,3 +94,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The notification in the current language."""
+        if not self.message:
+            return self.text
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
+            return self.text

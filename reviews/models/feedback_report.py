@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
 from core.versioning import EditVersioned
@@ -166,7 +167,11 @@ class FeedbackReport(EditVersioned):
         unanswered = self.factual_comments.filter(answer="").count()
         if unanswered:
             problems.append(
-                str(_("%(n)s factual comment(s) of the host city are not answered yet."))
+                ngettext(
+                    "%(n)s factual comment of the host city is not answered yet.",
+                    "%(n)s factual comments of the host city are not answered yet.",
+                    unanswered,
+                )
                 % {"n": unanswered}
             )
         return problems
@@ -546,9 +551,12 @@ def citation_problems(review: Review, evidence: list[Evidence]) -> dict[int, str
                 default=0,
             )
             if best < CONFIRMING_INTERVIEWS:
-                problems[entry.pk] = _(
-                    '%(code)s is not confirmed: %(found)s interview(s) found "%(colour)s", '
-                    "a finding needs %(n)s."
+                problems[entry.pk] = ngettext(
+                    '%(code)s is not confirmed: %(found)s interview found "%(colour)s", '
+                    "a finding needs %(n)s.",
+                    '%(code)s is not confirmed: %(found)s interviews found "%(colour)s", '
+                    "a finding needs %(n)s.",
+                    best,
                 ) % {
                     "code": code,
                     "found": best,

@@ -17,14 +17,18 @@ from reviews.models import (
 def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
     """A dashboard entry and an e-mail for each person, each in their own language.
 
-    `text` and `subject` are untranslated message ids; they are translated per person.
+    `text` and `subject` are untranslated message ids, translated per person for the e-mail;
+    the dashboard entry keeps the id and translates it for whoever reads it, when they do.
     """
+    params = {"review": review.title}
     for user in users:
         with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = _(text) % {"review": review.title}
-            Notification.objects.create(user=user, review=review, text=body, url=url)
+            body = _(text) % params
+            Notification.objects.create(
+                user=user, review=review, text=body, message=text, params=params, url=url
+            )
             send_mail(
-                _(subject) % {"review": review.title},
+                _(subject) % params,
                 "{}\n\n{} {}{}\n".format(body, _("Open it here:"), settings.SITE_URL, url),
                 settings.DEFAULT_FROM_EMAIL,
                 [user.email],

@@ -760,7 +760,9 @@ def access_report(review: Review, person: Person, *, user) -> AccessReport:
         for text in _strings(cell.value) if cell.is_json else [cell.value]:
             match = matcher.first(text)
             if match:
-                found.append((cell, str(HIDDEN_ENTRY) if links.hides(cell) else _excerpt(text, match)))
+                found.append(
+                    (cell, str(HIDDEN_ENTRY) if links.hides(cell) else _excerpt(text, match))
+                )
                 break
     dates = _history_dates(cell for cell, _excerpt_ in found)
     for cell, excerpt in found:

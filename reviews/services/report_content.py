@@ -18,7 +18,7 @@ Shape (every value is JSON)::
       }],
       "values": [{"code", "name"}],          # the cross-cutting dimension, may be empty
       "indicators": [{"code", "group", "value", "text", "state", "state_label",
-                      "fill", "rating", "rating_colour"}],
+                      "state_labels": {lang: label}, "fill", "rating", "rating_colour"}],
       "timetable": [{"day", "start", "end", "label", "kind", "location", "peers"}],
       "interviewees": [{"name", "kind"}], "off_record_count": int,
       "evidence_index": [{"code", "source", "colour", "sections": [key]}],
@@ -35,6 +35,7 @@ from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.languages import LANGS
 from reviews.models import (
     Evidence,
     FeedbackReport,
@@ -58,6 +59,17 @@ def _state_labels() -> dict:
         "unconfirmed": _("unconfirmed"),
         "none": _("no evidence"),
     }
+
+
+def state_label(indicator: dict) -> str:
+    """An indicator's evidence status in the reader's language, whatever language the content
+    was built in: the states by their message ids, a confirmed colour by its label in that
+    language when the content holds it (versions frozen before it did keep their words)."""
+    state = indicator.get("state")
+    if state in ("contradictory", "unconfirmed", "none"):
+        return str(_state_labels()[state])
+    labels = indicator.get("state_labels") or {}
+    return labels.get(translation.get_language() or "en") or indicator.get("state_label", "")
 
 
 def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
@@ -195,6 +207,12 @@ def _indicators(review: Review) -> list[dict]:
                 "text": indicator.text,
                 "state": status.state,
                 "state_label": confirmed.label if confirmed else str(labels[status.state]),
+                "state_labels": {
+                    lang: getattr(confirmed, f"label_{lang}", "") or confirmed.label
+                    for lang in LANGS
+                }
+                if confirmed
+                else {},
                 "fill": confirmed.colour if confirmed else STATE_FILL[status.state],
                 "rating": rating.label if rating else "",
                 "rating_colour": rating.colour if rating else "",

@@ -178,7 +178,11 @@ def group_edit(request, review: Review, group: int):
             return render(request, "reviews/desk_review/group_form.html", context, status=409)
         messages.success(
             request,
-            _("Saved %(n)s indicators of %(group)s.")
+            ngettext(
+                "Saved %(n)s indicator of %(group)s.",
+                "Saved %(n)s indicators of %(group)s.",
+                len(changed),
+            )
             % {"n": len(changed), "group": context["group"].name},
         )
         return redirect("reviews:desk_review_group", pk=review.pk, group=group)
@@ -379,7 +383,13 @@ def team_view(request, review: Review, group: int):
                 context["conflicts"] = conflicts
                 return render(request, "reviews/desk_review/team_view.html", context, status=409)
             messages.success(
-                request, _("Saved the team's view of %(n)s indicators.") % {"n": len(changed)}
+                request,
+                ngettext(
+                    "Saved the team's view of %(n)s indicator.",
+                    "Saved the team's view of %(n)s indicators.",
+                    len(changed),
+                )
+                % {"n": len(changed)},
             )
             return redirect("reviews:desk_review_team", pk=review.pk, group=group)
         context["invalid"] = [f for f in all_forms if f.errors]

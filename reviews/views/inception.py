@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from core.versioning import (
@@ -148,7 +149,11 @@ def group_edit(request, review: Review, group: int):
             return render(request, "reviews/inception/group_form.html", context, status=409)
         messages.success(
             request,
-            _("Saved %(n)s indicators of %(group)s.")
+            ngettext(
+                "Saved %(n)s indicator of %(group)s.",
+                "Saved %(n)s indicators of %(group)s.",
+                len(changed),
+            )
             % {"n": len(changed), "group": context["group"].name},
         )
         return redirect("reviews:inception_group", pk=review.pk, group=group)

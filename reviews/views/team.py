@@ -59,7 +59,15 @@ def review_scope(request, review: Review):
         chosen = form.chosen_indicators()
         review.scope.set(chosen)
         if chosen:
-            messages.success(request, _("The review covers %(n)s indicators.") % {"n": len(chosen)})
+            messages.success(
+                request,
+                ngettext(
+                    "The review covers %(n)s indicator.",
+                    "The review covers %(n)s indicators.",
+                    len(chosen),
+                )
+                % {"n": len(chosen)},
+            )
         else:
             messages.success(request, _("The review covers every indicator of the benchmark."))
         return redirect(review)

@@ -58,7 +58,7 @@ def test_peer_edits_the_profile_and_the_interface_turns_dutch(
     page.get_by_label(field("Full name")).fill("Fatima Chahid")
     page.get_by_label(field("Initials")).fill("fz")
     page.get_by_label(field("Role in the city")).select_option(label="Contributor")
-    page.get_by_label(field("Preferred language")).select_option(label="Dutch")
+    page.get_by_label(field("Preferred language")).select_option(label="Nederlands")
     page.get_by_role("button", name="Save profile").click()
 
     expect(page.locator("html")).to_have_attribute("lang", "nl")
