@@ -1,13 +1,17 @@
-"""Telling people: a dashboard entry and an e-mail each, in their own language."""
+"""Telling people: a dashboard entry and an e-mail each, in their own language.
+
+The e-mail is queued (`mail.delivery.queue_email`): a background worker sends it after
+the transaction commits, so a slow or broken mail server never slows or fails a request.
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from mail.delivery import queue_email
 from reviews.models import (
     Notification,
     Review,
@@ -15,21 +19,26 @@ from reviews.models import (
 
 
 def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
-    """A dashboard entry and an e-mail for each person, each in their own language.
+    """A dashboard entry and a queued e-mail for each person, each in their own language.
 
     `text` and `subject` are untranslated message ids; they are translated per person.
     """
-    for user in users:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = _(text) % {"review": review.title}
-            Notification.objects.create(user=user, review=review, text=body, url=url)
-            send_mail(
-                _(subject) % {"review": review.title},
-                "{}\n\n{} {}{}\n".format(body, _("Open it here:"), settings.SITE_URL, url),
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-                fail_silently=True,
-            )
+    with transaction.atomic():
+        for user in users:
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                body = _(text) % {"review": review.title}
+                Notification.objects.create(user=user, review=review, text=body, url=url)
+                queue_email(
+                    to=user.email,
+                    recipient=user,
+                    subject=_(subject) % {"review": review.title},
+                    body=email_body(body, url),
+                )
+
+
+def email_body(text: str, url: str) -> str:
+    """The text of a notification's e-mail, in the active language."""
+    return "{}\n\n{} {}{}\n".format(text, _("Open it here:"), settings.SITE_URL, url)
 
 
 def notify_after_commit(*, review: Review, users, url: str, text: str, subject: str) -> None:
