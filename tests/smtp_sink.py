@@ -49,6 +49,7 @@ class _Handler(socketserver.StreamRequestHandler):
                     if not chunk or chunk in (b".\r\n", b".\n"):
                         break
                     data += chunk[1:] if chunk.startswith(b"..") else chunk
+                time.sleep(sink.delay)
                 sink.accept(recipients, bytes(data))
                 self._reply("250 OK queued")
             elif verb == "QUIT":
@@ -68,10 +69,12 @@ class _Server(socketserver.ThreadingTCPServer):
 
 class SmtpSink:
     """`with SmtpSink(port) as sink:` serves until the block ends; `sink.messages` holds
-    (recipients, parsed message) pairs."""
+    (recipients, parsed message) pairs. `delay` seconds pass before each message is
+    accepted, like a slow mail server."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, delay: float = 0) -> None:
         self.port = port or free_port()
+        self.delay = delay
         self.messages: list[tuple[list[str], Message]] = []
         self._lock = threading.Lock()
         self._server: _Server | None = None

@@ -51,7 +51,13 @@ def database_queue(settings):
 
 
 def test_a_request_neither_waits_for_nor_fails_on_a_mail_server_that_is_down(
-    client_for, host, peer, team_leader, ready, smtp_down, database_queue,
+    client_for,
+    host,
+    peer,
+    team_leader,
+    ready,
+    smtp_down,
+    database_queue,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,124 @@
+"""Real `db_worker` processes deliver what requests queued: once each, whatever happens.
+
+Each test starts workers as subprocesses on the test database (a file copy of it on
+SQLite, see tests/workers.py) and an SMTP sink on the loopback network.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from mail.delivery import deliver, queue_email
+from mail.models import Delivery
+from tests.smtp_sink import SmtpSink, free_port
+from tests.test_inception import submit_anyway
+from tests.workers import SharedDatabase, run_batch_worker, start, stop, wait_until, worker_env
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def shared(tmp_path, settings) -> SharedDatabase:
+    settings.TASKS = DATABASE_QUEUE
+    return SharedDatabase(tmp_path)
+
+
+def test_a_worker_process_delivers_the_emails_a_request_queued(
+    client_for, host, peer, team_leader, review_work, review, shared, tmp_path
+):
+    response = submit_anyway(client_for(host), review)
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert Delivery.objects.filter(status=Delivery.QUEUED).count() == 2
+    with SmtpSink() as sink:
+        shared.publish()
+        run_batch_worker(worker_env(shared.url, sink.port), tmp_path / "worker.log")
+        shared.collect()
+    assert sorted(r for recipients, _ in sink.messages for r in recipients) == sorted(
+        [peer.email, team_leader.email]
+    )
+    assert all("Inception report submitted" in m["Subject"] for _, m in sink.messages)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.SENT}
+
+
+def test_a_mail_server_down_then_up_gets_the_email_exactly_once(peer, shared, tmp_path):
+    delivery = queue_email(to=peer.email, subject="Down, then up", body="Hello.", recipient=peer)
+    port = free_port()  # nothing listens there yet: the mail server is down
+    shared.publish()
+    log = tmp_path / "worker.log"
+    worker = start(
+        "db_worker",
+        "--no-reload",
+        "--no-startup-delay",
+        "--interval",
+        "0.1",
+        env=worker_env(shared.url, port),
+        log=log,
+    )
+    attempts = "SELECT attempts FROM mail_delivery WHERE id = ?"
+    try:
+        assert wait_until(lambda: shared.scalar(attempts, delivery.pk) >= 1), log.read_text()
+        with SmtpSink(port) as sink:
+            assert sink.wait_for(1, timeout=60), log.read_text()
+            # Long enough for two more retries at EMAIL_RETRY_SECONDS=1, were any left.
+            wait_until(lambda: sink.count() > 1, timeout=3)
+            received = sink.count()
+    finally:
+        assert stop(worker) == 0, log.read_text()
+    shared.collect()
+    assert received == 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.SENT
+    assert delivery.attempts >= 2
+    assert "ConnectionRefusedError" in delivery.last_error
+
+
+def test_two_workers_never_send_one_email_twice(peer, shared, tmp_path):
+    """40 e-mails, each asked for by two tasks in a row, become ready at the same moment for
+    two workers polling the queue, and the mail server is slow: the two tasks of one
+    e-mail run at the same time in both workers. 40 messages arrive."""
+    ready_at = timezone.now() + datetime.timedelta(seconds=12)
+    deliveries = [
+        Delivery.objects.create(to=peer.email, subject=f"Mail {n}", body="B") for n in range(40)
+    ]
+    for delivery in deliveries:
+        for _copy in range(2):
+            deliver.using(run_after=ready_at).enqueue(delivery.pk)
+    with SmtpSink(delay=0.1) as sink:
+        shared.publish()
+        env = worker_env(shared.url, sink.port)
+        logs = [tmp_path / f"worker{n}.log" for n in (1, 2)]
+        workers = [
+            start(
+                "db_worker",
+                "--no-reload",
+                "--no-startup-delay",
+                "--interval",
+                "0.05",
+                f"--worker-id=worker-{n}",
+                env=env,
+                log=log,
+            )
+            for n, log in zip((1, 2), logs, strict=True)
+        ]
+        open_tasks = "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status IN ('READY', 'RUNNING')"
+        try:
+            assert wait_until(lambda: shared.scalar(open_tasks) == 0, timeout=90), [
+                log.read_text() for log in logs
+            ]
+        finally:
+            for worker in workers:
+                stop(worker)
+        shared.collect()
+    assert sink.count() == 40
+    assert len(set(sink.message_ids())) == 40
+    assert set(Delivery.objects.values_list("status", "attempts")) == {(Delivery.SENT, 1)}
+    workers_seen = {w for t in DBTaskResult.objects.all() for w in t.worker_ids}
+    assert workers_seen == {"worker-1", "worker-2"}
