@@ -6,9 +6,11 @@ the transaction commits, so a slow or broken mail server never slows or fails a 
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 from mail.delivery import queue_email
@@ -18,22 +20,35 @@ from reviews.models import (
 )
 
 
-def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
+def notify(
+    *, review: Review, users, text: str, url: str, subject: str, params: dict | None = None
+) -> None:
     """A dashboard entry and a queued e-mail for each person, each in their own language.
 
-    `text` and `subject` are untranslated message ids; they are translated per person.
+    `text` and `subject` are untranslated message ids; they are translated per person and
+    filled with `%(review)s` and `params` (dates written the person's way).
     """
     with transaction.atomic():
         for user in users:
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                body = _(text) % {"review": review.title}
+                values = {"review": review.title, **_localised(params or {})}
+                body = _(text) % values
                 Notification.objects.create(user=user, review=review, text=body, url=url)
                 queue_email(
                     to=user.email,
                     recipient=user,
-                    subject=_(subject) % {"review": review.title},
+                    subject=_(subject) % values,
                     body=email_body(body, url),
                 )
+
+
+def _localised(params: dict) -> dict:
+    return {
+        key: formats.date_format(value, "DATE_FORMAT")
+        if isinstance(value, datetime.date)
+        else value
+        for key, value in params.items()
+    }
 
 
 def email_body(text: str, url: str) -> str:
