@@ -116,13 +116,14 @@ def test_an_email_is_sent_once_however_many_tasks_ask_for_it(peer):
 def test_a_rolled_back_change_queues_no_task_and_sends_nothing(
     review, peer, database_queue, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify_after_commit(
-                review=review, users=[peer], url="/", text="Changed", subject="Changed"
-            )
-            queue_email(to=peer.email, subject="Direct", body="Direct")
-            raise RuntimeError("the change fails after asking for mail")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify_after_commit(review=review, users=[peer], url="/", text="Changed", subject="Changed")
+        queue_email(to=peer.email, subject="Direct", body="Direct")
+        raise RuntimeError("the change fails after asking for mail")
     assert callbacks == []
     assert DBTaskResult.objects.count() == 0
     assert Delivery.objects.count() == 0

@@ -16,8 +16,8 @@ from reviews.models import (
     HostResponse,
     InceptionReport,
     Notification,
-    ReportApproval,
     Reminder,
+    ReportApproval,
 )
 from tests.test_follow_up import publish_report
 

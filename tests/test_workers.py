@@ -7,6 +7,9 @@ SQLite, see tests/workers.py) and an SMTP sink on the loopback network.
 from __future__ import annotations
 
 import datetime
+import os
+import signal
+import urllib.request
 
 import pytest
 from django.core import mail
@@ -17,7 +20,15 @@ from mail.delivery import deliver, queue_email
 from mail.models import Delivery
 from tests.smtp_sink import SmtpSink, free_port
 from tests.test_inception import submit_anyway
-from tests.workers import SharedDatabase, run_batch_worker, start, stop, wait_until, worker_env
+from tests.workers import (
+    ROOT,
+    SharedDatabase,
+    run_batch_worker,
+    start,
+    stop,
+    wait_until,
+    worker_env,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -122,3 +133,35 @@ def test_two_workers_never_send_one_email_twice(peer, shared, tmp_path):
     assert set(Delivery.objects.values_list("status", "attempts")) == {(Delivery.SENT, 1)}
     workers_seen = {w for t in DBTaskResult.objects.all() for w in t.worker_ids}
     assert workers_seen == {"worker-1", "worker-2"}
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback)
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_make_run_serves_pages_and_runs_a_worker_and_ctrl_c_stops_both(peer, shared, tmp_path):
+    """`make run` ends in `manage.py serve`: the web server answers, the worker sends the
+    queued e-mail, and Ctrl-C (SIGINT to the terminal's process group) stops both."""
+    recipe = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "$(MANAGE) serve 127.0.0.1:8000" in recipe
+    queue_email(to=peer.email, subject="Served", body="Hello.")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with SmtpSink() as sink:
+        shared.publish()
+        serve = start("serve", f"127.0.0.1:{port}", env=worker_env(shared.url, sink.port), log=log)
+        try:
+            assert sink.wait_for(1, timeout=90), log.read_text()
+            assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/accounts/login/")), (
+                log.read_text()
+            )
+        finally:
+            os.killpg(serve.pid, signal.SIGINT)
+            code = serve.wait(timeout=60)
+    assert code == 0, log.read_text()
+    assert "Stopped the server and the worker." in log.read_text()
+    assert not _answers(f"http://127.0.0.1:{port}/accounts/login/")

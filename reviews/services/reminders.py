@@ -189,10 +189,14 @@ def _follow_up(today: datetime.date, ahead: datetime.timedelta) -> list[Due]:
             and (row.latest is None or row.latest.status not in FINISHED)
         }
         for deadline in sorted(deadlines):
-            found += [_due(u, review, Reminder.ACTIONS_DUE, "actions", deadline, url) for u in hosts]
+            found += [
+                _due(u, review, Reminder.ACTIONS_DUE, "actions", deadline, url) for u in hosts
+            ]
         for n in CHECKPOINTS:
             day = checkpoint_dates(report)[n]
-            missing = any(c.update is None for row in committed for c in row.checkpoints if c.number == n)
+            missing = any(
+                c.update is None for row in committed for c in row.checkpoints if c.number == n
+            )
             if not (day and missing and day - ahead <= today):
                 continue
             kind = Reminder.UPDATE_DUE if today <= day else Reminder.UPDATE_LATE
