@@ -218,10 +218,11 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 
-# --- Background tasks (django-tasks, the backport of Django 6's django.tasks). "database"
-# keeps the queue in the database (no extra service; run `manage.py db_worker`), "rq" in
-# Redis (`manage.py rqworker default --with-scheduler`), "immediate" runs each task in the
-# process that enqueues it (tests, or a one-off script).
+# --- Background tasks (django-tasks, the backport of Django 6's django.tasks).
+# "database" keeps the queue in the database (no extra service; `manage.py db_worker`);
+# "rq" in Redis at REDIS_URL
+# (`manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler`);
+# "immediate" runs each task in the process that enqueues it (tests, one-off scripts).
 TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
 TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",

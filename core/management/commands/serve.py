@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
 WORKERS = {
     "database": ["db_worker"],
-    "rq": ["rqworker", "default", "--with-scheduler"],
+    "rq": ["rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler"],
     "immediate": None,  # tasks run in the web process: no worker
 }
 
