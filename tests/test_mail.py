@@ -113,9 +113,21 @@ def test_an_email_is_sent_once_however_many_tasks_ask_for_it(peer):
     assert delivery.sent_at is not None
 
 
+IMMEDIATE = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+
+@pytest.mark.parametrize("tasks", [IMMEDIATE, DATABASE_QUEUE], ids=["immediate", "database"])
 def test_a_rolled_back_change_queues_no_task_and_sends_nothing(
-    review, peer, database_queue, django_capture_on_commit_callbacks
+    tasks, settings, review, peer, django_capture_on_commit_callbacks
 ):
+    """Immediate: the task would run (and send) at once without `on_commit`. Database: the
+    queue row itself is rolled back; with Redis (RQ) only `on_commit` keeps it out."""
+    settings.TASKS = tasks
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
         pytest.raises(RuntimeError),
