@@ -58,6 +58,19 @@ class SharedDatabase:
             cursor.execute(sql.replace("?", "%s"), params)
             return cursor.fetchone()[0]
 
+    def execute(self, sql: str, *params) -> None:
+        """One change made while the subprocesses run (`?` placeholders)."""
+        if self.sqlite:
+            writer = sqlite3.connect(self.path, timeout=20)
+            try:
+                with writer:
+                    writer.execute(sql, params)
+            finally:
+                writer.close()
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(sql.replace("?", "%s"), params)
+
     def collect(self) -> None:
         """What the subprocesses wrote, for the test."""
         if self.sqlite:
