@@ -21,8 +21,8 @@ def enqueue_on_commit(
     task: Task, *args, run_after: datetime.datetime | None = None, **kwargs
 ) -> None:
     """Enqueue `task(*args, **kwargs)` when the current transaction commits (at once
-    outside one). `run_after` defers it where the backend can (else it runs when a worker
-    is free). A queue that cannot be reached is logged, not raised: the caller's data is
+    outside one). `run_after` defers it where the backend can (one that cannot, like the
+    immediate backend, runs it at once). A queue that cannot be reached is logged, not raised: the caller's data is
     saved, and what the task was for stays visible (an e-mail stays queued)."""
 
     def enqueue() -> None:

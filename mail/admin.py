@@ -35,7 +35,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send the failed or interrupted ones again"))
     def send_again(self, request, queryset):
-        chosen = [d for d in queryset if d.status == Delivery.FAILED or d.interrupted]
+        chosen = [d for d in queryset if d.can_send_again]
         for delivery in chosen:
             mail_delivery.send_again(delivery)
         self.message_user(

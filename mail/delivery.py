@@ -102,7 +102,9 @@ def _attempt_failed(delivery: Delivery, error: OSError) -> str:
 def send_again(delivery: Delivery) -> None:
     """A coordinator's "send again" for a failed or interrupted delivery: a fresh round
     of attempts, now."""
-    Delivery.objects.filter(pk=delivery.pk, status__in=[Delivery.FAILED, Delivery.SENDING]).update(
+    if not delivery.can_send_again:
+        return
+    Delivery.objects.filter(pk=delivery.pk, status=delivery.status).update(
         status=Delivery.QUEUED, attempts=0, next_attempt_at=None
     )
     enqueue_on_commit(deliver, delivery.pk)

@@ -78,6 +78,11 @@ class Delivery(models.Model):
         return f"{self.to}: {self.subject}"
 
     @property
+    def can_send_again(self) -> bool:
+        """Failed for good, or interrupted while sending: a coordinator may send it again."""
+        return self.status == self.FAILED or self.interrupted
+
+    @property
     def interrupted(self) -> bool:
         return bool(
             self.status == self.SENDING

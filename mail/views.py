@@ -51,7 +51,7 @@ def send_again(request, pk: int):
     """GET: what sending again means; POST: queue a fresh round of attempts."""
     _coordinators_only(request)
     delivery = get_object_or_404(Delivery, pk=pk)
-    if request.method == "POST" and (delivery.status == Delivery.FAILED or delivery.interrupted):
+    if request.method == "POST" and delivery.can_send_again:
         mail_delivery.send_again(delivery)
         messages.success(request, _("The e-mail to %(to)s is queued again.") % {"to": delivery.to})
         return redirect("mail:deliveries")
@@ -74,7 +74,7 @@ def send_again(request, pk: int):
             items=[delivery.to, delivery.subject, delivery.last_error or "—"],
             notes=notes,
             blockers=[]
-            if delivery.status == Delivery.FAILED or delivery.interrupted
+            if delivery.can_send_again
             else [
                 _("This e-mail is not failed: it is %(status)s.")
                 % {"status": delivery.get_status_display().lower()}

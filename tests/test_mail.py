@@ -207,3 +207,26 @@ def test_retry_mail_enqueues_the_queued_emails_whose_pause_is_over(
     assert [m.subject for m in mail.outbox] == ["Due"]
     due.refresh_from_db()
     assert due.status == Delivery.SENT
+
+
+def test_an_email_whose_worker_died_while_sending_is_offered_again_with_a_warning(
+    client_for, coordinator, peer, django_capture_on_commit_callbacks
+):
+    long_ago = timezone.now() - datetime.timedelta(minutes=20)
+    stuck = Delivery.objects.create(
+        to=peer.email, subject="Stuck", body="B", status=Delivery.SENDING, claimed_at=long_ago
+    )
+    busy = Delivery.objects.create(
+        to=peer.email, subject="Busy", body="B", status=Delivery.SENDING, claimed_at=timezone.now()
+    )
+    client = client_for(coordinator)
+    page = client.get(reverse("mail:deliveries")).content.decode()
+    assert "Interrupted while sending" in page
+    assert "Stuck" in page
+    assert "Busy" not in page  # a worker is on it right now
+    ask = client.get(reverse("mail:send_again", args=[stuck.pk])).content.decode()
+    assert "may get it twice" in ask
+    assert client.post(reverse("mail:send_again", args=[busy.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("mail:send_again", args=[stuck.pk])).status_code == 302
+    assert [m.subject for m in mail.outbox] == ["Stuck"]
