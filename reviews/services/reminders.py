@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -48,8 +48,9 @@ class Due:
     about: str
     due: datetime.date
     url: str
-    text: str  # untranslated message ids, with %(review)s and %(date)s
+    text: str  # untranslated message ids, with %(review)s, %(date)s and `params`
     subject: str
+    params: dict = field(default_factory=dict)
 
 
 TEXTS = {
@@ -98,9 +99,11 @@ def _people(review: Review, *roles: str) -> list:
     return [u for u in review.members(*roles, active=True) if u.wants_reminders]
 
 
-def _due(user, review: Review, kind: str, about: str, due: datetime.date, url: str) -> Due:
+def _due(
+    user, review: Review, kind: str, about: str, due: datetime.date, url: str, **params
+) -> Due:
     text, subject = TEXTS[kind]
-    return Due(user, review, kind, about, due, url, text, subject)
+    return Due(user, review, kind, about, due, url, text, subject, params)
 
 
 def reminders_due(today: datetime.date | None = None) -> list[Due]:
@@ -141,14 +144,23 @@ def _approvals(today: datetime.date) -> list[Due]:
         "report__review"
     )
     for version in versions:
-        due = timezone.localdate(version.frozen_at) + wait
+        frozen = timezone.localdate(version.frozen_at)
+        due = frozen + wait
         if due > today:
             continue
         review = version.report.review
         approved = set(version.approvals.filter(approves=True).values_list("peer_id", flat=True))
         url = reverse("reviews:report_version", args=[review.pk, version.number])
         found += [
-            _due(u, review, Reminder.APPROVAL_PENDING, f"version:{version.pk}", due, url)
+            _due(
+                u,
+                review,
+                Reminder.APPROVAL_PENDING,
+                f"version:{version.pk}",
+                due,
+                url,
+                since=frozen,
+            )
             for u in _people(review, *TEAM_ROLES)
             if u.pk not in approved
         ]
@@ -240,14 +252,10 @@ def send_reminders(*, today: datetime.date | None = None, dry_run: bool = False)
                     text=due.text,
                     subject=due.subject,
                     url=due.url,
-                    params={"date": due.due, "since": due.due - _approval_wait()},
+                    params={"date": due.due, **due.params},
                 )
         except IntegrityError:  # sent before, or by a run at the same moment
             summary.already += 1
         else:
             summary.sent[due.kind] += 1
     return summary
-
-
-def _approval_wait() -> datetime.timedelta:
-    return datetime.timedelta(days=settings.REMINDER_APPROVAL_DAYS)
