@@ -8,6 +8,8 @@ MANAGE := $(PY) manage.py
 # WeasyPrint needs Pango and HarfBuzz; compilemessages needs gettext.
 SYSTEM_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
 BROWSER_DEBS := chromium
+# The RQ backend's test starts its own redis-server on a free port.
+TEST_DEBS := redis-server
 BENCH_DEBS := wrk
 # xstatic packages still import pkg_resources when they build; cap setuptools for that.
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
@@ -15,11 +17,12 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: run test setup bench lint messages clean
 
+# The web server and one task worker (e-mails, reminders) side by side; Ctrl-C stops both.
 run: setup
 	@$(MANAGE) demo_logins
-	$(MANAGE) runserver 127.0.0.1:8000
+	$(MANAGE) serve 127.0.0.1:8000
 
-test: setup $(VENV)/.test-deps var/.browser-debs
+test: setup $(VENV)/.test-deps var/.browser-debs var/.test-debs
 	$(PY) -m pytest
 
 setup: $(VENV)/.deps var/.system-debs messages
@@ -46,6 +49,11 @@ var/.system-debs:
 var/.browser-debs:
 	@mkdir -p var
 	@dpkg -s $(BROWSER_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(BROWSER_DEBS); }
+	touch $@
+
+var/.test-debs:
+	@mkdir -p var
+	@dpkg -s $(TEST_DEBS) >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEST_DEBS); }
 	touch $@
 
 # Compiles a catalogue only when its .po is newer than its .mo.

@@ -31,7 +31,19 @@ class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     list_select_related = ["city"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        (_("Profile"), {"fields": ["name", "initials", "city", "city_role", "preferred_language"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "name",
+                    "initials",
+                    "city",
+                    "city_role",
+                    "preferred_language",
+                    "wants_reminders",
+                ]
+            },
+        ),
         (_("Access"), {"fields": ["is_active", "is_coordinator", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]

@@ -2,8 +2,9 @@
 
 from django.contrib.auth.backends import ModelBackend
 
-# Apps whose models coordinators manage in the admin (axes: to lift a sign-in lockout).
-COORDINATOR_APPS = {"cities", "benchmarks", "reviews", "reports", "axes"}
+# Apps whose models coordinators manage in the admin (axes: to lift a sign-in lockout;
+# mail: to send a failed e-mail again).
+COORDINATOR_APPS = {"cities", "benchmarks", "reviews", "reports", "axes", "mail"}
 ADMIN_ACTIONS = {"add", "change", "delete", "view"}
 
 

@@ -131,7 +131,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         # Not the city: it decides conflicts of interest, so a coordinator sets it.
-        fields = ["name", "initials", "city_role", "preferred_language"]
+        fields = ["name", "initials", "city_role", "preferred_language", "wants_reminders"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -101,6 +101,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     preferred_language = models.CharField(
         _("preferred language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    wants_reminders = models.BooleanField(
+        _("remind me of due dates"),
+        default=True,
+        help_text=_(
+            "By e-mail and on your dashboard, a few days before something of yours is due."
+        ),
+    )
     is_coordinator = models.BooleanField(
         _("coordinator"),
         default=False,

@@ -53,7 +53,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "two_factor",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "core",
+    "mail",
     "cities",
     "benchmarks",
     "reviews",
@@ -210,6 +213,37 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Critical Friend <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Seconds to wait for the mail server before an attempt counts as failed.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+# An e-mail that fails is tried again after EMAIL_RETRY_SECONDS, then twice as long each
+# time, EMAIL_MAX_ATTEMPTS times in all; then it is marked failed for a coordinator to see.
+EMAIL_RETRY_SECONDS = env_int("EMAIL_RETRY_SECONDS", 60)
+EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
+
+# --- Background tasks (django-tasks, the backport of Django 6's django.tasks).
+# "database" keeps the queue in the database (no extra service; `manage.py db_worker`);
+# "rq" in Redis at REDIS_URL
+# (`manage.py rqworker default --job-class django_tasks_rq.Job --with-scheduler`);
+# "immediate" runs each task in the process that enqueues it (tests, one-off scripts).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database", ("database", "rq", "immediate"))
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env_str("REDIS_URL", "redis://127.0.0.1:6379/0")}}
+
+# --- Reminders (`manage.py send_reminders`, daily): a reminder goes REMINDER_DAYS_AHEAD
+# days before a due date; report approvals are chased once a version has waited
+# REMINDER_APPROVAL_DAYS; the host city's factual-accuracy round closes FACTUAL_ROUND_DAYS
+# after it opens.
+REMINDER_DAYS_AHEAD = env_int("REMINDER_DAYS_AHEAD", 7)
+REMINDER_APPROVAL_DAYS = env_int("REMINDER_APPROVAL_DAYS", 7)
+FACTUAL_ROUND_DAYS = env_int("FACTUAL_ROUND_DAYS", 14)
 
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

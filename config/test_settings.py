@@ -14,3 +14,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tasks run in the process that enqueues them, once the transaction commits, so tests see
+# their effect (mail.outbox) right after a request. The worker tests start real
+# `db_worker` processes on the database backend (tests/test_workers.py).
+TASKS = {"default": {"BACKEND": TASK_BACKENDS["immediate"], "QUEUES": ["default"]}}  # noqa: F405

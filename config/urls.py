@@ -20,6 +20,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
+    path("mail/", include("mail.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

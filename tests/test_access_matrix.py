@@ -20,8 +20,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from cities.two_factor import issue_recovery_codes
+from mail.models import Delivery
 from reviews.models import Notification, Review
 from tests.conftest import (
     build_benchmark_versions,
@@ -103,6 +105,10 @@ MATRIX: dict[str, Row] = {
     "person_city": COORDINATORS_ONLY,
     # Review shell
     "reviews:dashboard": everyone(200),
+    # E-mail deliveries: coordinators see the failed ones and send them again (the sample
+    # is sent already, so the confirmation page says why not).
+    "mail:deliveries": COORDINATORS_ONLY,
+    "mail:send_again": Row(LOGIN, 403, 403, 403, 403, 200, method="post"),
     "reviews:all": COORDINATORS_ONLY,
     "reviews:detail": MEMBERS_ONLY,
     "reviews:step": MEMBERS_ONLY,
@@ -316,6 +322,15 @@ ADMIN_EXCEPTIONS.update(
     }
 )
 ADMIN_EXCEPTIONS["admin:otp_totp_totpdevice_config"] = OTP_ADMIN
+# E-mails are written by the app; nobody adds or edits one in the admin.
+ADMIN_EXCEPTIONS["admin:mail_delivery_add"] = ADMIN_NO_ADD
+# Task results (django-tasks-db, read-only): superusers only, like the devices above.
+ADMIN_EXCEPTIONS.update(
+    {
+        f"admin:django_tasks_database_dbtaskresult_{view}": OTP_ADMIN
+        for view in ("changelist", "add", "history", "delete", "change")
+    }
+)
 ADMIN_EXCEPTIONS["admin:otp_totp_totpdevice_qrcode"] = OTP_ADMIN
 
 
@@ -422,6 +437,8 @@ def _url_for(name: str, review, versions=None) -> str:
             kwargs[key] = review.host_city.pk
         elif key == "pk" and name == "person_city":
             kwargs[key] = review.memberships.order_by("pk").first().user_id
+        elif key == "pk" and name.startswith("mail:"):
+            kwargs[key] = Delivery.objects.order_by("pk").first().pk
         elif key == "pk" and name.startswith("admin:"):
             kwargs[key] = _admin_model(name)._default_manager.order_by("pk").first().pk
         elif key == "pk":
@@ -473,6 +490,19 @@ def _two_factor_records() -> None:
     issue_recovery_codes(person)
 
 
+def _mail_records(person) -> None:
+    """An e-mail sent and its task's result, so their pages have an object to show."""
+    Delivery.objects.create(
+        recipient=person, to=person.email, subject="Sample", body="B", status=Delivery.SENT
+    )
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [1], "kwargs": {}},
+        task_path="mail.delivery.deliver",
+        backend_name="default",
+        run_after=get_date_max(),
+    )
+
+
 @dataclass
 class World:
     cast: dict
@@ -498,6 +528,7 @@ def world(django_db_setup, django_db_blocker):
         versions = build_benchmark_versions(people["peer"])
         _login_records()
         _two_factor_records()
+        _mail_records(people["peer"])
         sessions = {}
         for key, person in people.items():
             signed_in = Client()

@@ -31,6 +31,7 @@ from reviews.models.inception import (  # noqa: F401
     SelfAssessment,
 )
 from reviews.models.privacy import PrivacySettings  # noqa: F401
+from reviews.models.reminders import Reminder  # noqa: F401
 from reviews.models.review import Membership, Review  # noqa: F401
 from reviews.models.team import TrainingSession  # noqa: F401
 from reviews.models.visit import VisitSession  # noqa: F401

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -100,7 +103,10 @@ class Notification(models.Model):
         """The notification in the current language."""
         if not self.message:
             return self.text
+        values = dict(self.params)
         try:
-            return gettext(self.message) % self.params
+            for key in values.pop("_dates", []):
+                values[key] = date_format(datetime.date.fromisoformat(values[key]), "DATE_FORMAT")
+            return gettext(self.message) % values
         except (KeyError, TypeError, ValueError):  # a translation that lost a placeholder
             return self.text

@@ -106,6 +106,14 @@ class FeedbackReport(EditVersioned):
     def factual_round_open(self) -> bool:
         return bool(self.factual_round_opened_at and not self.factual_round_closed_at)
 
+    @property
+    def factual_round_closes_on(self) -> datetime.date | None:
+        """The day the host city's comments are due: FACTUAL_ROUND_DAYS after it opened."""
+        if not self.factual_round_opened_at:
+            return None
+        opened = timezone.localdate(self.factual_round_opened_at)
+        return opened + datetime.timedelta(days=settings.FACTUAL_ROUND_DAYS)
+
     def forget(self) -> None:
         self.__dict__.pop("_latest", None)
 

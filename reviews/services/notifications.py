@@ -1,39 +1,70 @@
-"""Telling people: a dashboard entry and an e-mail each, in their own language."""
+"""Telling people: a dashboard entry and an e-mail each, in their own language.
+
+The e-mail is queued (`mail.delivery.queue_email`): a background worker sends it after
+the transaction commits, so a slow or broken mail server never slows or fails a request.
+"""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
+from mail.delivery import queue_email
 from reviews.models import (
     Notification,
     Review,
 )
 
 
-def notify(*, review: Review, users, text: str, url: str, subject: str) -> None:
-    """A dashboard entry and an e-mail for each person, each in their own language.
+def notify(
+    *, review: Review, users, text: str, url: str, subject: str, params: dict | None = None
+) -> None:
+    """A dashboard entry and a queued e-mail for each person, each in their own language.
 
-    `text` and `subject` are untranslated message ids, translated per person for the e-mail;
-    the dashboard entry keeps the id and translates it for whoever reads it, when they do.
+    `text` and `subject` are untranslated message ids, translated per person for the e-mail
+    and filled with `%(review)s` and `params` (dates written the person's way); the dashboard
+    entry keeps the id and its values and translates them for whoever reads it, when they do.
     """
-    params = {"review": review.title}
-    for user in users:
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            body = _(text) % params
-            Notification.objects.create(
-                user=user, review=review, text=body, message=text, params=params, url=url
-            )
-            send_mail(
-                _(subject) % params,
-                "{}\n\n{} {}{}\n".format(body, _("Open it here:"), settings.SITE_URL, url),
-                settings.DEFAULT_FROM_EMAIL,
-                [user.email],
-                fail_silently=True,
-            )
+    stored = _storable({"review": review.title, **(params or {})})
+    with transaction.atomic():
+        for user in users:
+            with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                values = {"review": review.title, **_localised(params or {})}
+                body = _(text) % values
+                Notification.objects.create(
+                    user=user, review=review, text=body, message=text, params=stored, url=url
+                )
+                queue_email(
+                    to=user.email,
+                    recipient=user,
+                    subject=_(subject) % values,
+                    body=email_body(body, url),
+                )
+
+
+def _storable(params: dict) -> dict:
+    """The values as JSON keeps them: dates as ISO strings, named under "_dates"."""
+    dates = sorted(k for k, v in params.items() if isinstance(v, datetime.date))
+    stored = {k: v.isoformat() if k in dates else v for k, v in params.items()}
+    return {**stored, "_dates": dates} if dates else stored
+
+
+def _localised(params: dict) -> dict:
+    return {
+        key: formats.date_format(value, "DATE_FORMAT")
+        if isinstance(value, datetime.date)
+        else value
+        for key, value in params.items()
+    }
+
+
+def email_body(text: str, url: str) -> str:
+    """The text of a notification's e-mail, in the active language."""
+    return "{}\n\n{} {}{}\n".format(text, _("Open it here:"), settings.SITE_URL, url)
 
 
 def notify_after_commit(*, review: Review, users, url: str, text: str, subject: str) -> None:
