@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import StoredPDF
-from reviews.models import Review, ReportApproval
+from reviews.models import ReportApproval, Review
 from reviews.services.feedback_report import (
     finalise_report,
     publish_report,
