@@ -61,7 +61,14 @@ from tests.conftest import (
     new_city,
     new_review,
 )
-from tests.test_access_matrix import ROLES, _login_records, _pattern, _url_for, all_url_names
+from tests.test_access_matrix import (
+    ROLES,
+    _job_record,
+    _login_records,
+    _pattern,
+    _url_for,
+    all_url_names,
+)
 
 # Every test reads the module's world (and pytest-django sets up the test database only
 # for modules that ask for it).
@@ -341,10 +348,11 @@ def walk(django_db_setup, django_db_blocker):
             worked, host=cast["host"], peer=cast["peer"], team_leader=cast["team_leader"]
         )
         build_report_draft(worked, team_leader=cast["team_leader"], host=cast["host"])
-        submit_inception_report(review=worked, by=cast["host"])
+        submit_inception_report(review=worked, by=cast["host"], reason="Sent as it stands.")
         items = _write_desk_reviews(worked, cast)
         versions = build_benchmark_versions(cast["peer"])
         _login_records()
+        _job_record(cast["peer"])
         reviews = {"worked": worked}
         for label, step in (("fresh", 4), ("published", 7)):
             review = new_review(
