@@ -32,6 +32,7 @@ from benchmarks.forms import (
     TagTypeForm,
     ValueForm,
 )
+from benchmarks.jobs import IMPORT
 from benchmarks.models import (
     Benchmark,
     BenchmarkVersion,
@@ -46,18 +47,17 @@ from benchmarks.models import (
 )
 from benchmarks.services import (
     DEFAULT_SCALES,
-    ImportRejected,
     add_scales,
     compare_versions,
     export_version,
-    import_as_draft,
     save_levels,
     start_new_draft,
 )
-from benchmarks.spreadsheet import read_upload, to_xlsx
+from benchmarks.spreadsheet import to_xlsx
 from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import save_or_conflict, save_versioned
+from jobs.services import start_job
 
 PARTS = {
     "group": (Group, GroupForm),
@@ -513,30 +513,18 @@ def version_export(request, slug: str, number: int, fmt: str):
 
 @login_required
 def benchmark_import(request, slug: str | None = None):
+    """The file is checked for size here; reading and importing it run as a job, whose page
+    shows the progress, then the new draft or every problem found (nothing saved)."""
     _require(request.user, "benchmarks.manage_benchmarks")
     benchmark = get_object_or_404(Benchmark, slug=slug) if slug else None
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = []
     if request.method == "POST" and form.is_valid():
-        try:
-            data = read_upload(form.cleaned_data["file"])
-            version = import_as_draft(data, benchmark=benchmark, by=request.user)
-        except ImportRejected as rejected:
-            problems = rejected.problems
-        else:
-            count = version.indicators.count()
-            messages.success(
-                request,
-                ngettext(
-                    "Imported %(n)s indicator as draft version %(v)s.",
-                    "Imported %(n)s indicators as draft version %(v)s.",
-                    count,
-                )
-                % {"n": count, "v": version.number},
-            )
-            return redirect(version)
-    return render(
-        request,
-        "benchmarks/import.html",
-        {"form": form, "benchmark": benchmark, "problems": problems},
-    )
+        job = start_job(
+            kind=IMPORT,
+            by=request.user,
+            params={"benchmark_id": benchmark.pk if benchmark else None},
+            upload=form.cleaned_data["file"],
+            back_url=request.path,
+        )
+        return redirect(job)
+    return render(request, "benchmarks/import.html", {"form": form, "benchmark": benchmark})

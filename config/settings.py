@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "core",
     "mail",
+    "jobs",
     "cities",
     "benchmarks",
     "reviews",
@@ -195,11 +196,54 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DI
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are served by a permission-checking view, never from a public URL.
 MEDIA_URL = "/media-not-public/"
+# Uploads, stored final PDFs and job results: on this server's disk (MEDIA_ROOT), or in an
+# S3-compatible bucket shared by several servers. The bucket stays private: the app reads
+# each file and streams it through the view that checks who may see it.
+MEDIA_STORAGE = env_choice("MEDIA_STORAGE", "filesystem", ("filesystem", "s3"))
+if MEDIA_STORAGE == "s3":
+    MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET", "")
+    if not MEDIA_S3_BUCKET:
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs MEDIA_S3_BUCKET.")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL", "") or None,  # MinIO, Ceph, ...
+            "region_name": env_str("MEDIA_S3_REGION", "") or None,
+            "location": env_str("MEDIA_S3_PREFIX", ""),
+            "addressing_style": env_choice(
+                "MEDIA_S3_ADDRESSING_STYLE", "auto", ("auto", "path", "virtual")
+            ),
+            # No ACL on upload: objects stay as private as the bucket. Keys come from
+            # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the server's role).
+            "default_acl": None,
+            "file_overwrite": False,
+            # Should a URL of a file ever be made, it is signed and lives five minutes.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+STORAGES = {
+    "default": _media_storage,
+    # In production, file names carry a hash of their content (collectstatic writes them
+    # and a manifest), so the proxy may cache /static/ for a year.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Most questions to a host city or benchmark comments one person may post in an hour.
 POSTING_LIMIT_PER_HOUR = env_int("POSTING_LIMIT_PER_HOUR", 30)
 BENCHMARK_IMPORT_MAX_BYTES = env_int("BENCHMARK_IMPORT_MAX_BYTES", 2 * 1024 * 1024)
+
+# --- Health check (/health/): unhealthy when the oldest task waiting for a worker has
+# waited longer than this many seconds.
+HEALTH_TASK_MAX_WAIT = env_int("HEALTH_TASK_MAX_WAIT", 600)
 
 # --- E-mail: console locally, SMTP when EMAIL_BACKEND=smtp.
 _email_backend = env_choice("EMAIL_BACKEND", "console", ("console", "smtp", "locmem"))

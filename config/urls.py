@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from cities import views as city_views
+from config.health import health
 from reviews.views import cities as city_pages
 
 admin.site.site_header = "Critical Friend"
@@ -21,6 +22,8 @@ urlpatterns = [
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("mail/", include("mail.urls")),
+    path("jobs/", include("jobs.urls")),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

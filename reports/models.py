@@ -1,0 +1,44 @@
+"""Rendered outputs kept in the media storage: a final report version's PDF, rendered once."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models, transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+
+def stored_pdf_path(instance: StoredPDF, filename: str) -> str:
+    # Random: the name says nothing about the review and cannot be guessed.
+    return f"reports/{uuid.uuid4().hex}.pdf"
+
+
+class StoredPDF(models.Model):
+    """The PDF of a final (or published) report version in one language. A final version
+    cannot change, so its PDF is rendered once (a task at finalisation and publication, or
+    the first download) and then served from here. Reopening the version removes it."""
+
+    version = models.ForeignKey(
+        "reviews.ReportVersion", on_delete=models.CASCADE, related_name="stored_pdfs"
+    )
+    language = models.CharField(max_length=8)
+    file = models.FileField(upload_to=stored_pdf_path)
+    size = models.PositiveIntegerField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "language"], name="one_pdf_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} ({self.language})"
+
+
+@receiver(post_delete, sender=StoredPDF)
+def remove_stored_pdf(sender, instance: StoredPDF, **kwargs) -> None:
+    """Also when a review is deleted with its report (cascades skip delete())."""
+    if instance.file.name:
+        name, storage = instance.file.name, instance.file.storage
+        transaction.on_commit(lambda: storage.delete(name))

@@ -22,6 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -102,14 +103,33 @@ class StaticOnlyFetcher(URLFetcher):
         # Refuse traversal and odd names before asking the finders anything.
         if any(s in ("", ".", "..") or "\\" in s or "\x00" in s for s in segments):
             return None
-        try:
-            found = finders.find(relative)
-        except SuspiciousFileOperation:
-            return None
-        if not isinstance(found, str) or not Path(found).is_file():
-            return None
-        return Path(found)
+        for name in (relative, _unhashed(relative)):
+            if name is None:
+                continue
+            try:
+                found = finders.find(name)
+            except SuspiciousFileOperation:
+                return None
+            if isinstance(found, str) and Path(found).is_file():
+                return Path(found)
+        return None
 
+
+def _unhashed(name: str) -> str | None:
+    """The source name of a content-hashed static name (``css/print.3f2a….css`` ->
+    ``css/print.css``), from the manifest ManifestStaticFilesStorage wrote at collectstatic
+    (production); None for a name the manifest does not list, or without that storage.
+    Templates then link hashed names while the files are still read through the finders."""
+    global _sources
+    hashed_files = getattr(staticfiles_storage, "hashed_files", None)
+    if not hashed_files:
+        return None
+    if _sources is None or _sources[0] is not hashed_files:
+        _sources = (hashed_files, {hashed: source for source, hashed in hashed_files.items()})
+    return _sources[1].get(name)
+
+
+_sources: tuple[dict, dict[str, str]] | None = None
 
 _lock = threading.Lock()
 _fetcher: StaticOnlyFetcher | None = None

@@ -15,6 +15,22 @@ from reports import pdf
 logger = logging.getLogger(__name__)
 
 
+def pdf_inline(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def pdf_failed(request, *, review, read_url: str = "") -> HttpResponse:
+    """The 503 page with a retry link (never a traceback)."""
+    return render(
+        request,
+        "reports/pdf_failed.html",
+        {"review": review, "retry": request.path, "read_url": read_url},
+        status=503,
+    )
+
+
 def pdf_response(
     request,
     *,
@@ -33,12 +49,5 @@ def pdf_response(
         content = pdf.render_pdf(html)
     except Exception:  # any rendering failure becomes a friendly page, and is logged
         logger.exception("PDF rendering failed for %s", request.path)
-        return render(
-            request,
-            "reports/pdf_failed.html",
-            {"review": review, "retry": request.path, "read_url": read_url},
-            status=503,
-        )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+        return pdf_failed(request, review=review, read_url=read_url)
+    return pdf_inline(content, filename)

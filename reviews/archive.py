@@ -42,7 +42,7 @@ import importlib.metadata
 import json
 import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -75,6 +75,7 @@ EXCLUDED_MODELS = {
     "benchmarks.indicatorcomment",
     "benchmarks.versionreviewer",
     "reviews.heldupload",  # a file waiting a few minutes for its form to be saved
+    "reports.storedpdf",  # a final version's PDF, rendered again when it is missing
 }
 # Models whose rows travel with everything of their own app that belongs to them.
 EXPORTED_WHOLE = {"benchmarks.benchmarkversion"}
@@ -424,8 +425,12 @@ def _app_version() -> str:
         return "unknown"
 
 
-def export_review(review: Review, path: str | Path) -> ExportResult:
-    """Write `review` and all it needs to a new zip file at `path` (never overwritten)."""
+def export_review(
+    review: Review, path: str | Path, *, progress: Callable[[int], None] | None = None
+) -> ExportResult:
+    """Write `review` and all it needs to a new zip file at `path` (never overwritten).
+    `progress(percent)` hears how far it has come (rows collected, then file by file)."""
+    report = progress or (lambda percent: None)
     target = Path(path)
     if target.exists():
         raise ArchiveError(f"{target} exists already; choose a new file name.")
@@ -437,6 +442,7 @@ def export_review(review: Review, path: str | Path) -> ExportResult:
         objects = _serialize(found, left_out, people, people_left_out)
         history_rows = _serialize(history, left_out, people, people_left_out)
         files = _stored_files(found)
+    report(40)
     counts: dict[str, int] = defaultdict(int)
     for row in objects + history_rows:
         counts[row["model"]] += 1
@@ -447,7 +453,8 @@ def export_review(review: Review, path: str | Path) -> ExportResult:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(OBJECTS, objects_json)
             archive.writestr(HISTORY, history_json)
-            for file_field, name in files:
+            for done, (file_field, name) in enumerate(files):
+                report(50 + 45 * done // max(len(files), 1))
                 if name in written:
                     continue
                 if not file_field.storage.exists(name):

@@ -50,6 +50,8 @@ rules.add_perm("reviews.see_review", is_coordinator | is_member)
 rules.add_perm("reviews.see_step", is_coordinator | is_member)
 rules.add_perm("reviews.advance_review", is_coordinator | is_review_coordinator)
 rules.add_perm("reviews.move_review_back", is_coordinator | is_review_coordinator)
+# The archive holds every person's name and e-mail address: network staff only.
+rules.add_perm("reviews.export_archive", is_coordinator)
 
 
 @rules.predicate

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from reviews.views import (
+    archive,
     conclusions,
     desk_review,
     evidence,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/steps/<int:number>/", shell.step_detail, name="step"),
     path("<int:pk>/advance/", shell.advance_step, name="advance"),
     path("<int:pk>/move-back/", shell.move_back, name="move_back"),
+    path("<int:pk>/archive/", archive.export, name="archive_export"),
     # Opening a review and step 2
     path("new/", team.review_create, name="new"),
     path("<int:pk>/edit/", team.review_edit, name="edit"),

@@ -321,3 +321,19 @@ def build_report_draft(review, *, team_leader, host):
         report=feedback, version=version, section_key="summary", author=host, text="A typo."
     )
     return feedback
+
+
+@pytest.fixture
+def post_job(django_capture_on_commit_callbacks):
+    """POST a form that starts a job (jobs/), let its task run (it is enqueued on commit;
+    without a TASKS setting django-tasks runs it at once) and GET the job's page. Answers
+    the POST's own response when it started no job (a form error, a refusal)."""
+
+    def post(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+        if response.status_code != 302 or "/jobs/" not in response["Location"]:
+            return response
+        return client.get(response["Location"])
+
+    return post

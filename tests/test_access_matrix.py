@@ -16,6 +16,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from cities.two_factor import issue_recovery_codes
+from jobs.models import Job
 from mail.models import Delivery
 from reviews.models import Notification, Review
 from tests.conftest import (
@@ -115,6 +117,8 @@ MATRIX: dict[str, Row] = {
     # Moving on shows what the step lacks and asks to confirm; moving back asks a reason.
     "reviews:advance": MANAGERS_ONLY,
     "reviews:move_back": MANAGERS_ONLY,
+    # The review's archive holds every person's data: coordinators of the network only.
+    "reviews:archive_export": Row(LOGIN, 404, 403, 403, 403, 200),
     # Opening a review and step 2: coordinators manage, members see the team.
     "reviews:new": COORDINATORS_ONLY,
     # Someone else's notification is not found; the sample belongs to the host.
@@ -263,6 +267,13 @@ MATRIX: dict[str, Row] = {
     "benchmarks:comment": Row(
         LOGIN, 404, 404, REDIRECT, 404, REDIRECT, method="post", data={"text": "Too prescriptive"}
     ),
+    # A job (here: one the peer started, finished with a file) is for whoever started it
+    # and coordinators; anyone else is told it does not exist.
+    "jobs:detail": Row(LOGIN, 404, 404, 200, 404, 200),
+    "jobs:status": Row(LOGIN, 404, 404, 200, 404, 200),
+    "jobs:result": Row(LOGIN, 404, 404, 200, 404, 200),
+    # For monitors and load balancers, signed in or not: it shows no data (tests/test_health.py).
+    "health": everyone(200, anonymous=200),
 }
 # Destructive and one-way actions answer GET with their confirmation page (core/confirm.py);
 # the rows above are for the POST that does it. A GET never changes anything.
@@ -439,6 +450,8 @@ def _url_for(name: str, review, versions=None) -> str:
             kwargs[key] = review.memberships.order_by("pk").first().user_id
         elif key == "pk" and name.startswith("mail:"):
             kwargs[key] = Delivery.objects.order_by("pk").first().pk
+        elif key == "pk" and name.startswith("jobs:"):
+            kwargs[key] = Job.objects.get(kind="review_archive").pk
         elif key == "pk" and name.startswith("admin:"):
             kwargs[key] = _admin_model(name)._default_manager.order_by("pk").first().pk
         elif key == "pk":
@@ -503,6 +516,19 @@ def _mail_records(person) -> None:
     )
 
 
+def _job_record(person) -> None:
+    """A finished job with a file to download, started by `person`."""
+    job = Job.objects.create(
+        kind="review_archive",
+        started_by=person,
+        status=Job.DONE,
+        progress=100,
+        result_name="archive.zip",
+        result_type="application/zip",
+    )
+    job.result_file.save("result", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+
+
 @dataclass
 class World:
     cast: dict
@@ -529,6 +555,7 @@ def world(django_db_setup, django_db_blocker):
         _login_records()
         _two_factor_records()
         _mail_records(people["peer"])
+        _job_record(people["peer"])
         sessions = {}
         for key, person in people.items():
             signed_in = Client()

@@ -84,12 +84,12 @@ def _filed_document(change) -> dict:
 
 @pytest.mark.parametrize(("change", "where", "words"), FILED, ids=FILED_IDS)
 def test_a_wrongly_shaped_file_is_listed_on_the_import_page_and_nothing_is_saved(
-    client_for, coordinator, change, where, words
+    client_for, coordinator, post_job, change, where, words
 ):
     before = _row_counts()
     client = client_for(coordinator)
-    response = client.post(
-        reverse("benchmarks:import_new"), {"file": _json(_filed_document(change))}
+    response = post_job(
+        client, reverse("benchmarks:import_new"), {"file": _json(_filed_document(change))}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -102,12 +102,14 @@ def test_a_wrongly_shaped_file_is_listed_on_the_import_page_and_nothing_is_saved
 
 @pytest.mark.parametrize(("change", "where", "words"), FILED, ids=FILED_IDS)
 def test_a_wrongly_shaped_file_into_an_existing_benchmark_saves_nothing(
-    make_benchmark, client_for, coordinator, change, where, words
+    make_benchmark, client_for, coordinator, post_job, change, where, words
 ):
     make_benchmark()
     before = _row_counts()
-    response = client_for(coordinator).post(
-        reverse("benchmarks:import", args=["mini"]), {"file": _json(_filed_document(change))}
+    response = post_job(
+        client_for(coordinator),
+        reverse("benchmarks:import", args=["mini"]),
+        {"file": _json(_filed_document(change))},
     )
     assert response.status_code == 200
     if change is not _bad_slug:  # the slug of a file imported into a benchmark is not used
@@ -158,11 +160,11 @@ def test_an_unknown_key_is_named(db):
 
 @pytest.mark.parametrize("depth", [100, 100_000], ids=["deep", "deeper-than-python"])
 def test_deeply_nested_json_is_refused_with_a_clear_message(
-    client_for, coordinator, tmp_path, depth
+    client_for, coordinator, post_job, tmp_path, depth
 ):
     before = _row_counts()
-    response = client_for(coordinator).post(
-        reverse("benchmarks:import_new"), {"file": _json(_nested(depth))}
+    response = post_job(
+        client_for(coordinator), reverse("benchmarks:import_new"), {"file": _json(_nested(depth))}
     )
     assert response.status_code == 200
     assert "nested too deeply" in response.content.decode()
@@ -187,10 +189,11 @@ def test_text_with_a_nul_character_is_refused(db):
     assert problem.where == "$.indicators[0].text.en"
 
 
-def test_a_spreadsheet_problem_names_its_sheet_row_and_column(client_for, coordinator):
+def test_a_spreadsheet_problem_names_its_sheet_row_and_column(client_for, coordinator, post_job):
     data = small_benchmark_data(slug="sheet")
     data["groups"][0]["name"]["en"] = "N" * 201  # longer than a group's name may be
-    response = client_for(coordinator).post(
+    response = post_job(
+        client_for(coordinator),
         reverse("benchmarks:import_new"),
         {"file": SimpleUploadedFile("b.xlsx", to_xlsx(data))},
     )
@@ -200,7 +203,7 @@ def test_a_spreadsheet_problem_names_its_sheet_row_and_column(client_for, coordi
     assert not Benchmark.objects.filter(slug="sheet").exists()
 
 
-def test_a_benchmark_sheet_with_one_column_is_read(client_for, coordinator):
+def test_a_benchmark_sheet_with_one_column_is_read(client_for, coordinator, post_job):
     wb = Workbook()
     wb.active.title = "benchmark"
     wb["benchmark"].append(["key"])
@@ -209,8 +212,10 @@ def test_a_benchmark_sheet_with_one_column_is_read(client_for, coordinator):
     wb.create_sheet("indicators").append(["group", "number", "text_en"])
     out = io.BytesIO()
     wb.save(out)
-    response = client_for(coordinator).post(
-        reverse("benchmarks:import_new"), {"file": SimpleUploadedFile("b.xlsx", out.getvalue())}
+    response = post_job(
+        client_for(coordinator),
+        reverse("benchmarks:import_new"),
+        {"file": SimpleUploadedFile("b.xlsx", out.getvalue())},
     )
     assert response.status_code == 200
     assert "Nothing was imported" in response.content.decode()

@@ -207,7 +207,9 @@ def _exported(version) -> dict:
     return export_version(version)
 
 
-def test_export_import_round_trip_through_a_spreadsheet(make_benchmark, client_for, coordinator):
+def test_export_import_round_trip_through_a_spreadsheet(
+    make_benchmark, client_for, coordinator, post_job
+):
     v1 = make_benchmark(indicators=4)
     response = client_for(coordinator).get(reverse("benchmarks:export", args=["mini", 1, "xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content))["indicators"]
@@ -215,10 +217,10 @@ def test_export_import_round_trip_through_a_spreadsheet(make_benchmark, client_f
     assert header[:4] == ["group", "value", "number", "code"]
     assert sheet.max_row == 5
     upload = SimpleUploadedFile("v.xlsx", response.content)
-    response = client_for(coordinator).post(
-        reverse("benchmarks:import", args=["mini"]), {"file": upload}
+    response = post_job(
+        client_for(coordinator), reverse("benchmarks:import", args=["mini"]), {"file": upload}
     )
-    assert response.status_code == 302
+    assert "Imported 4 indicators as draft version 2." in response.content.decode()
     v2 = BenchmarkVersion.objects.get(benchmark=v1.benchmark, number=2)
     assert v2.status == "draft"
     assert sorted(v2.indicators.values_list("code", "text_nl")) == sorted(
@@ -234,8 +236,14 @@ def test_json_export_has_every_indicator_with_both_languages(make_benchmark, cli
     assert data["indicators"][0]["text"] == {"en": "Indicator text 0", "nl": "Indicatortekst 0"}
 
 
-def _import_new(client, upload):
-    return client.post(reverse("benchmarks:import_new"), {"file": upload})
+@pytest.fixture
+def import_new(post_job):
+    """Import a new benchmark from a file, through its job: the job's page, or the form."""
+
+    def post(client, upload):
+        return post_job(client, reverse("benchmarks:import_new"), {"file": upload})
+
+    return post
 
 
 @pytest.mark.parametrize(
@@ -249,7 +257,7 @@ def _import_new(client, upload):
     ids=["unknown-group", "duplicate-number", "empty-text", "missing-value"],
 )
 def test_bad_spreadsheet_rows_are_listed_and_nothing_is_saved(
-    client_for, coordinator, mutate, expected, sheet_row
+    client_for, coordinator, import_new, mutate, expected, sheet_row
 ):
     data = small_benchmark_data(slug="fresh")
     mutate(data)
@@ -258,7 +266,7 @@ def test_bad_spreadsheet_rows_are_listed_and_nothing_is_saved(
         row.setdefault("code", "")
         row.setdefault("guidance", {})
         row.setdefault("tags", {})
-    response = _import_new(client_for(coordinator), _xlsx(data))
+    response = import_new(client_for(coordinator), _xlsx(data))
     html = response.content.decode()
     assert response.status_code == 200
     assert "Nothing was imported" in html
@@ -270,7 +278,7 @@ def test_bad_spreadsheet_rows_are_listed_and_nothing_is_saved(
     assert not Benchmark.objects.filter(slug="fresh").exists()
 
 
-def test_spreadsheet_without_a_required_column_is_rejected(client_for, coordinator):
+def test_spreadsheet_without_a_required_column_is_rejected(client_for, coordinator, import_new):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -282,22 +290,22 @@ def test_spreadsheet_without_a_required_column_is_rejected(client_for, coordinat
     ws.append(["AA", 1])
     out = io.BytesIO()
     wb.save(out)
-    response = _import_new(client_for(coordinator), SimpleUploadedFile("b.xlsx", out.getvalue()))
+    response = import_new(client_for(coordinator), SimpleUploadedFile("b.xlsx", out.getvalue()))
     assert "Column &#x27;text_en&#x27; is missing" in response.content.decode()
     assert Benchmark.objects.count() == 0
 
 
-def test_wrong_file_type_is_rejected(client_for, coordinator):
+def test_wrong_file_type_is_rejected(client_for, coordinator, import_new):
     fake = SimpleUploadedFile("bench.xlsx", b"%PDF-1.7 not a spreadsheet")
-    response = _import_new(client_for(coordinator), fake)
+    response = import_new(client_for(coordinator), fake)
     assert "neither an Excel spreadsheet" in response.content.decode()
     assert Benchmark.objects.count() == 0
 
 
-def test_oversized_file_is_rejected_at_the_field(client_for, coordinator, settings):
+def test_oversized_file_is_rejected_at_the_field(client_for, coordinator, settings, import_new):
     settings.BENCHMARK_IMPORT_MAX_BYTES = 1000
     big = SimpleUploadedFile("bench.xlsx", b"PK\x03\x04" + b"0" * 2000)
-    response = _import_new(client_for(coordinator), big)
+    response = import_new(client_for(coordinator), big)
     assert "The file is too large" in response.content.decode()
     assert Benchmark.objects.count() == 0
 
@@ -436,23 +444,23 @@ def test_empty_comment_is_refused_at_the_field(benchmark_versions, client_for, p
 
 
 def test_import_into_a_benchmark_that_has_a_draft_is_refused(
-    benchmark_versions, client_for, coordinator
+    benchmark_versions, client_for, coordinator, post_job
 ):
     published, _draft = benchmark_versions
     upload = SimpleUploadedFile("v.xlsx", to_xlsx(export_version(published)))
-    response = client_for(coordinator).post(
-        reverse("benchmarks:import", args=["mini"]), {"file": upload}
+    response = post_job(
+        client_for(coordinator), reverse("benchmarks:import", args=["mini"]), {"file": upload}
     )
     assert "already has a draft" in response.content.decode()
     assert published.benchmark.versions.count() == 2
 
 
 def test_import_of_a_new_benchmark_with_a_taken_short_name_is_refused(
-    make_benchmark, client_for, coordinator
+    make_benchmark, client_for, coordinator, import_new
 ):
     version = make_benchmark()
     upload = SimpleUploadedFile("v.xlsx", to_xlsx(export_version(version)))
-    response = client_for(coordinator).post(reverse("benchmarks:import_new"), {"file": upload})
+    response = import_new(client_for(coordinator), upload)
     assert "import into it from its page" in response.content.decode()
     assert BenchmarkVersion.objects.count() == 1
 

@@ -63,7 +63,9 @@ from tests.conftest import (
 )
 from tests.test_access_matrix import (
     ROLES,
+    _job_record,
     _login_records,
+    _mail_records,
     _pattern,
     _two_factor_records,
     _url_for,
@@ -353,6 +355,8 @@ def walk(django_db_setup, django_db_blocker):
         versions = build_benchmark_versions(cast["peer"])
         _login_records()
         _two_factor_records()
+        _mail_records(cast["peer"])
+        _job_record(cast["peer"])
         reviews = {"worked": worked}
         for label, step in (("fresh", 4), ("published", 7)):
             review = new_review(

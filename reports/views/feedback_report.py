@@ -4,7 +4,8 @@ Which text a reader gets: the final version for whoever may see it (the team and
 coordinators once final, the host city once published); otherwise the team and
 coordinators get the live draft, or a frozen version with ``?version=<n>``. Both files
 draw a version's content dict (``reviews.services.report_content``), never the rows people edit, so a
-final version prints the same whenever it is downloaded.
+final version prints the same whenever it is downloaded: its PDF is rendered once and kept
+in the media storage (``reports.stored``), here and behind the public link.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.text import slugify
+from django.utils import translation
 
 from reports.docx import build_docx
 from reports.responses import pdf_response
+from reports.stored import final_pdf_response, is_stored_kind, print_context, report_filename
 from reviews.access import review_view
 from reviews.models import FeedbackReport, ReportVersion, Review
 from reviews.models.feedback_report import existing_report
@@ -52,33 +53,18 @@ def _chosen(request, review: Review) -> tuple[dict, ReportVersion | None, bool]:
     raise PermissionDenied
 
 
-def _filename(review: Review, version: ReportVersion | None, extension: str) -> str:
-    city = slugify(review.host_city.name) or "city"
-    label = f"v{version.number}" if version else "draft"
-    return f"critical-friend-{city}-report-{label}.{extension}"
-
-
-def _print_context(content: dict, version: ReportVersion | None, draft: bool) -> dict:
-    if version is None:
-        day = timezone.localdate()
-    else:
-        day = timezone.localtime(version.final_at or version.frozen_at).date()
-    return {
-        "content": content,
-        "draft": draft,
-        "version_number": version.number if version else None,
-        "version_date": day,
-    }
-
-
 def _pdf_response(request, *, content, version, draft, review, read_url="") -> HttpResponse:
     """The report's PDF inline, or the retry page (logged, never a traceback). Rendered in
-    the version's own language, whoever downloads it: UI text matches the text written."""
+    the version's own language, whoever downloads it: UI text matches the text written.
+    A final version's PDF is rendered once and served from the media storage after that
+    (`reports.stored`); drafts and frozen versions are rendered at every download."""
+    if is_stored_kind(version):
+        return final_pdf_response(request, version=version, review=review, read_url=read_url)
     return pdf_response(
         request,
         template="reports/report_pdf.html",
-        context=_print_context(content, version, draft),
-        filename=_filename(review, version, "pdf"),
+        context=print_context(content, version, draft),
+        filename=report_filename(review, version, "pdf"),
         review=review,
         read_url=read_url,
         language=content.get("language"),
@@ -89,7 +75,7 @@ def _docx_response(review, content, version, draft) -> HttpResponse:
     with translation.override(content.get("language") or translation.get_language()):
         body = build_docx(content, draft=draft, version=version.number if version else None)
     response = HttpResponse(body, content_type=DOCX_TYPE)
-    filename = _filename(review, version, "docx")
+    filename = report_filename(review, version, "docx")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -15,6 +15,7 @@ from reviews.models import FactualComment, FeedbackReport, ReportVersion, Review
 from reviews.models.feedback_report import ensure_report
 from reviews.services.notifications import notify_after_commit
 from reviews.services.report_content import build_content
+from reviews.signals import report_final, report_reopened
 from reviews.steps import COORDINATOR, HOST, TEAM_ROLES
 
 __all__ = ["ensure_report"]
@@ -104,6 +105,7 @@ def finalise_report(*, report: FeedbackReport, by) -> ReportVersion:
     """Make the approved, fact-checked version final (ValidationError lists what is missing)."""
     review = report.review
     version = report.make_final(by=by)
+    report_final.send(sender=FeedbackReport, version=version)
     notify_after_commit(
         review=review,
         users=review.members(COORDINATOR, active=True),
@@ -119,6 +121,7 @@ def publish_report(*, report: FeedbackReport, by) -> None:
     """Publish the final version to the host city (and set the progress checkpoints)."""
     review = report.review
     report.publish(by=by)
+    report_final.send(sender=FeedbackReport, version=report.final_version)
     notify_after_commit(
         review=review,
         users=review.members(HOST, *TEAM_ROLES, active=True),
@@ -135,6 +138,7 @@ def reopen_final_report(*, report: FeedbackReport, by) -> ReportVersion:
     """Undo "make final" before publication; the team hears that the text may change again."""
     review = report.review
     version = report.reopen_final()
+    report_reopened.send(sender=FeedbackReport, version=version)
     notify_after_commit(
         review=review,
         users=[p for p in review.members(*TEAM_ROLES, active=True) if p != by],

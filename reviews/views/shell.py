@@ -90,6 +90,7 @@ def review_detail(request, review: Review):
             "can_move_back": request.user.has_perm("reviews.move_review_back", review)
             and review.current_step > STEP_NUMBERS[0],
             "can_manage": request.user.has_perm("reviews.edit_review", review),
+            "can_export": request.user.has_perm("reviews.export_archive", review),
         },
     )
 
