@@ -8,6 +8,7 @@ from reviews.views import (
     files,
     follow_up,
     inception,
+    programme,
     shell,
     team,
     visit,
@@ -170,6 +171,23 @@ urlpatterns = [
     ),
     path("<int:pk>/checkpoints/", follow_up.checkpoints, name="checkpoints"),
     path("commitments/", follow_up.commitments, name="commitments"),
+    # Programmes: a round of reviews with its board, peer pool, teams and joint training
+    path("programmes/", programme.programme_list, name="programmes"),
+    path("programmes/new/", programme.programme_create, name="programme_new"),
+    path("programmes/<int:programme>/", programme.board, name="programme"),
+    path("programmes/<int:programme>/edit/", programme.programme_edit, name="programme_edit"),
+    path("programmes/<int:programme>/pool/", programme.pool, name="programme_pool"),
+    path("programmes/<int:programme>/teams/", programme.teams, name="programme_teams"),
+    path(
+        "programmes/<int:programme>/training/new/",
+        programme.training_edit,
+        name="programme_training_add",
+    ),
+    path(
+        "programmes/<int:programme>/training/<int:training>/",
+        programme.training_edit,
+        name="programme_training_edit",
+    ),
     path("<int:pk>/files/<int:file>/", files.download, name="file"),
     path("<int:pk>/files/<int:file>/delete/", files.delete, name="file_delete"),
 ]

@@ -321,3 +321,20 @@ def build_report_draft(review, *, team_leader, host):
         report=feedback, version=version, section_key="summary", author=host, text="A typo."
     )
     return feedback
+
+
+def build_programme(review, *, peers=(), name="INTI-CITIES 2026"):
+    """A programme on the review's benchmark version with the review in it, its host city
+    a partner, `peers` in its pool and one joint training they attended."""
+    from reviews.models import Programme, TrainingSession
+
+    programme = Programme.objects.create(name=name, benchmark_version=review.benchmark_version)
+    programme.partners.add(review.host_city)
+    programme.pool.set(peers)
+    review.programme = programme
+    review.save()
+    joint = TrainingSession.objects.create(
+        programme=programme, date="2026-09-15", place="Brussels", topics="Interviewing"
+    )
+    joint.attendees.set(peers)
+    return programme

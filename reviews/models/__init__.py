@@ -30,6 +30,7 @@ from reviews.models.inception import (  # noqa: F401
     ProposedInterviewee,
     SelfAssessment,
 )
+from reviews.models.programme import Programme  # noqa: F401
 from reviews.models.review import Membership, Review  # noqa: F401
 from reviews.models.team import TrainingSession  # noqa: F401
 from reviews.models.visit import VisitSession  # noqa: F401
