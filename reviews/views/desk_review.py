@@ -41,6 +41,7 @@ from reviews.models.desk_review import levels_disagree
 from reviews.progress import progress_by_group
 from reviews.services import ask_host, desk_review_for, submit_desk_review
 from reviews.services.desk_review import reopen_desk_review
+from reviews.services.history import baseline_of
 from reviews.services.inception import attach_chosen_file
 from reviews.steps import TEAM_ROLES
 
@@ -122,6 +123,7 @@ def group_edit(request, review: Review, group: int):
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
     choices = rating_choices(review.benchmark_version)
     people = people_choices(review)
+    earlier = baseline_of(review)  # a re-review: the earlier final ratings, beside each form
     forms = [
         DeskReviewEntryForm(
             request.POST or None,
@@ -137,7 +139,9 @@ def group_edit(request, review: Review, group: int):
     context = {
         "review": review,
         "group": indicators[0].group,
-        "rows": [(f, assessments.get(f.indicator.pk)) for f in forms],
+        "rows": [
+            (f, assessments.get(f.indicator.pk), earlier.get(f.indicator.lineage)) for f in forms
+        ],
         "groups": _progress(review, desk_review),
     }
     flagged = [f for f in forms if f.is_bound and f.is_valid() and f.cleaned_data.get("ask_host")]

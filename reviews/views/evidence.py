@@ -27,6 +27,7 @@ from reviews.models import (
     VisitSession,
 )
 from reviews.models.evidence import indicator_statuses
+from reviews.services.history import baseline_of
 
 SESSION_KEY = "cf_evidence_session_{}"
 PER_PAGE = 100
@@ -324,6 +325,7 @@ def evaluation(request, review: Review, indicator: int):
         .select_related("rating")
         .first(),
         "form": form,
+        "earlier": baseline_of(review).get(target.lineage),
     }
     if request.method == "POST":
         if not can_evaluate:
