@@ -571,15 +571,71 @@ class VersionReviewer(models.Model):
         return f"{self.user} – {self.version}"
 
 
+class IndicatorCommentQuerySet(models.QuerySet):
+    def on_drafts(self) -> IndicatorCommentQuerySet:
+        """Comments of the peers a draft was circulated to."""
+        return self.filter(kind=IndicatorComment.DRAFT)
+
+    def from_use(self) -> IndicatorCommentQuerySet:
+        """Remarks made while the benchmark was used in reviews, flagged for the benchmark."""
+        return self.exclude(kind=IndicatorComment.DRAFT)
+
+    def for_next_draft(self, version: BenchmarkVersion) -> IndicatorCommentQuerySet:
+        """The remarks from use on earlier versions' indicators that this version still has
+        (matched by lineage): what its coordinator weighs when revising them."""
+        return (
+            self.from_use()
+            .filter(
+                indicator__version__benchmark_id=version.benchmark_id,
+                indicator__version__number__lt=version.number,
+                indicator__lineage__in=version.indicators.values("lineage"),
+            )
+            .select_related("author", "indicator__version")
+            .order_by("indicator__lineage", "created_at")
+        )
+
+
 class IndicatorComment(models.Model):
+    """A comment on an indicator: by a peer on a circulated draft, or a remark made while a
+    review used the indicator and flagged for the benchmark (the reviews app keeps each one
+    in step with the desk review entry, evaluation or self-assessment it comes from)."""
+
+    DRAFT = "draft"
+    DESK_REVIEW = "desk_review"
+    EVALUATION = "evaluation"
+    SELF_ASSESSMENT = "self_assessment"
+    KIND_CHOICES = [
+        (DRAFT, _("Comment on the draft")),
+        (DESK_REVIEW, _("Desk review")),
+        (EVALUATION, _("Evaluation")),
+        (SELF_ASSESSMENT, _("Self-assessment of the host city")),
+    ]
+
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(_("comment"))
+    kind = models.CharField(_("made in"), max_length=20, choices=KIND_CHOICES, default=DRAFT)
+    origin = models.CharField(
+        _("where"), max_length=300, blank=True, help_text=_("For example the review it came from.")
+    )
+    # The row a remark from use comes from, e.g. "reviews.deskreviewentry:12" (one comment each).
+    source = models.CharField(max_length=80, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = IndicatorCommentQuerySet.as_manager()
+
     class Meta:
         ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"], condition=~Q(source=""), name="indicator_comment_one_per_source"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.author} on {self.indicator}"
+
+    @property
+    def is_from_use(self) -> bool:
+        return self.kind != self.DRAFT

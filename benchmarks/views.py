@@ -145,19 +145,30 @@ def version_detail(request, slug: str, number: int):
     versions = list(
         version.benchmark.versions.for_user(request.user).values_list("number", flat=True)
     )
+    can_edit = request.user.has_perm("benchmarks.edit_version", version)
+    # Revising a draft: the remarks flagged in reviews of earlier versions, per indicator.
+    matrix = version.matrix()
+    from_use: dict = {}
+    if can_edit:
+        for comment in IndicatorComment.objects.for_next_draft(version):
+            from_use.setdefault(comment.indicator.lineage, []).append(comment)
+        for row in matrix.rows:
+            for indicator in row.indicators:
+                indicator.from_use = from_use.get(indicator.lineage, [])
     return render(
         request,
         "benchmarks/version_detail.html",
         {
             "version": version,
             "benchmark": version.benchmark,
-            "matrix": version.matrix(),
+            "matrix": matrix,
             "glossary": version.glossaryentrys.all(),
             "tag_types": version.tagtypes.prefetch_related("choices"),
             "scales": version.ratingscales.prefetch_related("levels"),
             "reviewers": reviewers,
             "my_review": my_review,
-            "can_edit": request.user.has_perm("benchmarks.edit_version", version),
+            "can_edit": can_edit,
+            "from_use_count": sum(len(c) for c in from_use.values()),
             "can_approve": request.user.has_perm("benchmarks.approve_version", version),
             "can_manage": request.user.has_perm("benchmarks.manage_benchmarks"),
             "versions": versions,
@@ -176,7 +187,12 @@ def _indicator_page(request, version, indicator, comment_form, status: int = 200
     context = {
         "version": version,
         "indicator": indicator,
-        "comments": indicator.comments.select_related("author"),
+        # Remarks from reviews are for the coordinators who revise the benchmark.
+        "comments": (
+            indicator.comments
+            if request.user.has_perm("benchmarks.manage_benchmarks")
+            else indicator.comments.on_drafts()
+        ).select_related("author"),
         "tag_names": _tag_names(version, indicator),
         "comment_form": comment_form,
         "can_comment": request.user.has_perm("benchmarks.comment_version", version),

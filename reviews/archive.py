@@ -18,7 +18,13 @@ What goes in (`export_review`):
   e-mail address, initials, city, role and language, but never with a password hash or
   the time they last signed in: the password is the unusable marker ``!``;
 - the django-simple-history rows of all of these, with their many-to-many history;
-- the stored files of every file field, under ``files/`` in the zip.
+- the stored files of every file field, under ``files/`` in the zip;
+- of the review's programme (if any): the programme row, its partner cities, those of its
+  pool who are in the archive anyway, and its joint training sessions (who attended them
+  counts as trained on the review) with the attendees who are in the archive. The
+  programme's other reviews stay out, and so does the review's baseline (an earlier review
+  of the city is an archive of its own): ``Review.baseline`` is left empty and the
+  manifest lists it under ``left_out``.
 
 Never exported: sessions, login throttling, admin log, content types, Django's groups
 and permissions (the app does not use them), and the drafting of benchmarks
@@ -79,6 +85,8 @@ EXCLUDED_MODELS = {
 }
 # Models whose rows travel with everything of their own app that belongs to them.
 EXPORTED_WHOLE = {"benchmarks.benchmarkversion"}
+# References an archive never follows: the row they point to is left out, the field empty.
+NOT_FOLLOWED = {"reviews.review.baseline", "reviews.historicalreview.baseline"}
 BATCH = 500
 
 
@@ -219,7 +227,11 @@ class _Collection:
                 for obj in manager.filter(pk__in=pks):
                     for owned_model, owned_pks in _owned(obj, same_app=True).items():
                         self.want(owned_model, owned_pks)
-            fks = [f for f in model._meta.concrete_fields if f.is_relation]
+            fks = [
+                f
+                for f in model._meta.concrete_fields
+                if f.is_relation and f"{_label(model)}.{f.name}" not in NOT_FOLLOWED
+            ]
             for chunk in _chunks(pks):
                 if fks:
                     rows = manager.filter(pk__in=chunk).values_list(*[f.attname for f in fks])
@@ -309,12 +321,25 @@ def _people(review: Review, owned: dict[type, set]) -> set:
     return people - {None}
 
 
+def _programme_rows(review: Review) -> dict[type, set]:
+    """What of its programme a review needs besides the programme row (which its foreign
+    key brings): the joint training sessions that count as its training."""
+    from reviews.models import TrainingSession
+
+    if review.programme_id is None:
+        return {}
+    sessions = TrainingSession.objects.filter(programme_id=review.programme_id)
+    return {TrainingSession: set(sessions.values_list("pk", flat=True))}
+
+
 def collect(review: Review) -> tuple[dict[type, set], dict[type, set]]:
     """(rows, history rows) of a review: primary keys per model."""
     owned = _owned(review)
     collection = _Collection(_people(review, owned))
     collection.want(get_user_model(), collection.people)
     for model, pks in owned.items():
+        collection.want(model, pks)
+    for model, pks in _programme_rows(review).items():
         collection.want(model, pks)
     while True:
         collection.follow()
@@ -360,6 +385,10 @@ def _serialize(
             rows = model._base_manager.filter(pk__in=chunk).order_by("pk")
             for row in serializers.serialize("python", rows):
                 fields_ = row["fields"]
+                for name in list(fields_):
+                    if f"{_label(model)}.{name}" in NOT_FOLLOWED and fields_[name] is not None:
+                        fields_[name] = None
+                        left_out.add(f"{_label(model)}.{name}")
                 for name in dropped:
                     if fields_.pop(name, None):
                         left_out.add(f"{_label(model)}.{name}")

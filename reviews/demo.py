@@ -1,4 +1,6 @@
-"""The demo network: a handful of cities, people in every role, one review.
+"""The demo network: a handful of cities, people in every role, reviews at every stage, and
+a programme of four of them (with a partner city that hosts none, a peer pool and a joint
+training); Leipzig is reviewed twice, so its later review has a baseline.
 
 Idempotent: running it again finds what exists and changes nothing, so
 passwords that people changed stay changed.
@@ -33,6 +35,24 @@ DEMO_PASSWORD = "critical-friend-demo"  # noqa: S105 - printed for local demo us
 DEMO_REVIEW_TITLE = "Peer review of Rotterdam 2026"
 VISIT_REVIEW_TITLE = "Peer review of Antwerp 2026"
 REPORTED_REVIEW_TITLE = "Peer review of Leipzig 2025"
+EARLIER_REVIEW_TITLE = "Peer review of Leipzig 2023"
+GHENT_REVIEW_TITLE = "Peer review of Ghent 2025"
+PROGRAMME_NAME = "INTI-CITIES 2025–2026"
+# The programme's reviews and its partner cities: Malmö, Helsinki and Lyon host none.
+PROGRAMME_REVIEWS = [
+    DEMO_REVIEW_TITLE,
+    VISIT_REVIEW_TITLE,
+    REPORTED_REVIEW_TITLE,
+    GHENT_REVIEW_TITLE,
+]
+PROGRAMME_PARTNERS = ["Rotterdam", "Antwerp", "Leipzig", "Ghent", "Malmö", "Helsinki", "Lyon"]
+PROGRAMME_POOL = [
+    "leader@example.org",
+    "peer1@example.org",
+    "peer2@example.org",
+    "peer3@example.org",
+    "peer4@example.org",
+]
 
 # (English name, English country, Dutch name, Dutch country, population, languages)
 CITIES = [
@@ -100,6 +120,23 @@ PEOPLE = [
         "Leipzig",
         None,
         label="host of the Leipzig review (step 7, report published)",
+    ),
+    DemoPerson(
+        "peer4@example.org",
+        "Marta Rossi",
+        "MR",
+        "Antwerp",
+        None,
+        label="peer of the Ghent review (programme pool)",
+    ),
+    DemoPerson(
+        "host5@example.org",
+        "Elke Maes",
+        "EM",
+        "Ghent",
+        None,
+        language="nl",
+        label="host of the Ghent review (step 7, report published)",
     ),
 ]
 
@@ -180,10 +217,63 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     if not Review.objects.filter(title=VISIT_REVIEW_TITLE).exists() and inti:
         _demo_visit_review(cities=cities, users=users, version=inti, today=today)
         created["reviews"] += 1
-    if not Review.objects.filter(title=REPORTED_REVIEW_TITLE).exists() and inti:
-        _demo_reported_review(cities=cities, users=users, version=inti, today=today)
-        created["reviews"] += 1
+    if inti is None:
+        return created
+    programme, created["programmes"] = _demo_programme(
+        cities=cities, users=users, version=inti, today=today
+    )
+    for spec in (LEIPZIG_2025, LEIPZIG_2023, GHENT_2025):
+        if not Review.objects.filter(title=spec.title).exists():
+            in_programme = programme if spec.title in PROGRAMME_REVIEWS else None
+            _demo_published_review(
+                spec, cities=cities, users=users, version=inti, today=today, programme=in_programme
+            )
+            created["reviews"] += 1
+    # Leipzig was reviewed twice: its 2025 review starts from the 2023 one.
+    leipzig = Review.objects.filter(title=REPORTED_REVIEW_TITLE).first()
+    if leipzig is not None and leipzig.baseline_id is None:
+        leipzig.link_baseline()
     return created
+
+
+def _demo_programme(*, cities, users, version, today: datetime.date):
+    """The programme of the reviews of Rotterdam, Antwerp, Leipzig and Ghent, its partner
+    cities (three host none), its pool and one joint training. Returns (programme, 1 if it
+    was created now); an existing one is left as it is, but takes in demo reviews outside
+    any programme."""
+    from reviews.models import Programme
+
+    programme = Programme.objects.filter(name=PROGRAMME_NAME).first()
+    new = programme is None
+    if new:
+        programme = Programme.objects.create(
+            name=PROGRAMME_NAME,
+            description=(
+                "Peers of seven cities review four of them against the INTI-CITIES "
+                "benchmark: all teams trained together once, a month before the first visit."
+            ),
+            network="EUROCITIES",
+            benchmark_version=version,
+            starts_on=today - datetime.timedelta(days=420),
+            ends_on=today + datetime.timedelta(days=180),
+        )
+        programme.partners.set([cities[name] for name in PROGRAMME_PARTNERS])
+        pool = [users[email] for email in PROGRAMME_POOL]
+        programme.pool.set(pool)
+        joint = TrainingSession.objects.create(
+            programme=programme,
+            date=today - datetime.timedelta(days=405),
+            place="Brussels",
+            topics="The benchmark and its indicators; interviewing in pairs; coding evidence",
+        )
+        joint.attendees.set(pool)
+    waiting = Review.objects.filter(
+        title__in=PROGRAMME_REVIEWS, benchmark_version=version, programme__isnull=True
+    )
+    for review in waiting:
+        review.programme = programme
+        review.save(update_fields=["programme"])
+    return programme, int(new)
 
 
 def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
@@ -294,21 +384,226 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
     _demo_evidence(review, interviews, indicators)
 
 
-def _demo_evaluations(review: Review, indicators: list, levels: dict) -> None:
+def _demo_evaluations(review: Review, indicators: list, levels: dict, pattern=None) -> None:
     """The team's rating of every indicator in scope, after the visit (step 6 done)."""
+    pattern = pattern or ("above", "below", "well_above")
     for n, indicator in enumerate(indicators):
         IndicatorEvaluation.objects.create(
             review=review,
             indicator=indicator,
-            rating=levels[("above", "below", "well_above")[n % 3]],
+            rating=levels[pattern[n % len(pattern)]],
             justification=f"Rated from the interviews coded to {indicator.code}.",
         )
 
 
-def _demo_reported_review(*, cities, users, version, today: datetime.date) -> None:
-    """A third review, finished: the report approved by all, checked by the host city,
-    published seven months ago, answered recommendation by recommendation, and one progress
-    update in (the other one is late)."""
+@dataclass(frozen=True)
+class PublishedReview:
+    """A finished demo review: who was on it, when its report was published, what it says
+    and how the host city answered it."""
+
+    title: str
+    city: str
+    host: str  # e-mail of the host lead
+    team: tuple[str, ...]  # e-mails, the team leader first
+    published_days_ago: int
+    background: str
+    people: tuple[tuple[str, str, str, str], ...]  # name, organisation, kind, attribution
+    summary: str
+    evaluation: str
+    ratings: tuple[str, ...]  # performance levels, repeated over the indicators in scope
+    recommendations: tuple[tuple[str, str, str, str, str, tuple[int, ...]], ...]
+    # text, priority, timeframe, actor, measure, the indicators (positions in scope) it is on
+    answers: tuple[tuple[str, str, str, int, str], ...]
+    # decision, rationale, owner, deadline (days after publication), first actions
+    progress: tuple[tuple[int, int, str, str], ...]  # answer, checkpoint, status, note
+    quiet_days: int | None = None  # nobody did anything in it since (its history says so)
+
+
+LEIPZIG_2025 = PublishedReview(
+    title=REPORTED_REVIEW_TITLE,
+    city="Leipzig",
+    host="host4@example.org",
+    team=("leader@example.org", "peer1@example.org", "peer2@example.org", "peer3@example.org"),
+    published_days_ago=213,
+    background="Leipzig grew by 100,000 people in ten years.",
+    people=(
+        ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
+        ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
+        ("Jens Richter", "Job centre, team lead", "partner", "anonymised"),
+        ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
+    ),
+    summary=(
+        "Leipzig has a clear integration strategy with political backing. Its weak point is "
+        "follow-up: targets are rarely measured, and partners are consulted late."
+    ),
+    evaluation="The city **meets** the benchmark on leadership and falls short on monitoring.",
+    ratings=("above", "below", "well_above"),
+    recommendations=(
+        (
+            "Give every target of the integration plan an owner and a yearly measurement.",
+            "high",
+            "12m",
+            "Office for Migration and Integration",
+            "Yearly monitoring report to the council",
+            (0, 1),
+        ),
+        (
+            "Involve the statistics office in the monitoring of the plan.",
+            "medium",
+            "6m",
+            "Statistics office",
+            "Data agreement signed",
+            (0, 1),
+        ),
+        (
+            "Consult partner organisations before drafting the yearly plan, not after.",
+            "medium",
+            "12m",
+            "Mayor's office",
+            "Consultation round in the calendar",
+            (0, 1),
+        ),
+    ),
+    answers=(
+        (
+            "accept",
+            "",
+            "Office for Migration and Integration, head of unit",
+            300,
+            "Owners named for the first ten targets.",
+        ),
+        ("accept", "", "Statistics office, deputy director", 150, "First meeting held."),
+        (
+            "partly",
+            "Consultation yes, but the council keeps its own calendar.",
+            "Mayor's office",
+            365,
+            "Partners get the draft plan a month before the council.",
+        ),
+    ),
+    progress=(
+        (0, 1, "on_track", "Owners named for all targets; the first measurement is planned."),
+    ),
+)
+
+# Leipzig's first review, two years before: the baseline of its 2025 review.
+LEIPZIG_2023 = PublishedReview(
+    title=EARLIER_REVIEW_TITLE,
+    city="Leipzig",
+    host="host4@example.org",
+    team=("leader@example.org", "peer1@example.org", "peer2@example.org", "peer3@example.org"),
+    published_days_ago=760,
+    background="Leipzig has grown by 60,000 people in six years; a first integration plan is due.",
+    people=(
+        ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
+        ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
+        ("Petra Lang", "Adult education centre, director", "partner", "named"),
+        ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
+    ),
+    summary=(
+        "Leipzig is writing its first integration plan. Leadership is committed, but the "
+        "plan has no targets yet and the migrant council is not consulted."
+    ),
+    evaluation="The city falls **below** the benchmark on ambition and meets it on leadership.",
+    ratings=("below", "below", "above"),
+    recommendations=(
+        (
+            "Set measurable targets in the integration plan before the council adopts it.",
+            "high",
+            "6m",
+            "Office for Migration and Integration",
+            "Targets in the adopted plan",
+            (0,),
+        ),
+        (
+            "Give the migrant council a formal say on the yearly plan.",
+            "medium",
+            "12m",
+            "Mayor's office",
+            "The council's opinion attached to each plan",
+            (1, 2),
+        ),
+        (
+            "Publish a yearly report on the plan's progress.",
+            "medium",
+            "12m",
+            "Office for Migration and Integration",
+            "A report each spring",
+            (0, 3),
+        ),
+    ),
+    answers=(
+        (
+            "accept",
+            "",
+            "Office for Migration and Integration",
+            180,
+            "Targets drafted with partners.",
+        ),
+        ("accept", "", "Mayor's office", 365, "Statute of the migrant council to be amended."),
+        ("decline", "The council reports through the city's yearly budget instead.", "", 0, ""),
+    ),
+    progress=(
+        (0, 1, "done", "The plan adopted in 2024 has twelve measurable targets."),
+        (0, 2, "done", "All targets have owners."),
+        (1, 1, "delayed", "The statute change waits for the new council."),
+    ),
+    quiet_days=400,
+)
+
+# A fourth host city of the programme, finished: its last update came six weeks ago.
+GHENT_2025 = PublishedReview(
+    title=GHENT_REVIEW_TITLE,
+    city="Ghent",
+    host="host5@example.org",
+    team=("peer2@example.org", "leader@example.org", "peer3@example.org", "peer4@example.org"),
+    published_days_ago=290,
+    background="Ghent counts 265,000 inhabitants from 160 nationalities.",
+    people=(
+        ("Elke Maes", "Alderwoman for diversity", "politician", "named"),
+        ("Youssef Amrani", "Integration service, coordinator", "staff", "named"),
+        ("Bram De Smet", "Public employment service, team lead", "partner", "anonymised"),
+        ("Name withheld", "Newcomers' association", "immigrant_org", "off_record"),
+    ),
+    summary=(
+        "Ghent's integration policy is ambitious and well resourced. Departments work in "
+        "parallel rather than together, and results are not yet evaluated."
+    ),
+    evaluation="The city is **well above** the benchmark on ambition; cooperation lags behind.",
+    ratings=("well_above", "above", "below"),
+    recommendations=(
+        (
+            "Create one steering group of the departments that serve newcomers.",
+            "high",
+            "6m",
+            "City manager",
+            "Steering group meeting every quarter",
+            (2, 3),
+        ),
+        (
+            "Evaluate the language programme with its participants.",
+            "medium",
+            "12m",
+            "Integration service",
+            "Evaluation report to the council",
+            (0,),
+        ),
+    ),
+    answers=(
+        ("accept", "", "City manager", 120, "Members of the steering group named."),
+        ("accept", "", "Integration service", 330, "Questionnaire drafted."),
+    ),
+    progress=((0, 1, "on_track", "The steering group met twice."),),
+    quiet_days=40,
+)
+
+
+def _demo_published_review(
+    spec: PublishedReview, *, cities, users, version, today: datetime.date, programme=None
+) -> Review:
+    """A finished review: the report approved by all, checked by the host city, published
+    `published_days_ago`, answered recommendation by recommendation, with progress updates."""
+    from reviews.activity import backdate
     from reviews.models import (
         FactualComment,
         Finding,
@@ -323,12 +618,13 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
     from reviews.services.feedback_report import ensure_report
     from reviews.services.report_content import build_content
 
-    published = today - datetime.timedelta(days=213)
+    published = today - datetime.timedelta(days=spec.published_days_ago)
     visit = published - datetime.timedelta(days=75)
     review = Review.objects.create(
-        title=REPORTED_REVIEW_TITLE,
+        title=spec.title,
         benchmark_version=version,
-        host_city=cities["Leipzig"],
+        programme=programme,
+        host_city=cities[spec.city],
         current_step=7,
         training_date=visit - datetime.timedelta(days=60),
         inception_due=visit - datetime.timedelta(days=30),
@@ -338,42 +634,28 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
     )
     review.scope.set(version.indicators.filter(group__code="GG", value__code__in=["A", "L"]))
     # Four peers from four cities, one of whom leads (METHOD.md).
-    leader, peer1, peer2, peer3 = (
-        users[e]
-        for e in (
-            "leader@example.org",
-            "peer1@example.org",
-            "peer2@example.org",
-            "peer3@example.org",
-        )
-    )
-    for user, role in ((leader, TEAM_LEADER), (peer1, PEER), (peer2, PEER), (peer3, PEER)):
+    team = [users[e] for e in spec.team]
+    leader, peer1, peer2, peer3 = team
+    for user, role in zip(team, (TEAM_LEADER, PEER, PEER, PEER), strict=True):
         Membership.objects.create(review=review, user=user, role=role)
     Membership.objects.create(
         review=review, user=users["coordinator@example.org"], role=COORDINATOR
     )
-    host = users["host4@example.org"]
+    host = users[spec.host]
     Membership.objects.create(review=review, user=host, role=HOST, is_host_lead=True)
     indicators = list(review.indicators_in_scope())
     report = review.inception_report
-    BackgroundSection.objects.create(
-        report=report, key="features", text="Leipzig grew by 100,000 people in ten years."
-    )
+    BackgroundSection.objects.create(report=report, key="features", text=spec.background)
     people = [
         ProposedInterviewee.objects.create(
             review=review, name=name, organisation=org, kind=kind, attribution=attribution
         )
-        for name, org, kind, attribution in [
-            ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
-            ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
-            ("Jens Richter", "Job centre, team lead", "partner", "anonymised"),
-            ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
-        ]
+        for name, org, kind, attribution in spec.people
     ]
     report.submit(by=host, reason="Some indicators are outside the city's powers.")
     _demo_training(review, day=review.training_date)
     levels = {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
-    for peer in (leader, peer1, peer2, peer3):
+    for peer in team:
         desk = DeskReview.objects.create(review=review, peer=peer)
         for n, indicator in enumerate(indicators):
             DeskReviewEntry.objects.create(
@@ -389,7 +671,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         session = VisitSession.objects.create(
             review=review,
             kind=VisitSession.INTERVIEW,
-            location="Neues Rathaus",
+            location="City hall",
             starts_at=_at(visit + datetime.timedelta(days=1), 9 + n),
             ends_at=_at(visit + datetime.timedelta(days=1), 10 + n),
         )
@@ -398,25 +680,18 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         session.indicators.set(indicators)
         interviews.append(session)
     _demo_evidence(review, interviews, indicators)
-    _demo_evaluations(review, indicators, levels)
-    conclusion = KeyConclusion.objects.create(
-        review=review, text="Strong political commitment; follow-up of plans is weak."
-    )
-    for person in (leader, peer1, peer2, peer3):
+    _demo_evaluations(review, indicators, levels, spec.ratings)
+    conclusion = KeyConclusion.objects.create(review=review, text=spec.summary.split(". ")[0] + ".")
+    for person in team:
         conclusion.votes.create(peer=person, agrees=True)
 
     feedback = ensure_report(review)
-    feedback.summary = (
-        "Leipzig has a clear integration strategy with political backing. Its weak point is "
-        "follow-up: targets are rarely measured, and partners are consulted late."
-    )
+    feedback.summary = spec.summary
     feedback.summary_assignee = leader
     feedback.save()
     section = feedback.sections.get()
     section.assignee = peer1
-    section.evaluation = (
-        "The city **meets** the benchmark on leadership and falls short on monitoring."
-    )
+    section.evaluation = spec.evaluation
     section.save()
     live = list(review.evidence.live().for_list())
     problems = citation_problems(review, live)
@@ -436,29 +711,7 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         finding = Finding.objects.create(section=section, kind=kind, text=text, obstacles=obstacles)
         finding.evidence.set(cited)
     recommendations = []
-    for text, priority, timeframe, actor, measure in [
-        (
-            "Give every target of the integration plan an owner and a yearly measurement.",
-            Recommendation.HIGH,
-            "12m",
-            "Office for Migration and Integration",
-            "Yearly monitoring report to the council",
-        ),
-        (
-            "Involve the statistics office in the monitoring of the plan.",
-            Recommendation.MEDIUM,
-            "6m",
-            "Statistics office",
-            "Data agreement signed",
-        ),
-        (
-            "Consult partner organisations before drafting the yearly plan, not after.",
-            Recommendation.MEDIUM,
-            "12m",
-            "Mayor's office",
-            "Consultation round in the calendar",
-        ),
-    ]:
+    for text, priority, timeframe, actor, measure, on in spec.recommendations:
         rec = Recommendation.objects.create(
             section=section,
             text=text,
@@ -467,11 +720,17 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
             actor=actor,
             measure=measure,
         )
-        rec.indicators.set(indicators[:2])
+        rec.indicators.set([indicators[n] for n in on])
         recommendations.append(rec)
     version = feedback.freeze(by=leader, content=build_content(review, feedback))
-    for person in (leader, peer1, peer2, peer3):
+    for person in team:
         ReportApproval.objects.create(version=version, peer=person, approves=True)
+    # The report's own dates, in the weeks before publication.
+    now = timezone.now() - datetime.timedelta(days=spec.published_days_ago)
+
+    def before(days: int) -> datetime.datetime:
+        return now - datetime.timedelta(days=days)
+
     FactualComment.objects.create(
         report=feedback,
         version=version,
@@ -480,14 +739,8 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
         text="The strategy was adopted in 2023, not 2022.",
         answer="Checked: the summary gives no year; nothing to change.",
         answered_by=leader,
-        answered_at=timezone.now() - datetime.timedelta(days=223),
+        answered_at=before(10),
     )
-    # The report's own dates, in the weeks before publication.
-    now = timezone.now() - datetime.timedelta(days=213)
-
-    def before(days: int) -> datetime.datetime:
-        return now - datetime.timedelta(days=days)
-
     feedback.factual_round_version = version
     feedback.factual_round_opened_at = before(20)
     feedback.factual_round_closed_at = before(8)
@@ -508,32 +761,9 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
     feedback.first_checkpoint = published + datetime.timedelta(days=182)
     feedback.second_checkpoint = published + datetime.timedelta(days=365)
     feedback.save()
-    answers = [
-        (
-            HostResponse.ACCEPT,
-            "",
-            "Office for Migration and Integration, head of unit",
-            published + datetime.timedelta(days=300),
-            "Owners named for the first ten targets.",
-        ),
-        (
-            HostResponse.ACCEPT,
-            "",
-            "Statistics office, deputy director",
-            published + datetime.timedelta(days=150),
-            "First meeting held.",
-        ),
-        (
-            HostResponse.PARTLY,
-            "Consultation yes, but the council keeps its own calendar.",
-            "Mayor's office",
-            published + datetime.timedelta(days=365),
-            "Partners get the draft plan a month before the council.",
-        ),
-    ]
     responses = []
     for rec, (decision, rationale, owner, deadline, actions) in zip(
-        recommendations, answers, strict=True
+        recommendations, spec.answers, strict=True
     ):
         responses.append(
             HostResponse.objects.create(
@@ -541,18 +771,26 @@ def _demo_reported_review(*, cities, users, version, today: datetime.date) -> No
                 decision=decision,
                 rationale=rationale,
                 owner=owner,
-                deadline=deadline,
+                deadline=published + datetime.timedelta(days=deadline) if owner else None,
                 first_actions=actions,
                 responded_by=host,
             )
         )
-    ProgressUpdate.objects.create(
-        response=responses[0],
-        checkpoint=1,
-        status=ProgressUpdate.ON_TRACK,
-        note="Owners named for all targets; the first measurement is planned.",
-        reported_by=host,
-    )
+    for answer, checkpoint, status, note in spec.progress:
+        ProgressUpdate.objects.create(
+            response=responses[answer],
+            checkpoint=checkpoint,
+            status=status,
+            note=note,
+            reported_by=host,
+        )
+    if spec.quiet_days is not None:
+        # Opened before its visit; nothing happened in it for `quiet_days`.
+        Review.objects.filter(pk=review.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=spec.published_days_ago + 150)
+        )
+        backdate(review.pk, timezone.now() - datetime.timedelta(days=spec.quiet_days))
+    return review
 
 
 def _demo_evidence(review: Review, interviews: list, indicators: list) -> None:

@@ -244,3 +244,21 @@ rules.add_perm("reviews.see_commitments", is_coordinator)
 # erasures (coordinators only); the team and managers see how long names are kept.
 rules.add_perm("reviews.handle_personal_data", is_coordinator)
 rules.add_perm("reviews.see_retention", is_team | may_manage)
+
+
+# Programmes: coordinators run them; whoever is on one of its reviews sees its board read-only.
+# These rules take (user, programme).
+@rules.predicate
+def is_programme_member(user, programme) -> bool:
+    if programme is None or not getattr(user, "is_authenticated", False):
+        return False
+    cache = programme.__dict__.setdefault("_cf_members", {})
+    if user.pk not in cache:
+        from reviews.models import Membership
+
+        cache[user.pk] = Membership.objects.filter(user=user, review__programme=programme).exists()
+    return cache[user.pk]
+
+
+rules.add_perm("reviews.see_programme", is_coordinator | is_programme_member)
+rules.add_perm("reviews.manage_programme", is_coordinator)

@@ -8,7 +8,8 @@ moved the review to:
 1. a published benchmark version is chosen;
 2. the team has a leader and the method's four peers (METHOD.md: teams of four city
    representatives, one of whom leads), the host city has a member, and every peer and
-   host member attended a recorded training session;
+   host member attended a recorded training session (the review's own, or a joint training
+   of its programme);
 3. the host city submitted its inception report;
 4. every peer submitted a desk review;
 5. the visit took place: sessions are planned and the last one has ended;
@@ -28,7 +29,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from reviews.steps import COORDINATOR, HOST, LAST_STEP, PEER, STEPS, TEAM_LEADER, TEAM_ROLES, Step
+from reviews.steps import (
+    COORDINATOR,
+    HOST,
+    LAST_STEP,
+    PEER,
+    ROLE_LABELS,
+    STEPS,
+    TEAM_LEADER,
+    TEAM_ROLES,
+    Step,
+)
 
 # INTI-CITIES: "peer review teams of four representatives of cities" (001, ~l.103).
 TEAM_SIZE = 4
@@ -137,6 +148,22 @@ class ReviewProgress:
     def next_for(self, user, role: str | None) -> NextAction:
         return _next_action(self, user, role)
 
+    def who_acts(self) -> Acting:
+        return _who_acts(self)
+
+
+@dataclass
+class Acting:
+    """Who must act now on a review: a role, and the people holding it (empty: nobody named
+    on the review, e.g. the network's coordinators). `role` is empty when nobody must act."""
+
+    role: str
+    people: list
+
+    @property
+    def names(self) -> str:
+        return _names(self.people)
+
 
 def _date(day: datetime.date) -> str:
     return formats.date_format(day, "DATE_FORMAT")
@@ -155,10 +182,15 @@ def with_progress(queryset):
     from reviews.models import Membership
 
     return queryset.select_related(
-        "host_city", "benchmark_version__benchmark", "inception_report", "feedback_report"
+        "host_city",
+        "benchmark_version__benchmark",
+        "inception_report",
+        "feedback_report",
+        "programme",
     ).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("user")),
         "training_sessions__attendees",
+        "programme__training_sessions__attendees",
         "desk_reviews",
         "visit_sessions",
         "evaluations",
@@ -241,7 +273,7 @@ def _progress(review, today, follow_up) -> ReviewProgress:
         lacks[2].append(_team_size_sentence(len(team)))
     if not hosts:
         lacks[2].append(_("Nobody of the host city is on the review yet."))
-    sessions = list(review.training_sessions.all())
+    sessions = training_sessions_of(review)
     trained = {u.pk for s in sessions for u in s.attendees.all()}
     if not sessions:
         lacks[2].append(_("No training session is recorded."))
@@ -366,6 +398,15 @@ def _progress(review, today, follow_up) -> ReviewProgress:
     return ReviewProgress(review, today, steps, follow_up, facts)
 
 
+def training_sessions_of(review) -> list:
+    """The training sessions that count for `review`: its own and its programme's joint ones
+    (from what `with_progress` prefetched, or read now)."""
+    sessions = list(review.training_sessions.all())
+    if review.programme_id:
+        sessions += list(review.programme.training_sessions.all())
+    return sorted(sessions, key=lambda s: (s.date, s.pk))
+
+
 def _team_size_sentence(n: int) -> str:
     return ngettext(
         "The team has %(n)s peer, the team leader included; the method's teams have four "
@@ -395,6 +436,42 @@ def team_warnings(review) -> list[str]:
                 _("%(names)s come from the same city.") % {"names": " & ".join(sorted(names))}
             )
     return warnings
+
+
+# --- who must act now --------------------------------------------------------------------
+
+
+def _who_acts(progress: ReviewProgress) -> Acting:
+    """Who the current step waits for, read from the same facts as the "Next" box."""
+    review, facts, current = progress.review, progress.facts, progress.current
+    number = current.step.number
+    coordinators = [m.user for m in review.memberships.all() if m.role == COORDINATOR]
+
+    def acting(role: str, people) -> Acting:
+        return Acting(str(ROLE_LABELS[role]), list(people))
+
+    if current.is_done and number < LAST_STEP:
+        return acting(COORDINATOR, coordinators)  # to move the review on
+    if number in (1, 2):
+        return acting(COORDINATOR, coordinators)
+    if number == 3:
+        return acting(HOST, facts["hosts"])
+    if number == 4:
+        return Acting(_("Peers"), facts["desk_pending"])
+    if number == 5:
+        return acting(TEAM_LEADER, facts["leaders"])
+    if number == 6:
+        return Acting(_("Team"), facts["team"])
+    follow_up = progress.follow_up
+    if facts["published"]:
+        if follow_up and (follow_up.unanswered or follow_up.updates_missing):
+            return acting(HOST, facts["hosts"])
+        return Acting("", [])
+    if facts["final"]:
+        return acting(TEAM_LEADER, facts["leaders"])
+    if facts["factual_open"]:
+        return acting(HOST, facts["hosts"])
+    return Acting(_("Team"), facts["team"])
 
 
 # --- what this person does next --------------------------------------------------------------

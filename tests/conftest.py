@@ -337,3 +337,20 @@ def post_job(django_capture_on_commit_callbacks):
         return client.get(response["Location"])
 
     return post
+
+
+def build_programme(review, *, peers=(), name="INTI-CITIES 2026"):
+    """A programme on the review's benchmark version with the review in it, its host city
+    a partner, `peers` in its pool and one joint training they attended."""
+    from reviews.models import Programme, TrainingSession
+
+    programme = Programme.objects.create(name=name, benchmark_version=review.benchmark_version)
+    programme.partners.add(review.host_city)
+    programme.pool.set(peers)
+    review.programme = programme
+    review.save()
+    joint = TrainingSession.objects.create(
+        programme=programme, date="2026-09-15", place="Brussels", topics="Interviewing"
+    )
+    joint.attendees.set(peers)
+    return programme

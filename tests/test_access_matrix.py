@@ -29,6 +29,7 @@ from mail.models import Delivery
 from reviews.models import Notification, Review
 from tests.conftest import (
     build_benchmark_versions,
+    build_programme,
     build_report_draft,
     build_review_work,
     new_cast_member,
@@ -240,6 +241,16 @@ MATRIX: dict[str, Row] = {
     "reviews:privacy_review": Row(LOGIN, 404, 403, 403, 403, 200),
     "reviews:person_data": Row(LOGIN, 404, 403, 403, 403, 200),
     "reviews:person_pseudonymise": Row(LOGIN, 404, 403, 403, 403, 200),
+    # Programmes (the sample review is in one): everyone on one of its reviews sees the
+    # board read-only; coordinators run it. The list shows each person what they may see.
+    "reviews:programmes": everyone(200),
+    "reviews:programme_new": COORDINATORS_ONLY,
+    "reviews:programme": MEMBERS_ONLY,
+    "reviews:programme_edit": MANAGERS_ONLY,
+    "reviews:programme_pool": MANAGERS_ONLY,
+    "reviews:programme_teams": MANAGERS_ONLY,
+    "reviews:programme_training_add": MANAGERS_ONLY,
+    "reviews:programme_training_edit": MANAGERS_ONLY,
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
@@ -413,6 +424,8 @@ REVIEW_SAMPLES = {
     "rec": lambda review: review.feedback_report.sections.first().recommendations.first().pk,
     "version": lambda review: review.feedback_report.versions.first().number,
     "comment": lambda review: review.feedback_report.factual_comments.first().pk,
+    "programme": lambda review: review.programme_id,
+    "training": lambda review: review.programme.training_sessions.first().pk,
     # Follow-up rows do not exist before publication; the permission check comes first.
     "response": lambda review: 1,
     "checkpoint": lambda review: 1,
@@ -551,6 +564,7 @@ def world(django_db_setup, django_db_blocker):
             review, host=people["host"], peer=people["peer"], team_leader=people["team_leader"]
         )
         build_report_draft(review, team_leader=people["team_leader"], host=people["host"])
+        build_programme(review, peers=[people["peer"], people["team_leader"]])
         versions = build_benchmark_versions(people["peer"])
         _login_records()
         _two_factor_records()

@@ -75,6 +75,33 @@ def _snapshot(review: Review) -> dict:
     }
     for row in snapshot["cities.user"]:  # an archive never holds these (tested below)
         del row["fields"]["password"], row["fields"]["last_login"]
+    return _as_archived(snapshot)
+
+
+def _as_archived(snapshot: dict) -> dict:
+    """The rows as an archive holds them: no one named who is not in it (a programme's pool
+    beyond this review's people), no reference it never follows (the review's baseline)."""
+    from reviews.archive import NOT_FOLLOWED
+
+    people = {row["pk"] for row in snapshot["cities.user"]}
+    for label, rows in snapshot.items():
+        model = apps.get_model(label)
+        to_people = [
+            f.name
+            for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+            if f.is_relation and f.related_model is User
+        ]
+        for row in rows:
+            fields_ = row["fields"]
+            for name in to_people:
+                value = fields_.get(name)
+                if isinstance(value, list):
+                    fields_[name] = [pk for pk in value if pk in people]
+                elif value is not None and value not in people:
+                    fields_[name] = None
+            for name in fields_:
+                if f"{label}.{name}" in NOT_FOLLOWED:
+                    fields_[name] = None
     return snapshot
 
 
@@ -498,3 +525,47 @@ def test_an_imported_person_can_ask_for_a_reset_link_on_the_sign_in_page(
     response = client.post(reverse("password_reset"), {"email": email})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[email]]
+
+
+# --- A review in a programme
+
+
+def test_a_review_in_a_programme_carries_its_programme_and_joint_training_not_its_baseline(
+    review_work, review, peer, team_leader, host, make_user, media, tmp_path
+):
+    from reviews.models import Programme, TrainingSession
+    from reviews.status import progress_of
+    from tests.conftest import build_programme
+
+    stranger = make_user(email="stranger@example.org", name="Only In The Pool")
+    build_programme(review, peers=[peer, team_leader, stranger])
+    earlier = Review.objects.create(
+        title="Review of Rotterdam 2023", host_city=review.host_city, current_step=7
+    )
+    Review.objects.filter(pk=review.pk).update(baseline=earlier)
+    review.refresh_from_db()
+    lacks = progress_of(review).step(2).lacks
+    before = _snapshot(review)
+    archive = tmp_path / "rotterdam.zip"
+    export_review(review, archive)
+    with zipfile.ZipFile(archive) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["counts"]["reviews.review"] == 1
+    assert manifest["counts"]["reviews.programme"] == 1
+    assert "reviews.review.baseline" in manifest["left_out"]
+    assert manifest["people_left_out"]["reviews.programme.pool"] == 1
+
+    _wipe_everything(media)
+    result = import_review(archive)
+
+    imported = result.review
+    assert imported.baseline is None
+    assert list(Review.objects.values_list("title", flat=True)) == [review.title]
+    programme = Programme.objects.get()
+    assert imported.programme == programme and programme.name == "INTI-CITIES 2026"
+    assert list(programme.partners.all()) == [imported.host_city]
+    assert set(programme.pool.values_list("email", flat=True)) == {peer.email, team_leader.email}
+    joint = TrainingSession.objects.get(programme=programme)
+    assert set(joint.attendees.values_list("email", flat=True)) == {peer.email, team_leader.email}
+    assert progress_of(imported).step(2).lacks == lacks
+    _assert_same_rows(_snapshot(imported), before)

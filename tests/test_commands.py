@@ -18,7 +18,8 @@ def _run(*args) -> str:
 def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
     _run("load_benchmarks")
     first = _run("load_demo")
-    assert "created 8 cities, 10 users, 3 reviews, 7 memberships" in first
+    assert "created 8 cities, 12 users, 5 reviews, 7 memberships" in first
+    assert "1 programmes" in first
     counts = (
         Benchmark.objects.count(),
         Indicator.objects.count(),
@@ -27,7 +28,7 @@ def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
         SelfAssessment.objects.count(),
     )
     assert _run("load_benchmarks").startswith("Benchmarks: Loaded none")
-    assert "created 0 cities, 0 users, 0 reviews, 0 memberships." in _run("load_demo")
+    assert "created 0 cities, 0 users, 0 reviews, 0 memberships, 0 programmes." in _run("load_demo")
     assert counts == (
         Benchmark.objects.count(),
         Indicator.objects.count(),
@@ -54,6 +55,7 @@ def test_demo_logins_lists_every_demo_person(db):
     assert "coordinator@example.org" in printed and "outsider@example.org" in printed
     assert "critical-friend-demo" in printed
     assert "host of the Leipzig review (step 7, report published)" in printed
+    assert "peer4@example.org" in printed and "host5@example.org" in printed
 
 
 def test_second_demo_review_is_at_step_5_with_desk_reviews_and_a_partly_planned_visit(db):
@@ -137,3 +139,38 @@ def test_the_demo_reviews_step_statuses_follow_their_data(db):
     leipzig = progress_of(Review.objects.get(title="Peer review of Leipzig 2025"))
     assert not leipzig.overdue
     assert leipzig.follow_up.answered == leipzig.follow_up.recommendations == 3
+
+
+def test_the_demo_programme_shows_a_board_a_history_and_a_baseline(db):
+    from django.utils import timezone
+
+    from cities.models import City
+    from reviews.models import Programme
+    from reviews.services.history import baseline_of, city_history
+    from reviews.services.programme import board_rows
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    programme = Programme.objects.get(name="INTI-CITIES 2025–2026")
+    hosts = set(programme.reviews.values_list("host_city__name", flat=True))
+    assert hosts == {"Rotterdam", "Antwerp", "Leipzig", "Ghent"}
+    partners = set(programme.partners.values_list("name", flat=True))
+    assert partners - hosts == {"Malmö", "Helsinki", "Lyon"}  # partners that host none
+    ghent = Review.objects.get(title="Peer review of Ghent 2025")
+    assert ghent.feedback_report.is_published
+    assert programme.pool.count() == 5 and programme.training_sessions.count() == 1
+    # The board: every review, the quiet Ghent one flagged.
+    coordinator = User.objects.get(email="coordinator@example.org")
+    rows = board_rows(programme, user=coordinator, today=timezone.localdate())
+    assert len(rows) == 4
+    assert [row.review.title for row in rows if row.stale] == ["Peer review of Ghent 2025"]
+    # Leipzig, reviewed twice: its history and the later review's baseline.
+    later = Review.objects.get(title="Peer review of Leipzig 2025")
+    assert later.baseline.title == "Peer review of Leipzig 2023"
+    assert any(e.rating and e.commitments for e in baseline_of(later).values())
+    history = city_history(City.objects.get(name="Leipzig"), coordinator)
+    assert [h.review.title for h in history.published] == [
+        "Peer review of Leipzig 2023",
+        "Peer review of Leipzig 2025",
+    ]
+    assert {row.change for row in history.indicators} >= {"better", "same"}

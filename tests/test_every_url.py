@@ -55,6 +55,7 @@ from reviews.services.feedback_report import ensure_report
 from reviews.services.report_content import build_content
 from tests.conftest import (
     build_benchmark_versions,
+    build_programme,
     build_report_draft,
     build_review_work,
     new_cast_member,
@@ -350,6 +351,7 @@ def walk(django_db_setup, django_db_blocker):
             worked, host=cast["host"], peer=cast["peer"], team_leader=cast["team_leader"]
         )
         build_report_draft(worked, team_leader=cast["team_leader"], host=cast["host"])
+        build_programme(worked, peers=[cast["peer"], cast["team_leader"]])
         submit_inception_report(review=worked, by=cast["host"], reason="For the test.")
         items = _write_desk_reviews(worked, cast)
         versions = build_benchmark_versions(cast["peer"])

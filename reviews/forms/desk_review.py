@@ -27,10 +27,11 @@ class DeskReviewEntryForm(VersionedFormMixin, forms.ModelForm):
 
     class Meta:
         model = DeskReviewEntry
-        fields = ["performance", "hypothesis", "questions", "meet", "meet_others"]
+        fields = ["performance", "hypothesis", "questions", "meet", "meet_others", "benchmark_note"]
         widgets = {
             "hypothesis": forms.Textarea(attrs={"rows": 3}),
             "questions": forms.Textarea(attrs={"rows": 3}),
+            "benchmark_note": forms.Textarea(attrs={"rows": 2}),
             "meet": forms.CheckboxSelectMultiple,
         }
 

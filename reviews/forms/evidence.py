@@ -89,10 +89,11 @@ class EvidenceForm(VersionedFormMixin, forms.ModelForm):
 class EvaluationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
     class Meta:
         model = IndicatorEvaluation
-        fields = ["rating", "justification", "hypothesis_outcome", "settled_by"]
+        fields = ["rating", "justification", "hypothesis_outcome", "settled_by", "benchmark_note"]
         widgets = {
             "justification": forms.Textarea(attrs={"rows": 3}),
             "settled_by": forms.Textarea(attrs={"rows": 2}),
+            "benchmark_note": forms.Textarea(attrs={"rows": 2}),
         }
 
     def __init__(self, *args, review: Review, **kwargs):

@@ -121,11 +121,12 @@ class SelfAssessmentForm(ChosenFileMixin, VersionedFormMixin, LeanFieldsMixin, f
             "political_responsible",
             "operational_responsible",
             "links",
+            "benchmark_note",
         ]
         widgets = {
             name: forms.Textarea(attrs={"rows": 3})
             for name in ["achieved", "aspiration", "evidence", "how_why_who", "links"]
-        }
+        } | {"benchmark_note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, indicator: Indicator, rating_choices, **kwargs):
         super().__init__(*args, **kwargs)

@@ -12,6 +12,7 @@ from core.forms import DateInput, HelperMixin
 from core.versioning import VersionedFormMixin
 from reviews.models import (
     PrivacySettings,
+    Programme,
     Review,
 )
 
@@ -21,8 +22,10 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
         model = Review
         fields = [
             "title",
+            "programme",
             "host_city",
             "benchmark_version",
+            "baseline",
             "training_date",
             "inception_due",
             "visit_start",
@@ -40,7 +43,20 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
         self.fields[
             "benchmark_version"
         ].queryset = BenchmarkVersion.objects.published().select_related("benchmark")
-        self.fields["benchmark_version"].required = True
+        self.fields["programme"].queryset = Programme.objects.select_related(
+            "benchmark_version__benchmark"
+        )
+        # In a programme the version is the programme's; outside one it must be chosen.
+        self.fields["benchmark_version"].help_text = _(
+            "A review stays tied to this published version for good. In a programme, leave it "
+            "empty to take the programme's version."
+        )
+        if self.instance.pk:
+            self.fields["baseline"].queryset = Review.objects.baseline_candidates(
+                self.instance
+            ).select_related("host_city")
+        else:  # linked on opening: the latest earlier published review of the city
+            del self.fields["baseline"]
         if self.instance.pk and self.instance.benchmark_version_id:
             self.fields["benchmark_version"].disabled = True  # tied for good
         for name in ["training_date", "inception_due", "visit_start", "visit_end", "report_due"]:
@@ -61,6 +77,12 @@ class ReviewForm(DateChecksMixin, VersionedFormMixin, HelperMixin, forms.ModelFo
 
     def clean(self):
         data = super().clean()
+        programme, version = data.get("programme"), data.get("benchmark_version")
+        if version is None and "benchmark_version" not in self.errors:
+            if programme is not None:
+                data["benchmark_version"] = programme.benchmark_version
+            elif not self.fields["benchmark_version"].disabled:
+                self.add_error("benchmark_version", _("Choose a published benchmark version."))
         # Read by Review.clean, which re-checks conflicts of interest on a new host city.
         self.instance.host_reason_for_move = data.get("host_reason", "")
         return data

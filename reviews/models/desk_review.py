@@ -98,6 +98,14 @@ class DeskReviewEntry(EditVersioned):
         blank=True,
         help_text=_("People not on the host's list."),
     )
+    benchmark_note = models.TextField(
+        _("remark on the indicator itself, for the benchmark"),
+        blank=True,
+        help_text=_(
+            "Optional: is the indicator unclear, too prescriptive or hard to evidence? "
+            "The coordinators see it when they revise the benchmark."
+        ),
+    )
     history = HistoricalRecords(m2m_fields=[meet])
 
     objects = DeskReviewEntryQuerySet.as_manager()

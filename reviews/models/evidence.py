@@ -245,6 +245,14 @@ class IndicatorEvaluation(EditVersioned):
         _("the desk review's hypothesis is"), max_length=12, choices=OUTCOME_CHOICES, blank=True
     )
     settled_by = models.TextField(_("evidence that settled it"), blank=True)
+    benchmark_note = models.TextField(
+        _("remark on the indicator itself, for the benchmark"),
+        blank=True,
+        help_text=_(
+            "Optional: is the indicator unclear, too prescriptive or hard to evidence? "
+            "The coordinators see it when they revise the benchmark."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:

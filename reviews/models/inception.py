@@ -331,6 +331,14 @@ class SelfAssessment(ReportPart):
         _("operationally responsible"), max_length=200, blank=True
     )
     links = models.TextField(_("links"), blank=True, help_text=_("One web address a line."))
+    benchmark_note = models.TextField(
+        _("remark on the indicator itself, for the benchmark"),
+        blank=True,
+        help_text=_(
+            "Optional: is the indicator unclear, too prescriptive or hard to evidence? "
+            "The coordinators see it when they revise the benchmark."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = SelfAssessmentQuerySet.as_manager()

@@ -40,6 +40,22 @@ class ReviewQuerySet(models.QuerySet):
             return self
         return self.filter(memberships__user=user).distinct()
 
+    def baseline_candidates(self, review: Review) -> ReviewQuerySet:
+        """The reviews `review` may start from: earlier reviews of its host city on a version
+        of the same benchmark, whose report is published; the latest first."""
+        if not (review.host_city_id and review.benchmark_version_id):
+            return self.none()
+        candidates = self.filter(
+            host_city_id=review.host_city_id,
+            benchmark_version__benchmark_id=review.benchmark_version.benchmark_id,
+            feedback_report__published_at__isnull=False,
+        )
+        if review.pk is not None:
+            candidates = candidates.exclude(pk=review.pk)
+            if review.created_at:
+                candidates = candidates.filter(created_at__lt=review.created_at)
+        return candidates.order_by("-feedback_report__published_at", "-pk")
+
     def with_listing(self) -> ReviewQuerySet:
         return self.select_related("host_city").prefetch_related(
             models.Prefetch(
@@ -82,6 +98,27 @@ class Review(EditVersioned):
         related_name="reviews",
         limit_choices_to={"status": "published"},
         help_text=_("A review stays tied to this published version for good."),
+    )
+    programme = models.ForeignKey(
+        "reviews.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+        help_text=_("Optional: the round of peer reviews this one belongs to."),
+    )
+    baseline = models.ForeignKey(
+        "self",
+        verbose_name=_("baseline"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="re_reviews",
+        help_text=_(
+            "The earlier review of this city this one starts from: the peers see its final "
+            "ratings and the city's commitments beside each indicator."
+        ),
     )
     scope = models.ManyToManyField(
         "benchmarks.Indicator",
@@ -133,6 +170,8 @@ class Review(EditVersioned):
         if self.benchmark_version_id and not self.benchmark_version.is_published:
             raise ValidationError({"benchmark_version": _("Choose a published benchmark version.")})
         self._check_version_tie()
+        self._check_programme()
+        self._check_baseline()
         if self.visit_start and self.visit_end and self.visit_end < self.visit_start:
             raise ValidationError({"visit_end": _("The visit cannot end before it starts.")})
         if self.pk is not None and self.host_city_id:
@@ -143,6 +182,50 @@ class Review(EditVersioned):
                 problems = self.conflicts_of_interest(host_city_id=self.host_city_id)
                 if problems:
                     raise ValidationError({"host_city": problems})
+
+    def _check_programme(self) -> None:
+        """A review in a programme uses the programme's version and is hosted by a partner."""
+        programme = self.programme
+        if programme is None:
+            return
+        errors = {}
+        if (
+            self.benchmark_version_id
+            and self.benchmark_version_id != programme.benchmark_version_id
+        ):
+            errors["benchmark_version"] = _(
+                "Every review of “%(programme)s” uses %(version)s: choose that version, or "
+                "open the review outside the programme."
+            ) % {"programme": programme.name, "version": programme.benchmark_version}
+        if self.host_city_id and not programme.is_partner(self.host_city_id):
+            errors["host_city"] = _(
+                "%(city)s is not a partner city of “%(programme)s”: add it to the "
+                "programme's partners first."
+            ) % {"city": self.host_city.name, "programme": programme.name}
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_baseline(self) -> None:
+        if self.baseline_id is None:
+            return
+        if not Review.objects.baseline_candidates(self).filter(pk=self.baseline_id).exists():
+            raise ValidationError(
+                {
+                    "baseline": _(
+                        "A baseline is an earlier review of the same city on the same "
+                        "benchmark, with a published report."
+                    )
+                }
+            )
+
+    def link_baseline(self) -> Review | None:
+        """On opening: take the latest earlier published review of this city on the same
+        benchmark as the baseline, unless one is set. Returns the baseline."""
+        if self.baseline_id is None:
+            self.baseline = Review.objects.baseline_candidates(self).first()
+            if self.baseline is not None:
+                self.save(update_fields=["baseline"])
+        return self.baseline
 
     def conflicts_of_interest(self, *, host_city_id: int | None = None) -> list[str]:
         """What the conflict-of-interest rule finds in this review's people, were it hosted by

@@ -18,7 +18,8 @@ Shape (every value is JSON)::
       }],
       "values": [{"code", "name"}],          # the cross-cutting dimension, may be empty
       "indicators": [{"code", "group", "value", "text", "state", "state_label",
-                      "state_labels": {lang: label}, "fill", "rating", "rating_colour"}],
+                      "state_labels": {lang: label}, "fill", "rating", "rating_colour",
+                      "rating_code"}],
       "timetable": [{"day", "start", "end", "label", "kind", "location", "peers"}],
       "interviewees": [{"name", "kind"}], "off_record_count": int,
       "evidence_index": [{"code", "source", "colour", "sections": [key]}],
@@ -216,6 +217,8 @@ def _indicators(review: Review) -> list[dict]:
                 "fill": confirmed.colour if confirmed else STATE_FILL[status.state],
                 "rating": rating.label if rating else "",
                 "rating_colour": rating.colour if rating else "",
+                # The level itself, so later reviews compare ratings in any language.
+                "rating_code": rating.code if rating else "",
             }
         )
     return out

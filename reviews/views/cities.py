@@ -1,4 +1,6 @@
-"""A city's page: its profile with the reviews it hosted and joined, as the viewer may see.
+"""A city's page: its profile, its history as a host (every review with the final ratings per
+indicator, what changed and its commitments) and the reviews its people joined, as the
+viewer may see them.
 
 It lives here, not in `cities`, because it reads reviews: `cities` is below `reviews`.
 """
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from cities.models import City, User
 from reviews.forms.team import PersonCityForm
 from reviews.models import Membership, Review
+from reviews.services.history import city_history
 from reviews.services.team import set_person_city
 from reviews.steps import TEAM_ROLES
 
@@ -22,7 +25,6 @@ from reviews.steps import TEAM_ROLES
 def city_detail(request, pk: int):
     city = get_object_or_404(City, pk=pk)
     visible = Review.objects.for_user(request.user)
-    hosted = visible.filter(host_city=city).select_related("host_city")
     joined = (
         Membership.objects.filter(user__city=city, role__in=TEAM_ROLES, review__in=visible)
         .select_related("review__host_city", "user")
@@ -33,7 +35,7 @@ def city_detail(request, pk: int):
         "cities/city_detail.html",
         {
             "city": city,
-            "hosted": hosted,
+            "history": city_history(city, request.user),
             "joined": joined,
             "people": city.people.filter(is_active=True),
             "can_edit": request.user.has_perm("cities.edit_city_profile", city),

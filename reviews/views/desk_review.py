@@ -13,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from benchmarks.models import IndicatorComment
 from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import (
@@ -40,7 +41,9 @@ from reviews.models import (
 from reviews.models.desk_review import levels_disagree
 from reviews.progress import progress_by_group
 from reviews.services import ask_host, desk_review_for, submit_desk_review
+from reviews.services.benchmark_notes import flag_if_changed
 from reviews.services.desk_review import reopen_desk_review
+from reviews.services.history import baseline_of
 from reviews.services.inception import attach_chosen_file
 from reviews.steps import TEAM_ROLES
 
@@ -135,6 +138,7 @@ def group_edit(request, review: Review, group: int):
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
     choices = rating_choices(review.benchmark_version)
     people = people_choices(review)
+    earlier = baseline_of(review)  # a re-review: the earlier final ratings, beside each form
     forms = [
         DeskReviewEntryForm(
             request.POST or None,
@@ -150,7 +154,9 @@ def group_edit(request, review: Review, group: int):
     context = {
         "review": review,
         "group": indicators[0].group,
-        "rows": [(f, assessments.get(f.indicator.pk)) for f in forms],
+        "rows": [
+            (f, assessments.get(f.indicator.pk), earlier.get(f.indicator.lineage)) for f in forms
+        ],
         "groups": _progress(review, desk_review if desk_review.pk else None),
     }
     flagged = [f for f in forms if f.is_bound and f.is_valid() and f.cleaned_data.get("ask_host")]
@@ -162,6 +168,9 @@ def group_edit(request, review: Review, group: int):
     if request.method == "POST" and all(f.is_valid() for f in forms):
 
         def send_questions(form):
+            flag_if_changed(
+                form, kind=IndicatorComment.DESK_REVIEW, review=review, author=request.user
+            )
             if form.cleaned_data.get("ask_host"):
                 ask_host(
                     review=review,

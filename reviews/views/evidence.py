@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from benchmarks.models import RatingScale, ScaleLevel
+from benchmarks.models import IndicatorComment, RatingScale, ScaleLevel
 from core.confirm import Confirmation, confirm_page
-from core.versioning import save_or_conflict
+from core.versioning import save_or_conflict, save_versioned
 from reviews.access import review_view
 from reviews.forms.evidence import EvaluationForm, EvidenceForm
 from reviews.models import (
@@ -27,6 +27,8 @@ from reviews.models import (
     VisitSession,
 )
 from reviews.models.evidence import indicator_statuses
+from reviews.services.benchmark_notes import flag_if_changed
+from reviews.services.history import baseline_of
 
 SESSION_KEY = "cf_evidence_session_{}"
 PER_PAGE = 100
@@ -326,13 +328,26 @@ def evaluation(request, review: Review, indicator: int):
         .select_related("rating")
         .first(),
         "form": form,
+        "earlier": baseline_of(review).get(target.lineage),
     }
     if request.method == "POST":
         if not can_evaluate:
             raise PermissionDenied
         if form.is_valid():
+
+            def save(form):
+                saved = save_versioned(form)
+                flag_if_changed(
+                    form, kind=IndicatorComment.EVALUATION, review=review, author=request.user
+                )
+                return saved
+
             _saved, conflict = save_or_conflict(
-                request, form, template="reviews/evidence/evaluation.html", context=context
+                request,
+                form,
+                template="reviews/evidence/evaluation.html",
+                context=context,
+                save=save,
             )
             if conflict:
                 return conflict

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from benchmarks.models import IndicatorComment
 from core.versioning import (
     conflict_context,
     save_all_versioned,
@@ -31,6 +32,7 @@ from reviews.forms.inception import (
 from reviews.models import BackgroundSection, Review, SelfAssessment
 from reviews.models.inception import SECTION_HELP, SECTION_KEYS, SECTION_TITLES
 from reviews.services import reopen_inception_report, submit_inception_report
+from reviews.services.benchmark_notes import flag_if_changed
 from reviews.services.inception import attach_chosen_file, reading_context
 
 
@@ -135,6 +137,9 @@ def group_edit(request, review: Review, group: int):
     if request.method == "POST" and all(f.is_valid() for f in forms):
 
         def attach(form):
+            flag_if_changed(
+                form, kind=IndicatorComment.SELF_ASSESSMENT, review=review, author=request.user
+            )
             attach_chosen_file(
                 review=review, by=request.user, assessment=form.instance, **form.chosen_file()
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from reviews.steps import HOST, PEER, TEAM_LEADER
 def review_create(request):
     if not request.user.has_perm("reviews.open_review"):
         raise PermissionDenied
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST or None, initial={"programme": request.GET.get("programme")})
     if request.method == "POST" and form.is_valid():
         review = form.save(commit=False)
         review.current_step = 2  # step 1 is done: the benchmark is a published version
@@ -33,6 +34,17 @@ def review_create(request):
         messages.success(
             request, _("The review is open. Choose its scope, or keep every indicator.")
         )
+        baseline = review.link_baseline()
+        if baseline is not None:
+            messages.info(
+                request,
+                _(
+                    "%(city)s was reviewed before: “%(baseline)s” is this review's baseline. "
+                    "The peers see its final ratings and the city's commitments beside each "
+                    "indicator."
+                )
+                % {"city": review.host_city.name, "baseline": baseline.title},
+            )
         return redirect("reviews:scope", pk=review.pk)
     return render(request, "reviews/review_form.html", {"form": form, "review": None})
 
@@ -83,10 +95,15 @@ def team_page(request, review: Review):
 
 def _team_context(review: Review, form, can_manage: bool) -> dict:
     members = list(review.memberships.select_related("user__city"))
+    # The review's own training and its programme's joint training (reviews.status, step 2).
+    counted = Q(review=review)
+    if review.programme_id:
+        counted |= Q(programme_id=review.programme_id)
+    sessions = TrainingSession.objects.filter(counted).select_related("programme")
     trained = set(
-        TrainingSession.attendees.through.objects.filter(
-            trainingsession__review=review
-        ).values_list("user_id", flat=True)
+        TrainingSession.attendees.through.objects.filter(trainingsession__in=sessions).values_list(
+            "user_id", flat=True
+        )
     )
     team = [m for m in members if m.role in (PEER, TEAM_LEADER)]
     hosts = [m for m in members if m.role == HOST]
@@ -94,7 +111,7 @@ def _team_context(review: Review, form, can_manage: bool) -> dict:
         "review": review,
         "members": [(m, m.user_id in trained) for m in members],
         "warnings": team_warnings(review),
-        "sessions": review.training_sessions.prefetch_related("attendees"),
+        "sessions": sessions.prefetch_related("attendees").order_by("date", "pk"),
         "can_manage": can_manage,
         "form": form,
         "trained_team": sum(1 for m in team if m.user_id in trained),
