@@ -27,6 +27,7 @@ from reviews.models import (
     InformationRequest,
     KeyConclusion,
     Membership,
+    Programme,
     Review,
     SelfAssessment,
 )
@@ -210,6 +211,7 @@ def test_an_existing_identical_benchmark_is_kept_and_the_rest_imported(antwerp, 
     export_review(antwerp, archive)
     # A database after `make setup`: the benchmarks, nothing else.
     Review.objects.all().delete()
+    Programme.objects.all().delete()  # and its joint training
     User.objects.all().delete()
     City.objects.all().delete()
     for history_model in _all_history_models():
