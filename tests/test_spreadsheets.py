@@ -161,7 +161,7 @@ def test_action_plan_xlsx_keeps_the_host_citys_text_as_text(
     assert (when.value, when.data_type, when.number_format) == (
         datetime.datetime(2028, 6, 30),
         "d",
-        "yyyy-mm-dd",
+        "d mmm yyyy",
     )
 
 

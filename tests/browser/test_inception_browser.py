@@ -163,14 +163,14 @@ def test_a_file_on_one_indicator_does_not_stop_saving_another(
     first = page.locator("fieldset", has_text="AA/X/1")
     first.get_by_label("Attach a document").set_input_files(str(plan))
     page.get_by_role("button", name="Save this group").click()
-    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    expect(page.get_by_text("Saved 1 indicator of Alpha.")).to_be_visible()
     expect(first.get_by_role("link", name="plan.pdf", exact=True)).to_be_visible()
 
     second = page.locator("fieldset", has_text="AA/Y/1")
     second.get_by_label("What is still aspiration").fill("Targets per district.")
     assert_accessible(page)
     page.get_by_role("button", name="Save this group").click()
-    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    expect(page.get_by_text("Saved 1 indicator of Alpha.")).to_be_visible()
     page.reload()
     expect(second.get_by_label("What is still aspiration")).to_have_value("Targets per district.")
     expect(first.get_by_role("link", name="plan.pdf", exact=True)).to_be_visible()
@@ -197,7 +197,7 @@ def test_an_incomplete_report_is_submitted_only_with_a_reason_shown_in_its_histo
     first.get_by_label("Self-rating").select_option(label="Above the benchmark")
     first.get_by_label("What has been achieved").fill("A strategic plan since 2023.")
     page.get_by_role("button", name="Save this group").click()
-    expect(page.get_by_text("Saved 1 indicators of Alpha.")).to_be_visible()
+    expect(page.get_by_text("Saved 1 indicator of Alpha.")).to_be_visible()
     page.get_by_role("navigation", name="Breadcrumb").get_by_role(
         "link", name="Inception report"
     ).click()

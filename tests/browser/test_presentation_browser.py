@@ -4,6 +4,8 @@ their links readable (axe). Every page here also passes the 820 px check of conf
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -71,6 +73,10 @@ def test_the_dutch_top_bar_fits_a_laptop_and_names_languages_whole(
 def test_overdue_rows_keep_their_links_readable(
     page, live_server, sign_in, demo, assert_accessible
 ):
+    # The demo's review in step 3 has missed its inception deadline.
+    rotterdam = demo[DEMO_REVIEW_TITLE]
+    rotterdam.inception_due = timezone.localdate() - datetime.timedelta(days=3)
+    rotterdam.save()
     sign_in(page, "coordinator@example.org", DEMO_PASSWORD)
     page.goto(f"{live_server.url}{reverse('reviews:all')}")
     expect(page.locator(".table-danger a").first).to_be_visible()
