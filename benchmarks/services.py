@@ -150,6 +150,17 @@ def check_data(data, *, locate: Callable[[tuple], str | None] | None = None) -> 
         )
     problems += _english_names(data, place)
     problems += _scale_problems(data.get("scales") or [])
+    problems += _indicator_problems(data, groups, values, tag_types, place)
+    if not data["indicators"]:
+        problems.append(Problem(_("indicators"), _("There are no indicators.")))
+    return problems
+
+
+def _indicator_problems(
+    data: dict, groups: list, values: list, tag_types: list, place: Callable[[tuple, str], str]
+) -> list[Problem]:
+    """Each indicator's group, value, number, English text, lineage and tags."""
+    problems: list[Problem] = []
     choices_of = {t["code"]: {c["code"] for c in t["choices"]} for t in tag_types}
     cells: dict[str, str] = {}
     lineages: set[str] = set()
@@ -164,43 +175,49 @@ def check_data(data, *, locate: Callable[[tuple], str | None] | None = None) -> 
             problems.append(Problem(where, _("This benchmark has values: the value is missing.")))
         elif value is not None and value not in values:
             problems.append(Problem(where, _("Unknown value %(code)r.") % {"code": cut(value)}))
-        number = ind["number"]
-        if not isinstance(number, int):  # 2.0 passes as an integer in JSON Schema
-            problems.append(
-                Problem(
-                    where, _("Column number: %(v)r is not a whole number from 1.") % {"v": number}
-                )
-            )
-        else:
-            code = Indicator.make_code(ind["group"], value, number)
-            if code in cells:
-                problems.append(
-                    Problem(
-                        where,
-                        _("Number %(code)s is used twice (also at %(other)s).")
-                        % {"code": cut(code), "other": cells[code]},
-                    )
-                )
-            cells[code] = where
+        problems += _number_problems(ind, value, where, cells)
         if not _english(ind["text"]):
             problems.append(Problem(where, _("The English text is empty.")))
         if lineage := ind.get("lineage"):
             if lineage.lower() in lineages:
                 problems.append(Problem(where, _("The lineage is used by another indicator.")))
             lineages.add(lineage.lower())
-        for tag_type, chosen in (ind.get("tags") or {}).items():
-            if tag_type not in choices_of:
-                problems.append(
-                    Problem(where, _("Unknown tag type %(code)r.") % {"code": cut(tag_type)})
-                )
-                continue
-            for choice in chosen:
-                if choice not in choices_of[tag_type]:
-                    problems.append(
-                        Problem(where, _("Unknown tag %(code)r.") % {"code": cut(choice)})
-                    )
-    if not data["indicators"]:
-        problems.append(Problem(_("indicators"), _("There are no indicators.")))
+        problems += _tag_problems(ind, where, choices_of)
+    return problems
+
+
+def _number_problems(ind: dict, value, where: str, cells: dict[str, str]) -> list[Problem]:
+    """A whole number, unique within its group and value (`cells` remembers the codes)."""
+    number = ind["number"]
+    if not isinstance(number, int):  # 2.0 passes as an integer in JSON Schema
+        return [
+            Problem(where, _("Column number: %(v)r is not a whole number from 1.") % {"v": number})
+        ]
+    code = Indicator.make_code(ind["group"], value, number)
+    problems = []
+    if code in cells:
+        problems.append(
+            Problem(
+                where,
+                _("Number %(code)s is used twice (also at %(other)s).")
+                % {"code": cut(code), "other": cells[code]},
+            )
+        )
+    cells[code] = where
+    return problems
+
+
+def _tag_problems(ind: dict, where: str, choices_of: dict[str, set]) -> list[Problem]:
+    problems = []
+    for tag_type, chosen in (ind.get("tags") or {}).items():
+        if tag_type not in choices_of:
+            problems.append(
+                Problem(where, _("Unknown tag type %(code)r.") % {"code": cut(tag_type)})
+            )
+            continue
+        for choice in chosen:
+            if choice not in choices_of[tag_type]:
+                problems.append(Problem(where, _("Unknown tag %(code)r.") % {"code": cut(choice)}))
     return problems
 
 
@@ -266,19 +283,39 @@ def import_version(
     if problems:
         raise ImportRejected(problems)
     if benchmark is None:
-        benchmark = Benchmark.objects.create(
-            slug=data["slug"],
-            **_tr("name", data["name"]),
-            **_tr("description", data.get("description")),
-            **_tr("group_label", data.get("group_label") or {"en": "Pillar", "nl": "Pijler"}),
-            **_tr("value_label", data.get("value_label")),
-        )
+        benchmark = _create_benchmark(data)
     number = (
         benchmark.versions.order_by("-number").values_list("number", flat=True).first() or 0
     ) + 1
     version = BenchmarkVersion.objects.create(
         benchmark=benchmark, number=number, notes=data.get("notes", "")
     )
+    _create_indicators(version, data)
+    for i, entry in enumerate(data.get("glossary", [])):
+        GlossaryEntry.objects.create(
+            version=version,
+            order=i,
+            **_tr("term", entry["term"]),
+            **_tr("definition", entry["definition"]),
+        )
+    add_scales(version, data.get("scales") or DEFAULT_SCALES)
+    if publish:
+        version.publish(by=by)
+    return version
+
+
+def _create_benchmark(data: dict) -> Benchmark:
+    return Benchmark.objects.create(
+        slug=data["slug"],
+        **_tr("name", data["name"]),
+        **_tr("description", data.get("description")),
+        **_tr("group_label", data.get("group_label") or {"en": "Pillar", "nl": "Pijler"}),
+        **_tr("value_label", data.get("value_label")),
+    )
+
+
+def _create_indicators(version: BenchmarkVersion, data: dict) -> None:
+    """The version's groups, values, tag types and indicators, in the document's order."""
     groups = {
         g["code"]: Group.objects.create(
             version=version,
@@ -315,17 +352,6 @@ def import_version(
             **_tr("guidance", ind.get("guidance")),
             **extra,
         )
-    for i, entry in enumerate(data.get("glossary", [])):
-        GlossaryEntry.objects.create(
-            version=version,
-            order=i,
-            **_tr("term", entry["term"]),
-            **_tr("definition", entry["definition"]),
-        )
-    add_scales(version, data.get("scales") or DEFAULT_SCALES)
-    if publish:
-        version.publish(by=by)
-    return version
 
 
 def _new_benchmark_problems(data: dict) -> list[Problem]:

@@ -298,59 +298,65 @@ def _read_workbook(sheets: dict) -> tuple[dict, Places, list[Problem]]:
                 places.add((sheet, len(data[sheet])), sheet, row_number)
                 data[sheet].append({"code": _text(row.get("code")).upper(), **_texts(row, texts)})
     if "tag_types" in sheets:
-        types: dict[str, dict] = {}
-        for row_number, row in _rows(sheets["tag_types"], "tag_types", problems):
-            code = _text(row.get("type"))
-            if code not in types:
-                places.add(("tag_types", len(types)), "tag_types", row_number)
-            tag_type = types.setdefault(
-                code,
-                {
-                    "code": code,
-                    "name": {lang: _text(row.get(f"type_name_{lang}")) for lang in LANGS},
-                    "choices": [],
-                },
-            )
-            index = list(types).index(code)
-            places.add(
-                ("tag_types", index, "choices", len(tag_type["choices"])), "tag_types", row_number
-            )
-            tag_type["choices"].append(
-                {
-                    "code": _text(row.get("choice")),
-                    "name": {lang: _text(row.get(f"choice_name_{lang}")) for lang in LANGS},
-                }
-            )
-        data["tag_types"] = list(types.values())
+        data["tag_types"] = _read_tag_types(sheets["tag_types"], places, problems)
     if "glossary" in sheets:
         for row_number, row in _rows(sheets["glossary"], "glossary", problems):
             places.add(("glossary", len(data["glossary"])), "glossary", row_number)
             data["glossary"].append(_texts(row, ("term", "definition")))
     for row_number, row in _rows(sheets["indicators"], "indicators", problems):
-        where = _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
-            "sheet": "indicators",
-            "row": row_number,
-            "column": "tags",
-        }
-        tags: dict[str, list[str]] = {}
-        for part in _text(row.get("tags")).split(";"):
-            if ":" in part:
-                tag_type, choice = (s.strip() for s in part.split(":", 1))
-                tags.setdefault(tag_type, []).append(choice)
-            elif part.strip():
-                problems.append(
-                    Problem(
-                        where, _("Write tags as type:choice; %(v)r is not.") % {"v": part.strip()}
-                    )
-                )
         places.add(("indicators", len(data["indicators"])), "indicators", row_number)
-        data["indicators"].append(
+        data["indicators"].append(_read_indicator(row, row_number, problems))
+    return data, places, problems
+
+
+def _read_tag_types(sheet, places: Places, problems: list[Problem]) -> list[dict]:
+    """One row per choice; a type's first row names it."""
+    types: dict[str, dict] = {}
+    for row_number, row in _rows(sheet, "tag_types", problems):
+        code = _text(row.get("type"))
+        if code not in types:
+            places.add(("tag_types", len(types)), "tag_types", row_number)
+        tag_type = types.setdefault(
+            code,
             {
-                "group": _text(row.get("group")).upper(),
-                "value": _text(row.get("value")).upper() or None,
-                "number": _whole_number(row.get("number")),
-                **_texts(row, ("text", "guidance")),
-                "tags": tags,
+                "code": code,
+                "name": {lang: _text(row.get(f"type_name_{lang}")) for lang in LANGS},
+                "choices": [],
+            },
+        )
+        index = list(types).index(code)
+        places.add(
+            ("tag_types", index, "choices", len(tag_type["choices"])), "tag_types", row_number
+        )
+        tag_type["choices"].append(
+            {
+                "code": _text(row.get("choice")),
+                "name": {lang: _text(row.get(f"choice_name_{lang}")) for lang in LANGS},
             }
         )
-    return data, places, problems
+    return list(types.values())
+
+
+def _read_indicator(row: dict, row_number: int, problems: list[Problem]) -> dict:
+    """An indicator row; its tags are written "type:choice; type:choice"."""
+    where = _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
+        "sheet": "indicators",
+        "row": row_number,
+        "column": "tags",
+    }
+    tags: dict[str, list[str]] = {}
+    for part in _text(row.get("tags")).split(";"):
+        if ":" in part:
+            tag_type, choice = (s.strip() for s in part.split(":", 1))
+            tags.setdefault(tag_type, []).append(choice)
+        elif part.strip():
+            problems.append(
+                Problem(where, _("Write tags as type:choice; %(v)r is not.") % {"v": part.strip()})
+            )
+    return {
+        "group": _text(row.get("group")).upper(),
+        "value": _text(row.get("value")).upper() or None,
+        "number": _whole_number(row.get("number")),
+        **_texts(row, ("text", "guidance")),
+        "tags": tags,
+    }

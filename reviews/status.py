@@ -478,9 +478,9 @@ def _who_acts(progress: ReviewProgress) -> Acting:
 
 
 def _next_action(progress: ReviewProgress, user, role: str | None) -> NextAction:
+    """What this person does next, by the current step (each step's own function)."""
     review = progress.review
     pk = review.pk
-    facts = progress.facts
     current = progress.current
 
     def to(name: str) -> str:
@@ -502,152 +502,171 @@ def _next_action(progress: ReviewProgress, user, role: str | None) -> NextAction
             to("reviews:advance"),
         )
 
-    if number == 1:
-        if manages:
-            return NextAction(
-                _("Choose a published benchmark version for this review."), to("reviews:edit")
-            )
+    step = _NEXT_IN_STEP.get(number, _next_in_step_7)
+    return step(progress, user, role, to, step_page)
+
+
+def _next_in_step_1(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    manages = role == COORDINATOR
+    if manages:
         return NextAction(
-            _("Nothing for you yet: the coordinator is choosing the benchmark for this review."),
-            step_page(1),
+            _("Choose a published benchmark version for this review."), to("reviews:edit")
         )
+    return NextAction(
+        _("Nothing for you yet: the coordinator is choosing the benchmark for this review."),
+        step_page(1),
+    )
 
-    if number == 2:
-        if manages:
-            if not facts["leaders"]:
-                return NextAction(_("Appoint a team leader on the team page."), to("reviews:team"))
-            if len(facts["team"]) < TEAM_SIZE:
-                return NextAction(
-                    ngettext(
-                        "Add peers on the team page: the team has %(n)s peer of the four the "
-                        "method advises.",
-                        "Add peers on the team page: the team has %(n)s peers of the four the "
-                        "method advises.",
-                        len(facts["team"]),
-                    )
-                    % {"n": len(facts["team"])},
-                    to("reviews:team"),
-                )
-            if not facts["hosts"]:
-                return NextAction(
-                    _("Add the host city's people on the team page."), to("reviews:team")
-                )
-            return NextAction(
-                _("Record the training of the team and the host city."), to("reviews:training_add")
-            )
-        return NextAction(
-            _(
-                "Nothing for you now: the coordinator is forming the team and recording the training."
-            ),
-            to("reviews:team"),
-        )
 
-    if number == 3:
-        if role == HOST and not current.is_done:
-            return NextAction(_("Write and submit the inception report."), to("reviews:inception"))
-        if manages:
-            return NextAction(
-                _("Follow the host city's inception report; the host city submits it."),
-                to("reviews:inception"),
-            )
-        if role == HOST:
-            return _waiting_for_coordinator(step_page(3))
-        return NextAction(
-            _("Nothing for you now: the host city is writing its inception report."), step_page(3)
-        )
-
-    if number == 4:
-        pending = facts["desk_pending"]
-        if role in TEAM_ROLES:
-            if user.pk not in facts["desk_submitted"]:
-                return NextAction(
-                    _("Write and submit your desk review."), to("reviews:desk_review")
-                )
-            if role == TEAM_LEADER:
-                return NextAction(
-                    _("Record the team's consolidated view from the desk reviews."),
-                    to("reviews:desk_review"),
-                )
-            if pending:
-                return NextAction(
-                    ngettext(
-                        "Nothing for you now: %(n)s desk review of the team is not submitted yet.",
-                        "Nothing for you now: %(n)s desk reviews of the team are not submitted yet.",
-                        len(pending),
-                    )
-                    % {"n": len(pending)},
-                    to("reviews:desk_review"),
-                )
-            return NextAction(
-                _("Nothing for you now: every desk review is in; the team prepares the visit."),
-                to("reviews:desk_review"),
-            )
-        if role == HOST:
-            if facts["open_requests"]:
-                return NextAction(
-                    ngettext(
-                        "Answer the %(n)s information request the team sent you.",
-                        "Answer the %(n)s information requests the team sent you.",
-                        facts["open_requests"],
-                    )
-                    % {"n": facts["open_requests"]},
-                    to("reviews:requests"),
-                )
-            return NextAction(
-                _("Nothing for you now: the peers are writing their desk reviews."), step_page(4)
-            )
-        return NextAction(
-            ngettext(
-                "Follow the desk reviews: %(n)s of the team is not submitted yet.",
-                "Follow the desk reviews: %(n)s of the team are not submitted yet.",
-                len(pending),
-            )
-            % {"n": len(pending)},
-            to("reviews:desk_review"),
-        )
-
-    if number == 5:
-        if role == TEAM_LEADER:
-            if not facts["visit_sessions"]:
-                return NextAction(_("Plan the visit timetable."), to("reviews:planner"))
-            return NextAction(
-                _("Lead the visit: keep the timetable up to date."), to("reviews:planner")
-            )
-        if role == PEER:
-            return NextAction(
-                _("Hold your interviews: see your visit schedule."), to("reviews:schedule")
-            )
-        if role == HOST:
-            return NextAction(
-                _("See the visit timetable and arrange the meetings with the people in it."),
-                to("reviews:planner"),
-            )
-        return NextAction(_("Follow the visit on its timetable."), to("reviews:planner"))
-
-    if number == 6:
-        if role == TEAM_LEADER:
+def _next_in_step_2(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    facts = progress.facts
+    manages = role == COORDINATOR
+    if manages:
+        if not facts["leaders"]:
+            return NextAction(_("Appoint a team leader on the team page."), to("reviews:team"))
+        if len(facts["team"]) < TEAM_SIZE:
             return NextAction(
                 ngettext(
-                    "Rate the indicators from the evidence: %(n)s is not rated yet.",
-                    "Rate the indicators from the evidence: %(n)s are not rated yet.",
-                    facts["unrated"],
+                    "Add peers on the team page: the team has %(n)s peer of the four the "
+                    "method advises.",
+                    "Add peers on the team page: the team has %(n)s peers of the four the "
+                    "method advises.",
+                    len(facts["team"]),
                 )
-                % {"n": facts["unrated"]},
-                to("reviews:evidence_overview"),
+                % {"n": len(facts["team"])},
+                to("reviews:team"),
             )
-        if role == PEER:
+        if not facts["hosts"]:
+            return NextAction(_("Add the host city's people on the team page."), to("reviews:team"))
+        return NextAction(
+            _("Record the training of the team and the host city."), to("reviews:training_add")
+        )
+    return NextAction(
+        _("Nothing for you now: the coordinator is forming the team and recording the training."),
+        to("reviews:team"),
+    )
+
+
+def _next_in_step_3(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    current = progress.current
+    manages = role == COORDINATOR
+    if role == HOST and not current.is_done:
+        return NextAction(_("Write and submit the inception report."), to("reviews:inception"))
+    if manages:
+        return NextAction(
+            _("Follow the host city's inception report; the host city submits it."),
+            to("reviews:inception"),
+        )
+    if role == HOST:
+        return _waiting_for_coordinator(step_page(3))
+    return NextAction(
+        _("Nothing for you now: the host city is writing its inception report."), step_page(3)
+    )
+
+
+def _next_in_step_4(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    facts = progress.facts
+    pending = facts["desk_pending"]
+    if role in TEAM_ROLES:
+        if user.pk not in facts["desk_submitted"]:
+            return NextAction(_("Write and submit your desk review."), to("reviews:desk_review"))
+        if role == TEAM_LEADER:
             return NextAction(
-                _("Record the evidence from your interviews."), to("reviews:evidence_add")
+                _("Record the team's consolidated view from the desk reviews."),
+                to("reviews:desk_review"),
             )
-        if role == HOST:
+        if pending:
             return NextAction(
-                _("Nothing for you now: the team is evaluating the evidence."), step_page(6)
+                ngettext(
+                    "Nothing for you now: %(n)s desk review of the team is not submitted yet.",
+                    "Nothing for you now: %(n)s desk reviews of the team are not submitted yet.",
+                    len(pending),
+                )
+                % {"n": len(pending)},
+                to("reviews:desk_review"),
             )
         return NextAction(
-            _("Follow the team's evaluation of the evidence."), to("reviews:evidence_overview")
+            _("Nothing for you now: every desk review is in; the team prepares the visit."),
+            to("reviews:desk_review"),
         )
+    if role == HOST:
+        if facts["open_requests"]:
+            return NextAction(
+                ngettext(
+                    "Answer the %(n)s information request the team sent you.",
+                    "Answer the %(n)s information requests the team sent you.",
+                    facts["open_requests"],
+                )
+                % {"n": facts["open_requests"]},
+                to("reviews:requests"),
+            )
+        return NextAction(
+            _("Nothing for you now: the peers are writing their desk reviews."), step_page(4)
+        )
+    return NextAction(
+        ngettext(
+            "Follow the desk reviews: %(n)s of the team is not submitted yet.",
+            "Follow the desk reviews: %(n)s of the team are not submitted yet.",
+            len(pending),
+        )
+        % {"n": len(pending)},
+        to("reviews:desk_review"),
+    )
 
-    return _next_in_step_7(progress, user, role, to, step_page)
+
+def _next_in_step_5(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    facts = progress.facts
+    if role == TEAM_LEADER:
+        if not facts["visit_sessions"]:
+            return NextAction(_("Plan the visit timetable."), to("reviews:planner"))
+        return NextAction(
+            _("Lead the visit: keep the timetable up to date."), to("reviews:planner")
+        )
+    if role == PEER:
+        return NextAction(
+            _("Hold your interviews: see your visit schedule."), to("reviews:schedule")
+        )
+    if role == HOST:
+        return NextAction(
+            _("See the visit timetable and arrange the meetings with the people in it."),
+            to("reviews:planner"),
+        )
+    return NextAction(_("Follow the visit on its timetable."), to("reviews:planner"))
+
+
+def _next_in_step_6(progress: ReviewProgress, user, role, to, step_page) -> NextAction:
+    facts = progress.facts
+    if role == TEAM_LEADER:
+        return NextAction(
+            ngettext(
+                "Rate the indicators from the evidence: %(n)s is not rated yet.",
+                "Rate the indicators from the evidence: %(n)s are not rated yet.",
+                facts["unrated"],
+            )
+            % {"n": facts["unrated"]},
+            to("reviews:evidence_overview"),
+        )
+    if role == PEER:
+        return NextAction(
+            _("Record the evidence from your interviews."), to("reviews:evidence_add")
+        )
+    if role == HOST:
+        return NextAction(
+            _("Nothing for you now: the team is evaluating the evidence."), step_page(6)
+        )
+    return NextAction(
+        _("Follow the team's evaluation of the evidence."), to("reviews:evidence_overview")
+    )
+
+
+_NEXT_IN_STEP = {
+    1: _next_in_step_1,
+    2: _next_in_step_2,
+    3: _next_in_step_3,
+    4: _next_in_step_4,
+    5: _next_in_step_5,
+    6: _next_in_step_6,
+}
 
 
 def _waiting_for_coordinator(url: str) -> NextAction:
