@@ -381,6 +381,16 @@ def _demo_visit_review(*, cities, users, version, today: datetime.date) -> None:
         session.interviewees.set([person])
         session.indicators.set(indicators[n * 6 : n * 6 + 6])
         interviews.append(session)
+    # The visit ends with the team's first impressions for the city, on its last day: the
+    # visit stays under way whatever the hour `make run` is started.
+    VisitSession.objects.create(
+        review=review,
+        kind=VisitSession.FEEDBACK,
+        title="First impressions for the city",
+        location="City hall",
+        starts_at=_at(review.visit_end, 14),
+        ends_at=_at(review.visit_end, 15),
+    )
     _demo_evidence(review, interviews, indicators)
 
 
@@ -679,6 +689,16 @@ def _demo_published_review(
         session.interviewees.set([person])
         session.indicators.set(indicators)
         interviews.append(session)
+    # The visit ends with the team's first impressions for the city, on its last day: the
+    # visit stays under way whatever the hour `make run` is started.
+    VisitSession.objects.create(
+        review=review,
+        kind=VisitSession.FEEDBACK,
+        title="First impressions for the city",
+        location="City hall",
+        starts_at=_at(review.visit_end, 14),
+        ends_at=_at(review.visit_end, 15),
+    )
     _demo_evidence(review, interviews, indicators)
     _demo_evaluations(review, indicators, levels, spec.ratings)
     conclusion = KeyConclusion.objects.create(review=review, text=spec.summary.split(". ")[0] + ".")

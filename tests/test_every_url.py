@@ -88,7 +88,9 @@ REFUSED = ("put", "patch", "delete")
 REVIEW_KEYS = {"pk", "number", "group", "indicator", "fmt", "key"}
 # A session is the visitor's own state (the evidence page's remembered visit session, a
 # password-reset token), not the application's data: it may change on a read.
-EXEMPT_TABLES = {"django_session"}
+# A final report's PDF is rendered once and kept (reports.StoredPDF): the first download
+# stores a rendering of a version that cannot change, a cache, not a change of data.
+EXEMPT_TABLES = {"django_session", "reports_storedpdf"}
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
 

@@ -31,7 +31,8 @@ def test_a_notification_is_shown_in_the_readers_language_not_the_senders(
 ):
     host.preferred_language = "en"
     host.save()
-    notify(review=review, users=[host], text=SUBMITTED, url="/x/", subject="%(review)s")
+    with django_capture_on_commit_callbacks(execute=True):  # the e-mail is queued on commit
+        notify(review=review, users=[host], text=SUBMITTED, url="/x/", subject="%(review)s")
     assert "is submitted" in mail.outbox[0].body  # the e-mail: in the person's own language
     page = dutch(client_for(host)).get(reverse("reviews:dashboard")).content.decode()
     assert "Het startrapport van Review of Rotterdam is ingediend" in page
