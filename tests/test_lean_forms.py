@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import Context, Template
+from django.template.loader import render_to_string
 
 from core.forms import LEAN_RENDERER, LeanFieldsMixin
 from reviews.forms.inception import SelfAssessmentForm, rating_choices
@@ -73,3 +75,27 @@ def test_a_self_assessment_form_renders_as_with_djangos_templates(review_work, r
     lean = SelfAssessmentForm(**kwargs)
     assert lean.renderer is LEAN_RENDERER
     assert html_of(lean) == as_django_renders(SelfAssessmentForm, **kwargs)
+
+
+# templates/_lean_fields.html as it was, a template loop (after its comment).
+LOOP = """
+{% for error in form.non_field_errors %}<div class="alert alert-danger">{{ error }}</div>{% endfor %}
+{% for field in form.hidden_fields %}{{ field }}{% endfor %}
+{% for field in form.visible_fields %}<div class="mb-3" id="div_{{ field.auto_id }}">
+<label for="{{ field.id_for_label }}" class="form-label{% if field.field.required %} requiredField{% endif %}">{{ field.label }}{% if field.field.required %}<span class="asteriskField">*</span>{% endif %}</label>
+{{ field }}
+{% if field.errors %}<div class="invalid-feedback d-block" id="{{ field.auto_id }}_error">{% for error in field.errors %}<strong>{{ error }}</strong>{% if not forloop.last %}<br>{% endif %}{% endfor %}</div>{% endif %}
+{% if field.help_text %}<div class="form-text" id="{{ field.auto_id }}_helptext">{{ field.help_text|safe }}</div>{% endif %}
+</div>
+{% endfor %}
+"""
+
+
+@pytest.mark.parametrize("data", [None, {"text": "", "number": "x", "choice": "zz"}])
+def test_lean_fields_tag_writes_the_markup_of_the_template_loop(data):
+    form = EveryWidget(data)
+    if data:
+        form.is_valid()
+        form.add_error(None, "Both <b>cannot</b> be empty.")
+    expected = Template(LOOP).render(Context({"form": form}))
+    assert render_to_string("_lean_fields.html", {"form": form}) == expected
