@@ -1877,6 +1877,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
+    # Stopped with SIGTERM, still clean up (the throwaway database, gunicorn, the worker).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     configure_environment()
 
     import django
