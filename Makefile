@@ -68,8 +68,11 @@ lint: $(VENV)/.test-deps
 	$(MANAGE) makemigrations --check --dry-run
 
 # The load test drives gunicorn with wrk; only the benchmark needs it.
-bench: setup $(VENV)/.test-deps var/.bench-debs
-	$(PY) -m tests.perf.run
+# The bench builds its own database (a /tmp SQLite file, or a throwaway database on the
+# PostgreSQL server of DATABASE_URL=postgres://...): it never migrates or fills the dev one.
+# BENCH_SIZE=network adds the network data set (50 reviews, 50,000 evidence entries).
+bench: $(VENV)/.deps var/.system-debs messages $(VENV)/.test-deps var/.bench-debs
+	$(PY) -m tests.perf.run $(if $(BENCH_SIZE),--size $(BENCH_SIZE))
 
 var/.bench-debs:
 	@mkdir -p var

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import Indicator
-from core.forms import HelperMixin
+from core.forms import HelperMixin, LeanFieldsMixin
 from core.versioning import VersionedFormMixin
 from reviews.forms.inception import ChosenFileMixin
 from reviews.models import (
@@ -59,7 +59,10 @@ def people_choices(review: Review) -> dict:
     }
 
 
-class ConsolidatedForm(VersionedFormMixin, forms.ModelForm):
+class ConsolidatedForm(VersionedFormMixin, LeanFieldsMixin, forms.ModelForm):
+    """One indicator's consolidated view; the team view shows one per indicator of the group,
+    so it renders through templates/_lean_fields.html, not crispy-forms."""
+
     class Meta:
         model = ConsolidatedEntry
         fields = ["rating", "hypothesis", "key_questions"]

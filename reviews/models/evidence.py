@@ -41,6 +41,12 @@ class EvidenceQuerySet(models.QuerySet):
         return self.filter(Q(text__icontains=text) | Q(context__icontains=text))
 
 
+def entry_codes(source_label: str, initials: str, indicator_codes) -> list[str]:
+    """An entry's codes (`Evidence.codes`) from its parts, for lists read as plain values."""
+    suffix = " - ".join(p for p in (source_label, initials) if p)
+    return [f"{code} - {suffix}" for code in indicator_codes]
+
+
 class Evidence(EditVersioned):
     FACT = "fact"
     OPINION = "opinion"
@@ -134,9 +140,9 @@ class Evidence(EditVersioned):
 
     def codes(self) -> list[str]:
         """In the source's form: "AC/I/3 - Interview 17 - JB & FC", one per indicator."""
-        parts = [self.source_label, self.initials()]
-        suffix = " - ".join(p for p in parts if p)
-        return [f"{indicator.code} - {suffix}" for indicator in self.indicators.all()]
+        return entry_codes(
+            self.source_label, self.initials(), [i.code for i in self.indicators.all()]
+        )
 
     @property
     def entry_label(self) -> str:

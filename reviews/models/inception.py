@@ -73,6 +73,18 @@ ASSESSMENT_PARTS = {
     "achieved": _("what has been achieved"),
     "evidence": _("evidence"),
 }
+
+
+def missing_parts(rating_id, achieved: str, evidence: str) -> list[str]:
+    """`SelfAssessment.missing` from the three values it reads."""
+    filled = {
+        "rating": bool(rating_id),
+        "achieved": bool(achieved.strip()),
+        "evidence": bool(evidence.strip()),
+    }
+    return [key for key in ASSESSMENT_PARTS if not filled[key]]
+
+
 # The provenance the peers must know: who wrote the report, how, with what political
 # involvement (METHOD.md, step 3).
 PROVENANCE_PARTS = {
@@ -206,11 +218,17 @@ class InceptionReport(EditVersioned):
         """Background sections not written, indicators in scope not assessed in full (and
         what each lacks), provenance not given."""
         indicators = list(self.review.indicators_in_scope())
-        assessments = SelfAssessment.objects.for_indicators(self, indicators)
+        # Plain values, not instances: the parts `missing_parts` reads, of every indicator.
+        filled = {
+            row[0]: row[1:]
+            for row in SelfAssessment.objects.filter(
+                report=self, indicator__in=indicators
+            ).values_list("indicator_id", "rating_id", "achieved", "evidence")
+        }
         indicator_gaps = []
         for indicator in indicators:
-            assessment = assessments.get(indicator.pk)
-            missing = assessment.missing() if assessment else list(ASSESSMENT_PARTS)
+            parts = filled.get(indicator.pk)
+            missing = missing_parts(*parts) if parts else list(ASSESSMENT_PARTS)
             if missing:
                 indicator_gaps.append(IndicatorGap(indicator, tuple(missing)))
         written = {s.key for s in self.backgroundsections.all() if s.is_written}
@@ -354,12 +372,7 @@ class SelfAssessment(ReportPart):
     def missing(self) -> list[str]:
         """The parts the method asks of every indicator that are still empty (keys of
         ASSESSMENT_PARTS): the self-rating, what has been achieved, the evidence."""
-        filled = {
-            "rating": bool(self.rating_id),
-            "achieved": bool(self.achieved.strip()),
-            "evidence": bool(self.evidence.strip()),
-        }
-        return [key for key in ASSESSMENT_PARTS if not filled[key]]
+        return missing_parts(self.rating_id, self.achieved, self.evidence)
 
     @property
     def is_complete(self) -> bool:

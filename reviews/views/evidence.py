@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from benchmarks.models import IndicatorComment, RatingScale, ScaleLevel
+from benchmarks.models import Indicator, IndicatorComment, RatingScale, ScaleLevel
 from core.confirm import Confirmation, confirm_page
 from core.versioning import save_or_conflict, save_versioned
 from reviews.access import review_view
@@ -26,12 +26,15 @@ from reviews.models import (
     SelfAssessment,
     VisitSession,
 )
-from reviews.models.evidence import indicator_statuses
+from reviews.models.evidence import entry_codes, indicator_statuses
 from reviews.services.benchmark_notes import flag_if_changed
 from reviews.services.history import baseline_of
 
 SESSION_KEY = "cf_evidence_session_{}"
 PER_PAGE = 100
+# An entry's links on the list: reversed once with this number, which each entry's pk replaces.
+_PLACEHOLDER = 2147483647
+_PLACEHOLDER_TEXT = f"/{_PLACEHOLDER}/"
 
 
 def _remembered_session(request, review: Review):
@@ -211,15 +214,24 @@ def _filtered(request, review: Review):
 def evidence_list(request, review: Review):
     # The list shows codes, colours and sources: the interviewees are not needed here.
     entries = (
-        _filtered(request, review)
-        .prefetch_related(None)
-        .prefetch_related("indicators", "interviewers")
+        _filtered(request, review).prefetch_related(None)  # the codes come from _with_codes
     )
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
+    items = _with_codes(list(page.object_list))
     user = request.user
+    # Each row's codes, label and links, worked out once here rather than in the template.
+    links = {
+        name: reverse(f"reviews:evidence_{name}", args=[review.pk, _PLACEHOLDER])
+        for name in ("edit", "history", "delete")
+    }
     for entry in items:  # entry.review is this review: the viewer's role is looked up once
         entry.may_change = user.has_perm("reviews.change_evidence", entry)
+        entry.label = "; ".join(entry.code_list) or entry.source_label  # as entry_label
+        pk = str(entry.pk)
+        entry.edit_url, entry.history_url, entry.delete_url = (
+            links[name].replace(_PLACEHOLDER_TEXT, f"/{pk}/")
+            for name in ("edit", "history", "delete")
+        )
     version = review.benchmark_version
     deleted = (
         review.evidence.filter(deleted_at__isnull=False)
@@ -254,6 +266,33 @@ def evidence_list(request, review: Review):
     )
 
 
+def _with_codes(entries: list) -> list:
+    """Set each entry's `code_list` (as `Evidence.codes`) from two queries of plain values,
+    not from prefetched indicators and people: the entries need their session and author
+    loaded (select_related); the lists show hundreds of entries."""
+    if not entries:
+        return entries
+    ids = [entry.pk for entry in entries]
+    codes: dict[int, list[str]] = {}
+    for entry_id, code in (
+        Evidence.indicators.through.objects.filter(evidence_id__in=ids)
+        .order_by(*(f"indicator__{key}" for key in Indicator._meta.ordering), "indicator_id")
+        .values_list("evidence_id", "indicator__code")
+    ):
+        codes.setdefault(entry_id, []).append(code)
+    initials: dict[int, list[str]] = {}
+    for entry_id, person in Evidence.interviewers.through.objects.filter(
+        evidence_id__in=ids
+    ).values_list("evidence_id", "user__initials"):
+        initials.setdefault(entry_id, []).append(person)
+    for entry in entries:
+        # As Evidence.initials: the interviewers', else the author's.
+        people = initials.get(entry.pk) or [entry.author.initials if entry.author else ""]
+        mark = " & ".join(sorted(p for p in people if p))
+        entry.code_list = entry_codes(entry.source_label, mark, codes.get(entry.pk, []))
+    return entries
+
+
 @review_view("reviews.see_evidence")
 def overview(request, review: Review):
     version = review.benchmark_version
@@ -267,9 +306,16 @@ def overview(request, review: Review):
         else {}
     )
     counts = {"confirmed": 0, "unconfirmed": 0, "contradictory": 0, "none": 0}
-    for status in statuses.values():
+    link = reverse("reviews:evaluation", args=[review.pk, _PLACEHOLDER])
+    for pk, status in statuses.items():
         counts[status.state] += 1
-    good = review.evidence.live().filter(is_good_practice=True).for_list()
+        status.url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")  # the chip's link
+    # Codes and text only.
+    good = _with_codes(
+        list(
+            review.evidence.live().filter(is_good_practice=True).select_related("session", "author")
+        )
+    )
     return render(
         request,
         "reviews/evidence/overview.html",
