@@ -53,7 +53,9 @@ def drafts_from_report(report) -> list[Practice]:
             for evidence in finding.evidence.all()
             for indicator in evidence.indicators.all()
         }
-        benchmark_id = review.benchmark_version.benchmark_id if review.benchmark_version_id else None
+        benchmark_id = (
+            review.benchmark_version.benchmark_id if review.benchmark_version_id else None
+        )
         PracticeIndicator.objects.bulk_create(
             PracticeIndicator(
                 practice=practice, code=code, lineage=indicator.lineage, benchmark_id=benchmark_id

@@ -128,7 +128,9 @@ class Practice(EditVersioned):
     impact_assessment = models.TextField(_("impact"), blank=True)
     transferability_assessment = models.TextField(_("transferability"), blank=True)
     evidence_codes = models.TextField(
-        _("evidence codes"), blank=True, help_text=_("One per line, e.g. AC/I/3 - Interview 17 - JB & FC.")
+        _("evidence codes"),
+        blank=True,
+        help_text=_("One per line, e.g. AC/I/3 - Interview 17 - JB & FC."),
     )
     contact_role = models.CharField(
         _("contact"),

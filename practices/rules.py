@@ -30,10 +30,6 @@ def is_practice_leader(user, practice) -> bool:
 
 
 rules.add_perm("practices.see_practice", is_published | is_coordinator | is_practice_team)
-rules.add_perm(
-    "practices.edit_practice", ~is_published & (is_coordinator | is_practice_leader)
-)
-rules.add_perm(
-    "practices.publish_practice", ~is_published & (is_coordinator | is_practice_leader)
-)
+rules.add_perm("practices.edit_practice", ~is_published & (is_coordinator | is_practice_leader))
+rules.add_perm("practices.publish_practice", ~is_published & (is_coordinator | is_practice_leader))
 rules.add_perm("practices.unpublish_practice", is_published & is_coordinator)

@@ -37,7 +37,9 @@ class Filters:
 
     @classmethod
     def from_request(cls, request) -> Filters:
-        return cls(**{key: request.GET.get(key, "").strip()[:200] for key in cls.__dataclass_fields__})
+        return cls(
+            **{key: request.GET.get(key, "").strip()[:200] for key in cls.__dataclass_fields__}
+        )
 
     def apply(self, queryset):
         queryset = search.full_text(queryset, self.q)
@@ -59,7 +61,9 @@ class Filters:
 def matching(request):
     filters = Filters.from_request(request)
     practices = filters.apply(Practice.objects.for_user(request.user))
-    return filters, practices.prefetch_related("cities").order_by("title_" + search.reader_language(), "pk")
+    return filters, practices.prefetch_related("cities").order_by(
+        "title_" + search.reader_language(), "pk"
+    )
 
 
 def library(request):
@@ -157,9 +161,7 @@ def publish(request, slug: str):
         undo=_("A coordinator can take it out of the library again."),
         danger=False,
     )
-    return confirm_page(
-        request, confirmation, template="practices/confirm.html", practice=practice
-    )
+    return confirm_page(request, confirmation, template="practices/confirm.html", practice=practice)
 
 
 @_signing_in
@@ -177,9 +179,7 @@ def unpublish(request, slug: str):
         items_label=_("What is unpublished"),
         items=[practice.title, practice.where()],
     )
-    return confirm_page(
-        request, confirmation, template="practices/confirm.html", practice=practice
-    )
+    return confirm_page(request, confirmation, template="practices/confirm.html", practice=practice)
 
 
 EXPORT_FIELDS = [
@@ -245,4 +245,3 @@ def export(request, fmt: str):
         )
     response["Content-Disposition"] = f'attachment; filename="good-practices.{fmt}"'
     return response
-

@@ -3,6 +3,7 @@ reports, search and filters, publishing, the exports."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 
 import pytest
@@ -13,8 +14,8 @@ from practices.models import Practice
 
 @pytest.fixture
 def seeded(db):
-    call_command("load_benchmarks", stdout=open("/dev/null", "w"))
-    call_command("load_practices", stdout=open("/dev/null", "w"))
+    call_command("load_benchmarks", stdout=io.StringIO())
+    call_command("load_practices", stdout=io.StringIO())
 
 
 def test_the_sources_practices_are_loaded_with_their_cities(seeded):
@@ -44,7 +45,7 @@ def test_the_sources_practices_are_loaded_with_their_cities(seeded):
 
 
 def test_loading_the_practices_twice_adds_nothing(seeded):
-    call_command("load_practices", stdout=open("/dev/null", "w"))
+    call_command("load_practices", stdout=io.StringIO())
     assert Practice.objects.count() == 51
 
 
