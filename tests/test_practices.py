@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from practices.models import Practice
+from tests.conftest import new_city
 
 
 @pytest.fixture
@@ -272,3 +273,65 @@ def test_exports_neutralise_formulas(seeded, client):
     )
     assert genoa["description"].startswith("'=")
     assert genoa["indicators"] == "GG/A/6, WP/R/5"
+
+
+def _published_practice_on(indicator, *, title, city):
+    from practices.models import PracticeIndicator
+
+    practice = Practice.objects.create(
+        slug=f"practice-{indicator.pk}-{Practice.objects.count()}",
+        title=title,
+        description="What the city does.",
+        state=Practice.PUBLISHED,
+    )
+    practice.cities.add(city)
+    PracticeIndicator.objects.create(
+        practice=practice, code=indicator.code, lineage=indicator.lineage
+    )
+    return practice
+
+
+@pytest.fixture
+def submitted(review_work, review, host):
+    from reviews.services import submit_inception_report
+
+    submit_inception_report(review=review, by=host, reason="The rest follows.")
+    return review
+
+
+def _desk_review_page(client, review):
+    group = review.indicators_in_scope().first().group
+    return client.get(reverse("reviews:desk_review_group", args=[review.pk, group.pk]))
+
+
+def test_the_desk_review_shows_what_other_cities_do_beside_each_indicator(
+    submitted, client_for, peer
+):
+    first = submitted.indicators_in_scope().first()
+    _published_practice_on(first, title="Budget lines per district", city=new_city(name="Gent"))
+    draft = _published_practice_on(first, title="A draft nobody sees", city=new_city())
+    Practice.objects.filter(pk=draft.pk).update(state=Practice.DRAFT)
+    page = _desk_review_page(client_for(peer), submitted).content.decode()
+    assert "What other cities do" in page
+    assert "Budget lines per district" in page
+    assert "A draft nobody sees" not in page
+    assert f"{reverse('practices:library')}?indicator={first.code}" in page
+
+
+def test_the_desk_review_query_count_stays_flat_with_practices(submitted, client_for, peer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(peer)
+    first = submitted.indicators_in_scope().first()
+    _published_practice_on(first, title="The only practice", city=new_city())
+    _desk_review_page(client, submitted)  # sessions, caches
+    with CaptureQueriesContext(connection) as one:
+        _desk_review_page(client, submitted)
+    for n, indicator in enumerate(submitted.indicators_in_scope()):
+        for m in range(3):
+            _published_practice_on(indicator, title=f"Practice {n}.{m}", city=new_city())
+    with CaptureQueriesContext(connection) as with_practices:
+        page = _desk_review_page(client, submitted).content.decode()
+    assert "Practice 0.2" in page
+    assert len(with_practices.captured_queries) == len(one.captured_queries)
