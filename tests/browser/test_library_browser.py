@@ -76,3 +76,40 @@ def test_peer_searches_the_library_by_indicator_code_from_the_desk_review(
     results.get_by_role("link", name="A budget line per district").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("A budget line per district")
     assert_accessible(page)
+
+
+def test_team_leader_completes_and_publishes_a_draft_practice(
+    page, live_server, sign_in, make_user, make_city, assert_accessible
+):
+    rotterdam = make_city(name="Rotterdam", country="Netherlands")
+    leader = make_user(email="leader@example.org", password=PASSWORD, name="Jan")
+    review = Review.objects.create(title="Review of Rotterdam", host_city=rotterdam)
+    Membership.objects.create(review=review, user=leader, role="team_leader")
+    draft = Practice.objects.create(
+        slug="review-draft",
+        title="The migrant council co-signs the plan",
+        description="The migrant council co-signs every yearly plan.",
+        review=review,
+    )
+    draft.cities.add(rotterdam)
+
+    sign_in(page, "leader@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/library/{draft.slug}/")
+    expect(page.get_by_text("Draft", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Complete the practice").click()
+    assert_accessible(page)
+    page.get_by_label("Title (Dutch)").fill("De migrantenraad ondertekent het plan mee")
+    page.get_by_label("Relevance (English)").fill("The council asked to be heard.")
+    page.get_by_label("Contact").fill("Secretary of the migrant council")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The practice is saved.")).to_be_visible()
+    page.get_by_role("link", name="Publish…").click()
+    expect(page.get_by_text("Assessment: Efficiency")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Publish the practice").click()
+    expect(page.get_by_text("The practice is published in the library.")).to_be_visible()
+    expect(page.get_by_text("The council asked to be heard.")).to_be_visible()
+    assert_accessible(page)
+    draft.refresh_from_db()
+    assert draft.state == Practice.PUBLISHED
+    assert draft.title_nl == "De migrantenraad ondertekent het plan mee"
