@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from practices.models import Practice, PracticeIndicator, Tag
 
@@ -10,7 +11,7 @@ class PracticeIndicatorInline(admin.TabularInline):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(SimpleHistoryAdmin):
     list_display = ["title", "slug", "programme", "state", "published_at"]
     list_filter = ["state", "programme", "theme"]
     search_fields = ["slug", "title_en", "title_nl", "organisation"]
