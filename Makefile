@@ -28,6 +28,7 @@ test: setup $(VENV)/.test-deps var/.browser-debs var/.test-debs
 setup: $(VENV)/.deps var/.system-debs messages
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_benchmarks
+	$(MANAGE) load_practices
 	$(MANAGE) load_demo
 
 $(VENV)/.deps: pyproject.toml constraints.txt

@@ -3,8 +3,8 @@
 from django.contrib.auth.backends import ModelBackend
 
 # Apps whose models coordinators manage in the admin (axes: to lift a sign-in lockout;
-# mail: to send a failed e-mail again).
-COORDINATOR_APPS = {"cities", "benchmarks", "reviews", "reports", "axes", "mail"}
+# mail: to send a failed e-mail again; practices: the good-practice library).
+COORDINATOR_APPS = {"cities", "benchmarks", "reviews", "practices", "reports", "axes", "mail"}
 ADMIN_ACTIONS = {"add", "change", "delete", "view"}
 
 

@@ -285,6 +285,16 @@ MATRIX: dict[str, Row] = {
     "jobs:result": Row(LOGIN, 404, 404, 200, 404, 200),
     # For monitors and load balancers, signed in or not: it shows no data (tests/test_health.py).
     "health": everyone(200, anonymous=200),
+    # The good-practice library: published practices for everyone, signed in or not. The
+    # sample is a draft from the review's published report: its team and coordinators see
+    # it, the team leader (and coordinators) complete and publish it; only a published one
+    # can be unpublished. (Behaviour: tests/test_practices.py.)
+    "practices:library": everyone(200, anonymous=200),
+    "practices:export": everyone(200, anonymous=200),
+    "practices:detail": Row(LOGIN, 404, 404, 200, 200, 200),
+    "practices:edit": Row(LOGIN, 404, 404, 403, 200, 200),
+    "practices:publish": Row(LOGIN, 404, 404, 403, REDIRECT, REDIRECT, method="post"),
+    "practices:unpublish": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
 }
 # Destructive and one-way actions answer GET with their confirmation page (core/confirm.py);
 # the rows above are for the POST that does it. A GET never changes anything.
@@ -298,6 +308,8 @@ CONFIRMATIONS: dict[str, Row] = {
     "reviews:report_rec_delete": TEAM_WRITES,
     # The round is open and version 1 waits for approvals: the leader's pages say why not.
     "reviews:report_factual_open": Row(LOGIN, 404, 403, 403, 200, 403),
+    "practices:publish": Row(LOGIN, 404, 404, 403, 200, 200),
+    "practices:unpublish": Row(LOGIN, 404, 404, 403, 403, 403),
     "reviews:report_factual_close": Row(LOGIN, 404, 403, 403, 200, 403),
     "reviews:report_finalise": Row(LOGIN, 404, 403, 403, 200, 403),
     "reviews:report_freeze": NOBODY,
@@ -454,6 +466,9 @@ def _url_for(name: str, review, versions=None) -> str:
         if name == "benchmarks:scale_edit":
             samples["pk"] = version.ratingscales.order_by("pk").first().pk
         return reverse(name, kwargs={key: samples[key] for key in keys})
+    if name.startswith("practices:"):
+        samples = {"slug": review.practices.get().slug, "fmt": "csv"}
+        return reverse(name, kwargs={key: samples[key] for key in keys})
     for key in keys:
         if key == "pk" and name == "reviews:notification":
             kwargs[key] = Notification.objects.get(review=review).pk
@@ -506,6 +521,14 @@ def _login_records() -> None:
     )
     AccessLog.objects.create(http_accept="", path_info="/", **common)
     AccessFailureLog.objects.create(http_accept="", path_info="/", **common)
+
+
+def _practice_record(review) -> None:
+    """A draft practice from the review (as a published report's good practice makes one)."""
+    from practices.models import Practice, Tag
+
+    practice = Practice.objects.create(slug="sample-practice", title="Sample", review=review)
+    practice.tags.add(Tag.objects.create(kind=Tag.KIND, code="sample", name="sample"))
 
 
 def _two_factor_records() -> None:
@@ -567,6 +590,7 @@ def world(django_db_setup, django_db_blocker):
         build_programme(review, peers=[people["peer"], people["team_leader"]])
         versions = build_benchmark_versions(people["peer"])
         _login_records()
+        _practice_record(review)
         _two_factor_records()
         _mail_records(people["peer"])
         _job_record(people["peer"])

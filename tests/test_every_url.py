@@ -68,6 +68,7 @@ from tests.test_access_matrix import (
     _login_records,
     _mail_records,
     _pattern,
+    _practice_record,
     _two_factor_records,
     _url_for,
     all_url_names,
@@ -358,6 +359,7 @@ def walk(django_db_setup, django_db_blocker):
         items = _write_desk_reviews(worked, cast)
         versions = build_benchmark_versions(cast["peer"])
         _login_records()
+        _practice_record(worked)
         _two_factor_records()
         _mail_records(cast["peer"])
         _job_record(cast["peer"])
