@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "cities",
     "benchmarks",
     "reviews",
+    "comparisons",
     "reports",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
+    path("compare/", include("comparisons.urls")),
     path("mail/", include("mail.urls")),
     path("jobs/", include("jobs.urls")),
     path("health/", health, name="health"),

@@ -1,0 +1,11 @@
+"""The learning across reviews, under /compare/."""
+
+from django.urls import path
+
+from comparisons import views
+
+app_name = "comparisons"
+
+urlpatterns = [
+    path("programmes/<int:programme>/", views.matrix, name="matrix"),
+]
