@@ -251,6 +251,8 @@ MATRIX: dict[str, Row] = {
     "reviews:programme_teams": MANAGERS_ONLY,
     "reviews:programme_training_add": MANAGERS_ONLY,
     "reviews:programme_training_edit": MANAGERS_ONLY,
+    "comparisons:matrix": MEMBERS_ONLY,
+    "reports:programme_spread": MEMBERS_ONLY,
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),

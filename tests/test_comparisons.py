@@ -204,3 +204,28 @@ def test_a_member_sees_the_matrix_without_being_a_coordinator(programme, client_
     Membership.objects.create(review=programme.reviews.first(), user=member, role=PEER)
     response = client_for(member).get(reverse("comparisons:matrix", args=[programme.pk]))
     assert response.status_code == 200
+
+
+def test_spread_chart_leaves_out_unpublished_reviews(programme, make_user, client_for):
+    add_review(programme, "Utrecht", ("well_above",) * 4, published=False)
+    host = make_user()
+    Membership.objects.create(review=programme.reviews.first(), user=host, role=HOST)
+    response = client_for(host).get(reverse("reports:programme_spread", args=[programme.pk]))
+    assert response["Content-Type"] == "image/svg+xml"
+    svg = response.content.decode()
+    # Three published cities rated on two indicators per group: 6 per bar, never 8.
+    assert svg.count(">6</text>") == 2
+    assert "AA Alpha: Well above the benchmark: 1</title>" in svg  # Ghent's, not Utrecht's
+
+
+def test_spread_chart_keeps_the_benchmark_order_of_groups(programme, coordinator):
+    from reports.views.comparisons import spread_chart
+
+    chart = spread_chart(build_matrix(programme, coordinator))
+    assert [bar["label"][0]["text"] for bar in chart["bars"]] == ["AA Alpha", "BB Beta"]
+    first = chart["bars"][0]["segments"]
+    assert [s["title"].split(": ")[1] for s in first] == [
+        "Below the benchmark",
+        "Above the benchmark",
+        "Well above the benchmark",
+    ]
