@@ -8,4 +8,7 @@ app_name = "comparisons"
 
 urlpatterns = [
     path("programmes/<int:programme>/", views.matrix, name="matrix"),
+    path(
+        "programmes/<int:programme>/open-data/", views.open_data_toggle, name="open_data_toggle"
+    ),
 ]

@@ -19,6 +19,11 @@ urlpatterns = [
     path(
         "programmes/<int:programme>/spread.svg", comparisons.spread_svg, name="programme_spread"
     ),
+    path(
+        "programmes/<int:programme>/ratings.<str:fmt>",
+        comparisons.open_data,
+        name="programme_open_data",
+    ),
     path("<int:pk>/action-plan.pdf", follow_up.action_plan_pdf, name="action_plan_pdf"),
     path("<int:pk>/action-plan.xlsx", follow_up.action_plan_xlsx, name="action_plan_xlsx"),
 ]

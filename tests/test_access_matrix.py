@@ -253,6 +253,11 @@ MATRIX: dict[str, Row] = {
     "reviews:programme_training_edit": MANAGERS_ONLY,
     "comparisons:matrix": MEMBERS_ONLY,
     "reports:programme_spread": MEMBERS_ONLY,
+    # Open data: closed in the world (the programme's coordinator has not opened it).
+    "reports:programme_open_data": MANAGERS_ONLY,
+    "comparisons:open_data_toggle": Row(
+        LOGIN, 404, 403, 403, 403, REDIRECT, method="post", data={"open": "1"}
+    ),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),
