@@ -4,62 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from comparisons.matrix import build_matrix
-from reviews.models import (
-    FeedbackReport,
-    IndicatorEvaluation,
-    Membership,
-    Programme,
-    SelfAssessment,
-)
+from reviews.models import Membership, Programme
 from reviews.steps import HOST, PEER
-from tests.conftest import new_benchmark, new_city, new_review, new_user
-
-# Ratings per city, one level code per indicator (AA/X/1, AA/Y/1, BB/X/1, BB/Y/1).
-RATINGS = {
-    "Antwerp": ("below", "above", "well_above", "below"),
-    "Ghent": ("below", "well_above", "above", "above"),
-    "Leipzig": ("above", "below", "above", "below"),
-}
-
-
-def levels_of(version) -> dict:
-    return {lv.code: lv for lv in version.ratingscales.get(purpose="performance").levels.all()}
-
-
-def add_review(programme, city_name, codes, *, published=True, self_codes=None):
-    version = programme.benchmark_version
-    city = new_city(name=city_name)
-    programme.partners.add(city)
-    review = new_review(
-        title=f"Review of {city_name}",
-        host_city=city,
-        benchmark_version=version,
-        programme=programme,
-    )
-    levels = levels_of(version)
-    indicators = list(version.indicators.for_matrix())
-    for indicator, code in zip(indicators, codes, strict=False):
-        IndicatorEvaluation.objects.create(review=review, indicator=indicator, rating=levels[code])
-    for indicator, code in zip(indicators, self_codes or (), strict=False):
-        SelfAssessment.objects.create(
-            report=review.inception_report, indicator=indicator, rating=levels[code]
-        )
-    FeedbackReport.objects.create(
-        review=review, published_at=timezone.now() if published else None
-    )
-    return review
+from tests.comparison_data import add_review, rated_programme
+from tests.conftest import new_benchmark, new_user
 
 
 @pytest.fixture
 def programme(db):
-    version = new_benchmark(slug="compare", indicators=4)
-    programme = Programme.objects.create(name="INTI 2026", benchmark_version=version)
-    for city, codes in RATINGS.items():
-        add_review(programme, city, codes)
-    return programme
+    return rated_programme()
 
 
 def test_cells_hold_each_citys_final_rating(programme, coordinator):
@@ -71,9 +26,7 @@ def test_cells_hold_each_citys_final_rating(programme, coordinator):
 
 
 def test_gap_is_self_rating_minus_team_rating(programme, coordinator):
-    add_review(
-        programme, "Rotterdam", ("below", "above"), self_codes=("well_above", "below")
-    )
+    add_review(programme, "Rotterdam", ("below", "above"), self_codes=("well_above", "below"))
     matrix = build_matrix(programme, coordinator)
     rotterdam = [c.city.name for c in matrix.columns].index("Rotterdam")
     rows = matrix.groups[0].rows

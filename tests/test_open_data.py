@@ -13,7 +13,12 @@ from comparisons.models import OpenData
 from comparisons.open_data import HEADER
 from reviews.models import Membership
 from reviews.steps import HOST
-from tests.test_comparisons import add_review, programme  # noqa: F401
+from tests.comparison_data import add_review, rated_programme
+
+
+@pytest.fixture
+def programme(db):
+    return rated_programme()
 
 
 def url(programme, fmt):
@@ -65,11 +70,11 @@ def test_json_states_its_schema(programme, coordinator, client_for):
 
 def test_csv_neutralises_formulas(programme, coordinator, client_for):
     review = programme.reviews.get(host_city__name="Ghent")
-    review.title = "=HYPERLINK(\"http://evil\")"
+    review.title = '=HYPERLINK("http://evil")'
     review.save()
     rows = csv_rows(client_for(coordinator).get(url(programme, "csv")))
     titles = {row["review_title"] for row in rows if row["city"] == "Ghent"}
-    assert titles == {"'=HYPERLINK(\"http://evil\")"}
+    assert titles == {'\'=HYPERLINK("http://evil")'}
 
 
 def test_closed_data_is_for_coordinators_only(programme, make_user, client_for):
