@@ -116,6 +116,7 @@ class CityMatrix:
     groups: list[GroupBlock]
     all_groups: list
     chosen_group: object | None
+    published: list[Review]  # every published review of the programme, rated or not
 
 
 def performance_levels(version) -> list[ScaleLevel]:
@@ -127,7 +128,7 @@ def performance_levels(version) -> list[ScaleLevel]:
 
 
 def below_level_of(levels: list[ScaleLevel]) -> ScaleLevel | None:
-    """"Below the benchmark": the scale's level with the lowest score (levels without a
+    """ "Below the benchmark": the scale's level with the lowest score (levels without a
     score, such as "more information needed", are never below)."""
     scored = [level for level in levels if level.score is not None]
     return min(scored, key=lambda level: (level.score, level.order)) if scored else None
@@ -155,6 +156,7 @@ def visible_reviews(programme: Programme, user) -> tuple[list[Column], list[Excl
 
 def build_matrix(programme: Programme, user, *, group_code: str | None = None) -> CityMatrix:
     columns, excluded = visible_reviews(programme, user)
+    published = [column.review for column in columns if column.published]
     version = programme.benchmark_version
     indicators = list(version.indicators.for_matrix())
     all_groups = list(dict.fromkeys(indicator.group for indicator in indicators))
@@ -216,7 +218,9 @@ def build_matrix(programme: Programme, user, *, group_code: str | None = None) -
             if below
         )
         gaps = [(row, cell) for row in block.rows for cell in row.cells if cell.gap]
-        gaps.sort(key=lambda pair: (-abs(pair[1].gap), pair[0].indicator.pk, pair[1].column.city.name))
+        gaps.sort(
+            key=lambda pair: (-abs(pair[1].gap), pair[0].indicator.pk, pair[1].column.city.name)
+        )
         block.gaps = gaps[:TOP_GAPS]
     return CityMatrix(
         programme=programme,
@@ -227,4 +231,5 @@ def build_matrix(programme: Programme, user, *, group_code: str | None = None) -
         groups=list(blocks.values()),
         all_groups=all_groups,
         chosen_group=chosen,
+        published=published,
     )

@@ -7,8 +7,7 @@ from comparisons import views
 app_name = "comparisons"
 
 urlpatterns = [
+    path("network/", views.network, name="network"),
     path("programmes/<int:programme>/", views.matrix, name="matrix"),
-    path(
-        "programmes/<int:programme>/open-data/", views.open_data_toggle, name="open_data_toggle"
-    ),
+    path("programmes/<int:programme>/open-data/", views.open_data_toggle, name="open_data_toggle"),
 ]

@@ -1,8 +1,13 @@
-"""The learning across reviews: the cross-city matrix of a programme."""
+"""The learning across reviews: the cross-city matrix of a programme, opening its data, and
+the network's public page."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -43,3 +48,45 @@ def open_data_toggle(request, programme: Programme):
     else:
         messages.success(request, _("Only coordinators may now download the ratings."))
     return redirect("comparisons:matrix", programme.pk)
+
+
+@dataclass
+class PublicProgramme:
+    programme: Programme
+    reviews: list
+    matrix: object
+    data_open: bool
+
+
+def network(request):
+    """The network's public page, without sign-in: every programme with a published report,
+    its published reports and the spread of its published results. Nothing unpublished is
+    on it or reachable from it: the matrix is built for nobody in particular (published
+    reviews only) and its list of excluded reviews is never shown."""
+    anonymous = AnonymousUser()
+    programmes = (
+        Programme.objects.filter(reviews__feedback_report__published_at__isnull=False)
+        .distinct()
+        .select_related("benchmark_version__benchmark")
+        .order_by("-starts_on", "name", "pk")
+    )
+    opened = set(OpenData.objects.filter(is_open=True).values_list("programme_id", flat=True))
+    entries = []
+    for programme in programmes:
+        matrix = build_matrix(programme, anonymous)
+        entries.append(
+            PublicProgramme(
+                programme,
+                matrix.published,
+                matrix,
+                programme.pk in opened,
+            )
+        )
+    response = render(
+        request,
+        "comparisons/network.html",
+        {"entries": entries, "noindex": settings.NOINDEX_PUBLIC_PAGES},
+    )
+    if settings.NOINDEX_PUBLIC_PAGES:
+        response["X-Robots-Tag"] = "noindex"
+    return response

@@ -16,8 +16,11 @@ urlpatterns = [
     path("<int:pk>/report/report.docx", feedback_report.docx, name="report_docx"),
     path("public/<str:token>/", feedback_report.public, name="public_report"),
     path("public/<str:token>/report.pdf", feedback_report.public_pdf, name="public_report_pdf"),
+    path("programmes/<int:programme>/spread.svg", comparisons.spread_svg, name="programme_spread"),
     path(
-        "programmes/<int:programme>/spread.svg", comparisons.spread_svg, name="programme_spread"
+        "network/<int:programme>/spread.svg",
+        comparisons.public_spread_svg,
+        name="public_programme_spread",
     ),
     path(
         "programmes/<int:programme>/ratings.<str:fmt>",

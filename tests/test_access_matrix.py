@@ -253,6 +253,9 @@ MATRIX: dict[str, Row] = {
     "reviews:programme_training_edit": MANAGERS_ONLY,
     "comparisons:matrix": MEMBERS_ONLY,
     "reports:programme_spread": MEMBERS_ONLY,
+    # The public network page; the world's programme has no published report (so no chart).
+    "comparisons:network": everyone(200, anonymous=200),
+    "reports:public_programme_spread": everyone(404, anonymous=404),
     # Open data: closed in the world (the programme's coordinator has not opened it).
     "reports:programme_open_data": MANAGERS_ONLY,
     "comparisons:open_data_toggle": Row(

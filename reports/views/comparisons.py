@@ -3,8 +3,11 @@ ratings (comparisons.matrix) and its published ratings as open data (comparisons
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -77,4 +80,18 @@ def open_data(request, programme: int, fmt: str):
     }
     response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def public_spread_svg(request, programme: int):
+    """The spread chart of the public network page: published reviews only, for anyone."""
+    target = get_object_or_404(
+        Programme.objects.filter(reviews__feedback_report__published_at__isnull=False)
+        .distinct()
+        .select_related("benchmark_version__benchmark"),
+        pk=programme,
+    )
+    response = svg_response(build_matrix(target, AnonymousUser()))
+    if settings.NOINDEX_PUBLIC_PAGES:
+        response["X-Robots-Tag"] = "noindex"
     return response
