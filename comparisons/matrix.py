@@ -80,6 +80,8 @@ class Row:
     cells: list[Cell]
     spread: Spread
     below: int  # cities below the benchmark on it
+    comparable: bool = True  # in every compared review's version (through its lineage)
+    reworded: bool = False  # its text differs in another compared version
 
     @property
     def shared_weakness(self) -> bool:
@@ -108,7 +110,10 @@ class Excluded:
 
 @dataclass
 class CityMatrix:
-    programme: Programme
+    programme: Programme | None
+    version: object
+    comparable: int  # indicators comparable across every compared review's version
+    indicator_count: int
     columns: list[Column]
     excluded: list[Excluded]
     levels: list[ScaleLevel]
@@ -134,10 +139,10 @@ def below_level_of(levels: list[ScaleLevel]) -> ScaleLevel | None:
     return min(scored, key=lambda level: (level.score, level.order)) if scored else None
 
 
-def visible_reviews(programme: Programme, user) -> tuple[list[Column], list[Excluded]]:
-    """The programme's reviews the viewer sees ratings of, and those left out with why."""
+def visible_reviews(reviews, user) -> tuple[list[Column], list[Excluded]]:
+    """The reviews the viewer sees ratings of, and those left out with why."""
     reviews = list(
-        programme.reviews.select_related("host_city", "feedback_report").order_by(
+        reviews.select_related("host_city", "feedback_report").order_by(
             "host_city__name", "created_at", "pk"
         )
     )
@@ -155,31 +160,53 @@ def visible_reviews(programme: Programme, user) -> tuple[list[Column], list[Excl
 
 
 def build_matrix(programme: Programme, user, *, group_code: str | None = None) -> CityMatrix:
-    columns, excluded = visible_reviews(programme, user)
+    return compare_reviews(
+        programme.reviews.all(),
+        programme.benchmark_version,
+        user,
+        group_code=group_code,
+        programme=programme,
+    )
+
+
+def compare_reviews(
+    reviews, version, user, *, group_code: str | None = None, programme=None
+) -> CityMatrix:
+    """The matrix of `reviews` with the indicators of `version` as rows. Reviews on other
+    versions of the benchmark are matched through each indicator's lineage: a row whose
+    lineage is missing from a review's version is not comparable (its cell stays empty), a
+    reworded one is marked, and an indicator removed by `version` is never a row."""
+    columns, excluded = visible_reviews(reviews, user)
     published = [column.review for column in columns if column.published]
-    version = programme.benchmark_version
     indicators = list(version.indicators.for_matrix())
     all_groups = list(dict.fromkeys(indicator.group for indicator in indicators))
     chosen = next((g for g in all_groups if g.code == group_code), None)
     if chosen is not None:
         indicators = [i for i in indicators if i.group_id == chosen.pk]
     levels = performance_levels(version)
-    by_pk = {level.pk: level for level in levels}
+    by_code = {level.code: level for level in levels}
     below = below_level_of(levels)
     ids = [column.review.pk for column in columns]
+    # Ratings by lineage and level code: a level of another version is its namesake here.
     ratings = {
-        (review_id, indicator_id): rating_id
-        for review_id, indicator_id, rating_id in IndicatorEvaluation.objects.filter(
-            review_id__in=ids
-        ).values_list("review_id", "indicator_id", "rating_id")
+        (review_id, lineage): code
+        for review_id, lineage, code in IndicatorEvaluation.objects.filter(
+            review_id__in=ids, rating__isnull=False
+        ).values_list("review_id", "indicator__lineage", "rating__code")
     }
     self_ratings = {
-        (review_id, indicator_id): rating_id
-        for review_id, indicator_id, rating_id in SelfAssessment.objects.filter(
-            report__review_id__in=ids
-        ).values_list("report__review_id", "indicator_id", "rating_id")
+        (review_id, lineage): code
+        for review_id, lineage, code in SelfAssessment.objects.filter(
+            report__review_id__in=ids, rating__isnull=False
+        ).values_list("report__review_id", "indicator__lineage", "rating__code")
     }
-    rated_reviews = {review_id for (review_id, _i), rating in ratings.items() if rating}
+    other_versions = {c.review.benchmark_version_id for c in columns} - {version.pk}
+    texts: dict = {}  # version id -> {lineage: text}
+    for version_id, lineage, text in Indicator.objects.filter(
+        version_id__in=other_versions
+    ).values_list("version_id", "lineage", "text"):
+        texts.setdefault(version_id, {})[lineage] = text
+    rated_reviews = {review_id for (review_id, _lineage) in ratings}
     kept = []
     for column in columns:
         if column.review.pk in rated_reviews:
@@ -190,20 +217,27 @@ def build_matrix(programme: Programme, user, *, group_code: str | None = None) -
 
     blocks: dict[int, GroupBlock] = {}
     for indicator in indicators:
+        key = indicator.lineage
         cells = [
             Cell(
                 column,
-                by_pk.get(ratings.get((column.review.pk, indicator.pk))),
-                by_pk.get(self_ratings.get((column.review.pk, indicator.pk))),
+                by_code.get(ratings.get((column.review.pk, key))),
+                by_code.get(self_ratings.get((column.review.pk, key))),
             )
             for column in columns
         ]
+        elsewhere = [texts.get(c.review.benchmark_version_id) for c in columns]
+        elsewhere = [found for found in elsewhere if found is not None]
+        comparable = all(key in found for found in elsewhere)
+        reworded = any(key in found and found[key] != indicator.text for found in elsewhere)
         counts = Counter(cell.rating.pk for cell in cells if cell.rating)
         row = Row(
             indicator,
             cells,
             Spread(levels, counts, unrated=sum(cell.rating is None for cell in cells)),
             below=counts[below.pk] if below else 0,
+            comparable=comparable,
+            reworded=reworded,
         )
         block = blocks.setdefault(
             indicator.group_id, GroupBlock(indicator.group, [], Spread(levels, Counter()), 0)
@@ -224,6 +258,9 @@ def build_matrix(programme: Programme, user, *, group_code: str | None = None) -
         block.gaps = gaps[:TOP_GAPS]
     return CityMatrix(
         programme=programme,
+        version=version,
+        comparable=sum(row.comparable for block in blocks.values() for row in block.rows),
+        indicator_count=len(indicators),
         columns=columns,
         excluded=sorted(excluded, key=lambda e: (e.review.host_city.name, e.review.pk)),
         levels=levels,
