@@ -7,16 +7,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comparisons.matrix import build_matrix
+from benchmarks.models import BenchmarkVersion
+from comparisons.matrix import build_matrix, compare_reviews
 from comparisons.models import OpenData
 from comparisons.open_data import SCHEMA
+from core.roles import is_coordinator
 from reviews.access import programme_view
-from reviews.models import Programme
+from reviews.models import Programme, Review
 
 
 @programme_view("reviews.see_programme")
@@ -90,3 +94,46 @@ def network(request):
     if settings.NOINDEX_PUBLIC_PAGES:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@login_required
+def compare_chosen(request):
+    """A coordinator's own set of reviews on one benchmark, on any of its versions: the rows
+    are the latest chosen version's indicators, matched to the others through lineage."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    chosen = [int(pk) for pk in request.GET.getlist("review") if pk.isdigit()]
+    reviews = Review.objects.filter(pk__in=chosen, benchmark_version__isnull=False)
+    versions = list(
+        BenchmarkVersion.objects.filter(reviews__in=reviews)
+        .distinct()
+        .select_related("benchmark")
+        .order_by("-number")
+    )
+    problem = ""
+    result = None
+    if len({v.benchmark_id for v in versions}) > 1:
+        problem = _(
+            "Choose reviews on one benchmark: its versions are compared, not two benchmarks."
+        )
+    elif versions:
+        result = compare_reviews(
+            reviews, versions[0], request.user, group_code=request.GET.get("group") or None
+        )
+    candidates = (
+        Review.objects.filter(evaluations__rating__isnull=False)
+        .distinct()
+        .select_related("host_city", "benchmark_version__benchmark")
+        .order_by("benchmark_version__benchmark__slug", "host_city__name", "pk")
+    )
+    return render(
+        request,
+        "comparisons/chosen.html",
+        {
+            "matrix": result,
+            "programme": None,
+            "candidates": candidates,
+            "chosen": set(chosen),
+            "problem": problem,
+        },
+    )

@@ -252,6 +252,7 @@ MATRIX: dict[str, Row] = {
     "reviews:programme_training_add": MANAGERS_ONLY,
     "reviews:programme_training_edit": MANAGERS_ONLY,
     "comparisons:matrix": MEMBERS_ONLY,
+    "comparisons:chosen": COORDINATORS_ONLY,
     "reports:programme_spread": MEMBERS_ONLY,
     # The public network page; the world's programme has no published report (so no chart).
     "comparisons:network": everyone(200, anonymous=200),
