@@ -182,3 +182,11 @@ def test_spread_chart_keeps_the_benchmark_order_of_groups(programme, coordinator
         "Above the benchmark",
         "Well above the benchmark",
     ]
+
+
+def test_exactly_half_the_cities_below_is_a_shared_weakness(programme, coordinator):
+    add_review(programme, "Rotterdam", ("above", "below", "above", "above"))
+    matrix = build_matrix(programme, coordinator)
+    row = next(r for r in matrix.groups[0].rows if r.indicator.code == "AA/Y/1")
+    assert (row.below, row.spread.rated) == (2, 4)
+    assert row.shared_weakness is True
