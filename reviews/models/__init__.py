@@ -30,8 +30,8 @@ from reviews.models.inception import (  # noqa: F401
     ProposedInterviewee,
     SelfAssessment,
 )
-from reviews.models.programme import Programme  # noqa: F401
 from reviews.models.privacy import PrivacySettings  # noqa: F401
+from reviews.models.programme import Programme  # noqa: F401
 from reviews.models.reminders import Reminder  # noqa: F401
 from reviews.models.review import Membership, Review  # noqa: F401
 from reviews.models.team import TrainingSession  # noqa: F401
