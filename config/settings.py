@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "benchmarks",
     "reviews",
     "practices",
+    "comparisons",
     "reports",
 ]
 
@@ -164,6 +165,11 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_PASSWORD_FORM_FIELD = "auth-password"
 AXES_SENSITIVE_PARAMETERS = ["auth-password", "token-otp_token", "backup-otp_token"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# --- The public network page (/compare/network/): search engines are asked not to index it
+# (meta robots noindex and X-Robots-Tag) unless NOINDEX_PUBLIC_PAGES=false; some networks
+# want to be found, others not.
+NOINDEX_PUBLIC_PAGES = env_bool("NOINDEX_PUBLIC_PAGES", True)
 
 # --- Two-factor sign-in (django-two-factor-auth on django-otp): an authenticator app (TOTP)
 # and recovery codes, optional for everyone. Required for coordinators (and superusers) by

@@ -22,6 +22,7 @@ urlpatterns = [
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("library/", include("practices.urls")),
+    path("compare/", include("comparisons.urls")),
     path("mail/", include("mail.urls")),
     path("jobs/", include("jobs.urls")),
     path("health/", health, name="health"),

@@ -245,3 +245,58 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
         "bars": bars,
         "legend": _place_legend(legend, top),
     }
+
+
+# --- The spread of a programme's ratings across cities (comparisons.matrix) --------------
+
+
+def spread_bars(rows: list[tuple[str, list[tuple[str, str, int]]]]) -> dict:
+    """Per row (a group) a stacked bar of how many ratings sit at each level of the scale,
+    the levels in the scale's order and the rows in the benchmark's: a spread, never a rank.
+    `rows` holds (label, [(colour, level label, count), ...])."""
+    longest = max((sum(n for _c, _l, n in levels) for _label, levels in rows), default=0) or 1
+    unit = BAR_WIDTH / longest
+    bars, y = [], 0
+    for label, levels in rows:
+        lines = label_lines(label)
+        row_height = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
+        x = BAR_LABEL_WIDTH
+        segments = []
+        for colour, level_label, count in levels:
+            if not count:
+                continue
+            width = round(count * unit, 1)
+            segments.append(
+                {
+                    "x": round(x, 1),
+                    "width": width,
+                    "fill": colour,
+                    "title": f"{label}: {level_label}: {count}",
+                }
+            )
+            x += width
+        bars.append(
+            {
+                "label": [
+                    {"text": text, "y": y + LABEL_LINE * n + 11} for n, text in enumerate(lines)
+                ],
+                "y": y,
+                "text_y": y + BAR_HEIGHT // 2 + 4,
+                "segments": segments,
+                "total": sum(n for _c, _l, n in levels),
+                "total_x": round(x, 1) + 6,
+            }
+        )
+        y += row_height + BAR_GAP
+    top = y + 4
+    legend = [
+        {"fill": colour, "label": level_label, "count": None}
+        for colour, level_label, _n in (rows[0][1] if rows else [])
+    ]
+    return {
+        "width": BAR_LABEL_WIDTH + BAR_WIDTH + 40,
+        "height": top + len(legend) * LEGEND_ROW,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "legend": _place_legend(legend, top),
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from reports.views import evidence, feedback_report, follow_up, inception, visit
+from reports.views import comparisons, evidence, feedback_report, follow_up, inception, visit
 
 app_name = "reports"
 
@@ -16,6 +16,17 @@ urlpatterns = [
     path("<int:pk>/report/report.docx", feedback_report.docx, name="report_docx"),
     path("public/<str:token>/", feedback_report.public, name="public_report"),
     path("public/<str:token>/report.pdf", feedback_report.public_pdf, name="public_report_pdf"),
+    path("programmes/<int:programme>/spread.svg", comparisons.spread_svg, name="programme_spread"),
+    path(
+        "network/<int:programme>/spread.svg",
+        comparisons.public_spread_svg,
+        name="public_programme_spread",
+    ),
+    path(
+        "programmes/<int:programme>/ratings.<str:fmt>",
+        comparisons.open_data,
+        name="programme_open_data",
+    ),
     path("<int:pk>/action-plan.pdf", follow_up.action_plan_pdf, name="action_plan_pdf"),
     path("<int:pk>/action-plan.xlsx", follow_up.action_plan_xlsx, name="action_plan_xlsx"),
 ]

@@ -27,6 +27,21 @@ def role_in(user, review) -> str | None:
     return cache[user.pk]
 
 
+def prime_roles(user, reviews) -> None:
+    """Look up the user's role in many reviews in one query (pages across reviews)."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    from reviews.models import Membership
+
+    found = dict(
+        Membership.objects.filter(user=user, review__in=[r.pk for r in reviews]).values_list(
+            "review_id", "role"
+        )
+    )
+    for review in reviews:
+        review.__dict__.setdefault(_CACHE, {})[user.pk] = found.get(review.pk)
+
+
 @rules.predicate
 def is_member(user, review) -> bool:
     return role_in(user, review) is not None

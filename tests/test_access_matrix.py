@@ -251,6 +251,17 @@ MATRIX: dict[str, Row] = {
     "reviews:programme_teams": MANAGERS_ONLY,
     "reviews:programme_training_add": MANAGERS_ONLY,
     "reviews:programme_training_edit": MANAGERS_ONLY,
+    "comparisons:matrix": MEMBERS_ONLY,
+    "comparisons:chosen": COORDINATORS_ONLY,
+    "reports:programme_spread": MEMBERS_ONLY,
+    # The public network page; the world's programme has no published report (so no chart).
+    "comparisons:network": everyone(200, anonymous=200),
+    "reports:public_programme_spread": everyone(404, anonymous=404),
+    # Open data: closed in the world (the programme's coordinator has not opened it).
+    "reports:programme_open_data": MANAGERS_ONLY,
+    "comparisons:open_data_toggle": Row(
+        LOGIN, 404, 403, 403, 403, REDIRECT, method="post", data={"open": "1"}
+    ),
     # Benchmarks: published versions for everyone signed in; drafts for coordinators
     # and the peers they were circulated to (here: `peer`); only coordinators edit.
     "benchmarks:list": everyone(200),

@@ -1,0 +1,272 @@
+"""The cross-city matrix of a programme: indicators x cities, the team's final ratings.
+
+Read in a fixed number of queries whatever the number of reviews: the reviews with their
+reports, the viewer's roles in them, the indicators, the performance scale, the final
+ratings and the self-ratings (one query each).
+
+Which reviews a person sees: a published review for anyone who may open the programme; an
+unpublished one only for whoever may see its evidence (its team, coordinators). The others
+are listed as excluded with the reason. Cities are never put in an order by their ratings:
+the columns follow the cities' names, the summaries are counts per rating level (the
+spread), as the DIVE findings ask ("not a ranking exercise").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from benchmarks.models import Indicator, RatingScale, ScaleLevel
+from reviews.models import IndicatorEvaluation, Programme, Review, SelfAssessment
+from reviews.rules import prime_roles
+
+# How many of the largest self-rating vs team gaps a group's summary lists.
+TOP_GAPS = 3
+
+NOT_PUBLISHED = _("its report is not published yet")
+NO_RATINGS = _("the team has not rated any indicator yet")
+
+
+@dataclass
+class Column:
+    review: Review
+    published: bool
+    evaluation_open: bool  # may the viewer open the review's evaluation pages?
+
+    @property
+    def city(self):
+        return self.review.host_city
+
+
+@dataclass
+class Cell:
+    column: Column
+    rating: ScaleLevel | None
+    self_rating: ScaleLevel | None
+
+    @property
+    def gap(self):
+        """Self-rating score minus the team's score: positive when the city rated itself
+        higher than the team did; None when either has no score."""
+        if self.rating is None or self.self_rating is None:
+            return None
+        if self.rating.score is None or self.self_rating.score is None:
+            return None
+        return self.self_rating.score - self.rating.score
+
+
+@dataclass
+class Spread:
+    """How many cities at each level of the scale, in the scale's order (never by count)."""
+
+    levels: list[ScaleLevel]
+    counts: Counter
+    unrated: int = 0
+
+    @property
+    def entries(self) -> list[tuple[ScaleLevel, int]]:
+        return [(level, self.counts[level.pk]) for level in self.levels]
+
+    @property
+    def rated(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    cells: list[Cell]
+    spread: Spread
+    below: int  # cities below the benchmark on it
+    comparable: bool = True  # in every compared review's version (through its lineage)
+    reworded: bool = False  # its text differs in another compared version
+
+    @property
+    def shared_weakness(self) -> bool:
+        """Below the benchmark in at least half the cities that were rated on it."""
+        return self.spread.rated > 0 and 2 * self.below >= self.spread.rated
+
+
+@dataclass
+class GroupBlock:
+    group: object
+    rows: list[Row]
+    spread: Spread
+    cities_below: int  # cities below the benchmark on at least one of its indicators
+    gaps: list[tuple[Row, Cell]] = field(default_factory=list)
+
+    @property
+    def shared_weaknesses(self) -> list[Row]:
+        return [row for row in self.rows if row.shared_weakness]
+
+
+@dataclass
+class Excluded:
+    review: Review
+    reason: str
+
+
+@dataclass
+class CityMatrix:
+    programme: Programme | None
+    version: object
+    comparable: int  # indicators comparable across every compared review's version
+    indicator_count: int
+    columns: list[Column]
+    excluded: list[Excluded]
+    levels: list[ScaleLevel]
+    below_level: ScaleLevel | None
+    groups: list[GroupBlock]
+    all_groups: list
+    chosen_group: object | None
+    published: list[Review]  # every published review of the programme, rated or not
+
+
+def performance_levels(version) -> list[ScaleLevel]:
+    return list(
+        ScaleLevel.objects.filter(
+            scale__version=version, scale__purpose=RatingScale.PERFORMANCE
+        ).order_by("order")
+    )
+
+
+def below_level_of(levels: list[ScaleLevel]) -> ScaleLevel | None:
+    """ "Below the benchmark": the scale's level with the lowest score (levels without a
+    score, such as "more information needed", are never below)."""
+    scored = [level for level in levels if level.score is not None]
+    return min(scored, key=lambda level: (level.score, level.order)) if scored else None
+
+
+def visible_reviews(reviews, user) -> tuple[list[Column], list[Excluded]]:
+    """The reviews the viewer sees ratings of, and those left out with why."""
+    reviews = list(
+        reviews.select_related("host_city", "feedback_report").order_by(
+            "host_city__name", "created_at", "pk"
+        )
+    )
+    prime_roles(user, reviews)
+    columns, excluded = [], []
+    for review in reviews:
+        report = getattr(review, "feedback_report", None)
+        published = bool(report and report.published_at)
+        open_to_viewer = user.has_perm("reviews.see_evidence", review)
+        if published or open_to_viewer:
+            columns.append(Column(review, published, open_to_viewer))
+        else:
+            excluded.append(Excluded(review, str(NOT_PUBLISHED)))
+    return columns, excluded
+
+
+def build_matrix(programme: Programme, user, *, group_code: str | None = None) -> CityMatrix:
+    return compare_reviews(
+        programme.reviews.all(),
+        programme.benchmark_version,
+        user,
+        group_code=group_code,
+        programme=programme,
+    )
+
+
+def compare_reviews(
+    reviews, version, user, *, group_code: str | None = None, programme=None
+) -> CityMatrix:
+    """The matrix of `reviews` with the indicators of `version` as rows. Reviews on other
+    versions of the benchmark are matched through each indicator's lineage: a row whose
+    lineage is missing from a review's version is not comparable (its cell stays empty), a
+    reworded one is marked, and an indicator removed by `version` is never a row."""
+    columns, excluded = visible_reviews(reviews, user)
+    published = [column.review for column in columns if column.published]
+    indicators = list(version.indicators.for_matrix())
+    all_groups = list(dict.fromkeys(indicator.group for indicator in indicators))
+    chosen = next((g for g in all_groups if g.code == group_code), None)
+    if chosen is not None:
+        indicators = [i for i in indicators if i.group_id == chosen.pk]
+    levels = performance_levels(version)
+    by_code = {level.code: level for level in levels}
+    below = below_level_of(levels)
+    ids = [column.review.pk for column in columns]
+    # Ratings by lineage and level code: a level of another version is its namesake here.
+    ratings = {
+        (review_id, lineage): code
+        for review_id, lineage, code in IndicatorEvaluation.objects.filter(
+            review_id__in=ids, rating__isnull=False
+        ).values_list("review_id", "indicator__lineage", "rating__code")
+    }
+    self_ratings = {
+        (review_id, lineage): code
+        for review_id, lineage, code in SelfAssessment.objects.filter(
+            report__review_id__in=ids, rating__isnull=False
+        ).values_list("report__review_id", "indicator__lineage", "rating__code")
+    }
+    other_versions = {c.review.benchmark_version_id for c in columns} - {version.pk}
+    texts: dict = {}  # version id -> {lineage: text}
+    for version_id, lineage, text in Indicator.objects.filter(
+        version_id__in=other_versions
+    ).values_list("version_id", "lineage", "text"):
+        texts.setdefault(version_id, {})[lineage] = text
+    rated_reviews = {review_id for (review_id, _lineage) in ratings}
+    kept = []
+    for column in columns:
+        if column.review.pk in rated_reviews:
+            kept.append(column)
+        else:
+            excluded.append(Excluded(column.review, str(NO_RATINGS)))
+    columns = kept
+
+    blocks: dict[int, GroupBlock] = {}
+    for indicator in indicators:
+        key = indicator.lineage
+        cells = [
+            Cell(
+                column,
+                by_code.get(ratings.get((column.review.pk, key))),
+                by_code.get(self_ratings.get((column.review.pk, key))),
+            )
+            for column in columns
+        ]
+        elsewhere = [texts.get(c.review.benchmark_version_id) for c in columns]
+        elsewhere = [found for found in elsewhere if found is not None]
+        comparable = all(key in found for found in elsewhere)
+        reworded = any(key in found and found[key] != indicator.text for found in elsewhere)
+        counts = Counter(cell.rating.pk for cell in cells if cell.rating)
+        row = Row(
+            indicator,
+            cells,
+            Spread(levels, counts, unrated=sum(cell.rating is None for cell in cells)),
+            below=counts[below.pk] if below else 0,
+            comparable=comparable,
+            reworded=reworded,
+        )
+        block = blocks.setdefault(
+            indicator.group_id, GroupBlock(indicator.group, [], Spread(levels, Counter()), 0)
+        )
+        block.rows.append(row)
+        block.spread.counts.update(counts)
+        block.spread.unrated += row.spread.unrated
+    for block in blocks.values():
+        block.cities_below = sum(
+            any(row.cells[n].rating == below for row in block.rows)
+            for n in range(len(columns))
+            if below
+        )
+        gaps = [(row, cell) for row in block.rows for cell in row.cells if cell.gap]
+        gaps.sort(
+            key=lambda pair: (-abs(pair[1].gap), pair[0].indicator.pk, pair[1].column.city.name)
+        )
+        block.gaps = gaps[:TOP_GAPS]
+    return CityMatrix(
+        programme=programme,
+        version=version,
+        comparable=sum(row.comparable for block in blocks.values() for row in block.rows),
+        indicator_count=len(indicators),
+        columns=columns,
+        excluded=sorted(excluded, key=lambda e: (e.review.host_city.name, e.review.pk)),
+        levels=levels,
+        below_level=below,
+        groups=list(blocks.values()),
+        all_groups=all_groups,
+        chosen_group=chosen,
+        published=published,
+    )
