@@ -161,7 +161,14 @@ def test_make_run_serves_pages_and_runs_a_worker_and_ctrl_c_stops_both(peer, sha
     log = tmp_path / "serve.log"
     with SmtpSink() as sink:
         shared.publish()
-        serve = start("serve", f"127.0.0.1:{port}", env=worker_env(shared.url, sink.port), log=log)
+        # Started with SIGINT ignored, as `make run &` in a script would be: Ctrl-C still works.
+        serve = start(
+            "serve",
+            f"127.0.0.1:{port}",
+            env=worker_env(shared.url, sink.port),
+            log=log,
+            sigint_ignored=True,
+        )
         try:
             assert sink.wait_for(1, timeout=90), log.read_text()
             assert wait_until(lambda: _answers(f"http://127.0.0.1:{port}/accounts/login/")), (

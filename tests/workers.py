@@ -12,6 +12,7 @@ the workers see only committed rows.
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -103,15 +104,21 @@ def worker_env(database_url: str, smtp_port: int, **extra: str) -> dict[str, str
     return env
 
 
-def start(*args: str, env: dict[str, str], log: Path) -> subprocess.Popen:
-    """`manage.py <args>` in its own process group, output to `log`."""
-    return subprocess.Popen(
+def start(
+    *args: str, env: dict[str, str], log: Path, sigint_ignored: bool = False
+) -> subprocess.Popen:
+    """`manage.py <args>` in its own process group, output to `log`. `sigint_ignored`
+    starts it as a background job of a non-interactive shell is started: SIGINT ignored."""
+    return subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+        if sigint_ignored
+        else None,  # noqa: PLW1509
     )
 
 

@@ -35,13 +35,18 @@ class Command(BaseCommand):
         worker = WORKERS[settings.TASKS_BACKEND]
         if worker:
             commands.insert(0, worker)
+        # Ctrl-C and SIGTERM stop both, even when this process was started with SIGINT
+        # ignored (a background job of a non-interactive shell inherits that): a handler
+        # of our own, set before the children start, also gives them back the default
+        # disposition (exec resets handled signals, never ignored ones).
+        signal.signal(signal.SIGINT, _raise_interrupt)
+        signal.signal(signal.SIGTERM, _raise_interrupt)
         # Each child leads its own process group (runserver and db_worker each have a
         # reloader child): stopping a group stops the whole of it.
         children = [
             subprocess.Popen([sys.executable, MANAGE, *c], start_new_session=True)  # noqa: S603
             for c in commands
         ]
-        signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.2)
@@ -58,11 +63,14 @@ def _raise_interrupt(signum, frame):
 
 
 def _stop(child: subprocess.Popen, timeout: float = 10) -> None:
-    try:
-        os.killpg(child.pid, signal.SIGINT)
-        child.wait(timeout=timeout)
-    except ProcessLookupError:
+    """Ctrl-C to the child's group, then SIGTERM, then SIGKILL, each after `timeout`."""
+    for sent in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(child.pid, sent)
+        except ProcessLookupError:
+            return
+        try:
+            child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            continue
         return
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.wait(timeout=timeout)
