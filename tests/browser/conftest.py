@@ -14,6 +14,11 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
+
+# A loaded 2-core machine (the suite and a PDF render at once) can take longer than
+# Playwright's 5 s to show a page after a POST; a real failure still fails, later.
+expect.set_options(timeout=15_000)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
