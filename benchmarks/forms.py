@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import (
+    SCORE_MAX,
+    SCORE_MIN,
     Benchmark,
     GlossaryEntry,
     Group,
@@ -29,7 +31,19 @@ def _translated(*names: str) -> list[str]:
 class BenchmarkForm(HelperMixin, forms.ModelForm):
     class Meta:
         model = Benchmark
-        fields = ["slug", *_translated("name", "description", "group_label", "value_label")]
+        fields = [
+            "slug",
+            *_translated("name", "description", "group_label", "value_label"),
+            "kind",
+        ]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].required = False  # not given: a rating scale, as before
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or Benchmark.SCALE
 
 
 class CodedPartForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
@@ -58,7 +72,12 @@ class GroupForm(CodedPartForm):
 
     class Meta:
         model = Group
-        fields = ["code", *_translated("name", "standard")]
+        fields = ["code", *_translated("name", "standard"), "weight"]
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, version=version, **kwargs)
+        if not version.benchmark.is_index:
+            del self.fields["weight"]  # only an index combines its groups
 
 
 class ValueForm(CodedPartForm):
@@ -268,6 +287,21 @@ class LevelForm(forms.ModelForm):
         # A colour input always sends a value: give blank rows the one it sends, so an
         # untouched extra row counts as unchanged and is skipped.
         self.fields["colour"].initial = self.instance.colour or self.NEW_COLOUR
+
+    def clean_score(self):
+        """An index benchmark's answers score 0-100 (empty: the answer is not scored)."""
+        score = self.cleaned_data.get("score")
+        out_of_range = score is not None and not SCORE_MIN <= score <= SCORE_MAX
+        if out_of_range and is_index_answer_scale(self.instance.scale):
+            raise forms.ValidationError(
+                _("An answer of an index scores from 0 to 100 (or leave it empty).")
+            )
+        return score
+
+
+def is_index_answer_scale(scale: RatingScale) -> bool:
+    """Whether the scale's levels are the answers of an index benchmark's questions."""
+    return scale.purpose == RatingScale.PERFORMANCE and scale.version.benchmark.is_index
 
 
 LevelFormSet = forms.inlineformset_factory(

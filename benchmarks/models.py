@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -34,12 +35,35 @@ slug_code_validator = RegexValidator(
 )
 
 
+WEIGHT_MAX = 9999  # Group.weight: six digits, two after the point
+SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)  # an index answer's score
+
+
 class FrozenVersionError(ValidationError):
     def __init__(self):
         super().__init__(_("This version is published and can no longer be changed."))
 
 
 class Benchmark(models.Model):
+    """A standard. Of one of two kinds:
+
+    - a rating scale (the default; INTI-CITIES, DIVE): the team rates every indicator on
+      the version's performance scale, and comparisons show the spread of the levels,
+      never a rank;
+    - an index (as the Intercultural Cities Index: 66 questions in 14 indicators, each
+      scored 0-100 and combined into one index): every indicator is a question, the
+      performance scale's levels are its answers and each answer's ``score`` (0-100) is
+      what the question scores; each group weighs ``Group.weight`` in the city's index.
+      The arithmetic is in ``benchmarks.scoring``.
+    """
+
+    SCALE = "scale"
+    INDEX = "index"
+    KIND_CHOICES = [
+        (SCALE, _("Rating scale: indicators rated on a scale, no scores combined")),
+        (INDEX, _("Index: answers scored 0-100, groups weighted into one index")),
+    ]
+
     slug = models.SlugField(_("short name"), unique=True, help_text=_("Used in web addresses."))
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
@@ -54,6 +78,16 @@ class Benchmark(models.Model):
             "Name of the cross-cutting dimension, e.g. Value. Leave empty if there is none."
         ),
     )
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=KIND_CHOICES,
+        default=SCALE,
+        help_text=_(
+            "An index scores each answer 0-100 and combines the groups, by their weights, "
+            "into one index per city; only an index can be ranked."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -66,6 +100,10 @@ class Benchmark(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("benchmarks:benchmark", kwargs={"slug": self.slug})
+
+    @property
+    def is_index(self) -> bool:
+        return self.kind == self.INDEX
 
 
 @dataclass
@@ -278,6 +316,19 @@ class Group(OrderedPart, EditVersioned):
     code = models.CharField(_("code"), max_length=8, validators=[code_validator])
     name = models.CharField(_("name"), max_length=200)
     standard = models.TextField(_("standard"), blank=True, help_text=_("The benchmark sentence."))
+    # Only an index benchmark reads it: the group's weight in the city's index (0 = shown
+    # but not counted).
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(WEIGHT_MAX))],
+        help_text=_(
+            "Index benchmarks only: how much the group counts in the city's index, relative "
+            "to the other groups. 0 shows the group's score but leaves it out of the index."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "code"]

@@ -38,6 +38,7 @@ MAX_DEPTH = 20
 SHOWN = 40
 INTEGER_MAX = 2_147_483_647  # a PositiveIntegerField on every database
 SCORE_LIMIT = 9999.99  # ScaleLevel.score: six digits, two after the point
+WEIGHT_MAX = 9999.99  # Group.weight: likewise
 
 
 @dataclass
@@ -91,6 +92,8 @@ GROUP = _record(
         "code": _text("Group.code"),
         "name": _translated("Group.name"),
         "standard": _translated("Group.standard"),
+        # An index benchmark's weight of the group (default 1; 0 leaves it out of the index).
+        "weight": {"type": "number", "minimum": 0, "maximum": WEIGHT_MAX},
     },
     ["code", "name"],
 )
@@ -173,6 +176,8 @@ BENCHMARK_SCHEMA: dict = {
             "description": _translated("Benchmark.description"),
             "group_label": _translated("Benchmark.group_label"),
             "value_label": _translated("Benchmark.value_label"),
+            # "scale" (the default when missing) or "index"
+            "kind": {"type": "string", "enum": ["scale", "index"]},
             "notes": _text("BenchmarkVersion.notes"),
             "groups": _items(GROUP),
             "values": _items(VALUE),

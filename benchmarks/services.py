@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -97,6 +98,24 @@ DEFAULT_SCALES = [
 ]
 
 
+def default_scales(kind: str) -> list[dict]:
+    """The scales a new version gets when no file brings any. An index's answers start
+    without scores: the coordinator gives them (0-100), and until then the editor says no
+    question can be scored."""
+    if kind != Benchmark.INDEX:
+        return DEFAULT_SCALES
+    return [
+        {
+            **scale,
+            "levels": [
+                {**level, "score": None} if scale["purpose"] == RatingScale.PERFORMANCE else level
+                for level in scale["levels"]
+            ],
+        }
+        for scale in DEFAULT_SCALES
+    ]
+
+
 def _tr(prefix: str, texts: dict | str | None) -> dict[str, str]:
     """{"en": "...", "nl": "..."} -> {"name_en": "...", "name_nl": "..."}."""
     if texts is None:
@@ -150,6 +169,8 @@ def check_data(data, *, locate: Callable[[tuple], str | None] | None = None) -> 
         )
     problems += _english_names(data, place)
     problems += _scale_problems(data.get("scales") or [])
+    if data.get("kind") == Benchmark.INDEX:
+        problems += _index_score_problems(data.get("scales") or [])
     problems += _indicator_problems(data, groups, values, tag_types, place)
     if not data["indicators"]:
         problems.append(Problem(_("indicators"), _("There are no indicators.")))
@@ -271,6 +292,21 @@ def _scale_problems(scales: list[dict]) -> list[Problem]:
 
 
 @transaction.atomic
+def _index_score_problems(scales: list[dict]) -> list[Problem]:
+    """An index's answers (the performance scale's levels) score 0-100 or not at all."""
+    return [
+        Problem(
+            _("level %(code)s") % {"code": cut(level["code"])},
+            _("An answer of an index scores from 0 to 100 (or leave it empty)."),
+        )
+        for scale in scales
+        if scale["purpose"] == RatingScale.PERFORMANCE
+        for level in scale["levels"]
+        if level.get("score") is not None and not 0 <= level["score"] <= 100
+    ]
+
+
+@transaction.atomic
 def import_version(
     data: dict, *, benchmark: Benchmark | None = None, publish: bool = False, by=None
 ) -> BenchmarkVersion:
@@ -280,6 +316,18 @@ def import_version(
     problems = check_data(data)
     if not problems and benchmark is None:
         problems = _new_benchmark_problems(data)
+    if (
+        not problems
+        and benchmark is not None
+        and data.get("kind", benchmark.kind) != benchmark.kind
+    ):
+        problems = [
+            Problem(
+                _("sheet benchmark"),
+                _("The file is of kind %(file)r but the benchmark is of kind %(kind)r.")
+                % {"file": data["kind"], "kind": benchmark.kind},
+            )
+        ]
     if problems:
         raise ImportRejected(problems)
     if benchmark is None:
@@ -298,7 +346,7 @@ def import_version(
             **_tr("term", entry["term"]),
             **_tr("definition", entry["definition"]),
         )
-    add_scales(version, data.get("scales") or DEFAULT_SCALES)
+    add_scales(version, data.get("scales") or default_scales(benchmark.kind))
     if publish:
         version.publish(by=by)
     return version
@@ -307,6 +355,7 @@ def import_version(
 def _create_benchmark(data: dict) -> Benchmark:
     return Benchmark.objects.create(
         slug=data["slug"],
+        kind=data.get("kind") or Benchmark.SCALE,
         **_tr("name", data["name"]),
         **_tr("description", data.get("description")),
         **_tr("group_label", data.get("group_label") or {"en": "Pillar", "nl": "Pijler"}),
@@ -321,6 +370,7 @@ def _create_indicators(version: BenchmarkVersion, data: dict) -> None:
             version=version,
             code=g["code"],
             order=i,
+            weight=Decimal(str(g.get("weight", 1))),
             **_tr("name", g["name"]),
             **_tr("standard", g.get("standard")),
         )
@@ -431,6 +481,13 @@ def save_levels(scale: RatingScale, levels) -> None:
         level.save()
 
 
+def _number(value: Decimal | None) -> int | float | None:
+    """A stored decimal as JSON writes it: 50 rather than 50.0, 12.5 as is."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def export_version(version: BenchmarkVersion) -> dict:
     """The version as plain data, in the shape import_version reads."""
     benchmark = version.benchmark
@@ -444,8 +501,14 @@ def export_version(version: BenchmarkVersion) -> dict:
         "description": _texts(benchmark, "description"),
         "group_label": _texts(benchmark, "group_label"),
         "value_label": _texts(benchmark, "value_label"),
+        "kind": benchmark.kind,
         "groups": [
-            {"code": g.code, "name": _texts(g, "name"), "standard": _texts(g, "standard")}
+            {
+                "code": g.code,
+                "name": _texts(g, "name"),
+                "standard": _texts(g, "standard"),
+                "weight": _number(g.weight),
+            }
             for g in version.groups.all()
         ],
         "values": [
@@ -486,7 +549,7 @@ def export_version(version: BenchmarkVersion) -> dict:
                         "code": lv.code,
                         "label": _texts(lv, "label"),
                         "colour": lv.colour,
-                        "score": float(lv.score) if lv.score is not None else None,
+                        "score": _number(lv.score),
                     }
                     for lv in s.levels.all()
                 ],

@@ -1,7 +1,13 @@
 """A benchmark version as a spreadsheet (openpyxl) and back.
 
 Sheets: "indicators" (one row per indicator) and "groups" are required;
-"benchmark", "values", "tag_types" and "glossary" are optional. Reading turns
+"benchmark", "values", "tag_types", "glossary" and "scales" are optional.
+
+For an index benchmark: the "benchmark" sheet's row ``kind`` says ``index`` (missing or
+empty: ``scale``, so older workbooks import as before), the "groups" sheet's ``weight``
+column holds each group's weight (empty: 1), and the "scales" sheet (one row per level,
+a scale's first row naming it) holds the answers with their ``score`` (0-100; empty: the
+answer is not scored). Without a "scales" sheet a version gets the default scales. Reading turns
 the workbook into the same data import_version takes, and lists every problem
 by sheet, row and column instead of stopping at the first.
 """
@@ -25,7 +31,19 @@ INDICATOR_COLUMNS = [
     *[f"{p}_{lang}" for p in ("text", "guidance") for lang in LANGS],
     "tags",
 ]
-GROUP_COLUMNS = ["code", *[f"{p}_{lang}" for p in ("name", "standard") for lang in LANGS]]
+GROUP_COLUMNS = [
+    "code",
+    *[f"{p}_{lang}" for p in ("name", "standard") for lang in LANGS],
+    "weight",
+]
+SCALE_COLUMNS = [
+    "purpose",
+    *[f"name_{lang}" for lang in LANGS],
+    "level",
+    *[f"label_{lang}" for lang in LANGS],
+    "colour",
+    "score",
+]
 VALUE_COLUMNS = ["code", *[f"{p}_{lang}" for p in ("name", "description") for lang in LANGS]]
 TAG_COLUMNS = [
     "type",
@@ -47,7 +65,11 @@ def _t(item: dict, key: str, lang: str) -> str:
 
 def to_xlsx(data: dict) -> bytes:
     wb = new_workbook()
-    meta = [["slug", data["slug"]], ["version", data.get("version")]]
+    meta = [
+        ["slug", data["slug"]],
+        ["version", data.get("version")],
+        ["kind", data.get("kind") or "scale"],
+    ]
     for key in ("name", "description", "group_label", "value_label"):
         meta += [[f"{key}_{lang}", _t(data, key, lang)] for lang in LANGS]
     _sheet(wb, "benchmark", ["key", "value"], meta)
@@ -74,7 +96,11 @@ def to_xlsx(data: dict) -> bytes:
         "groups",
         GROUP_COLUMNS,
         [
-            [g["code"], *[_t(g, p, lang) for p in ("name", "standard") for lang in LANGS]]
+            [
+                g["code"],
+                *[_t(g, p, lang) for p in ("name", "standard") for lang in LANGS],
+                g.get("weight", 1),
+            ]
             for g in data["groups"]
         ],
     )
@@ -109,6 +135,23 @@ def to_xlsx(data: dict) -> bytes:
         [
             [_t(e, p, lang) for p in ("term", "definition") for lang in LANGS]
             for e in data.get("glossary", [])
+        ],
+    )
+    _sheet(
+        wb,
+        "scales",
+        SCALE_COLUMNS,
+        [
+            [
+                scale["purpose"],
+                *[_t(scale, "name", lang) for lang in LANGS],
+                level["code"],
+                *[_t(level, "label", lang) for lang in LANGS],
+                level["colour"],
+                level.get("score"),
+            ]
+            for scale in data.get("scales", [])
+            for level in scale["levels"]
         ],
     )
     return workbook_bytes(wb)
@@ -195,6 +238,8 @@ class Places:
         if not rest:
             return ""
         first = str(rest[0])
+        if key[0] == "scales" and "levels" in key:
+            first = {"code": "level"}.get(first, first)
         if key[0] == "tag_types":
             first = (CHOICE_COLUMNS_BY_PATH if "choices" in key else TAG_COLUMNS_BY_PATH).get(
                 first, first
@@ -282,6 +327,7 @@ def _read_workbook(sheets: dict) -> tuple[dict, Places, list[Problem]]:
     meta = _meta(sheets, places)
     data: dict = {
         **({"slug": meta["slug"]} if meta.get("slug") else {}),
+        **({"kind": meta["kind"]} if meta.get("kind") else {}),
         **{
             key: {lang: meta.get(f"{key}_{lang}", "") for lang in LANGS}
             for key in ("name", "description", "group_label", "value_label")
@@ -296,9 +342,16 @@ def _read_workbook(sheets: dict) -> tuple[dict, Places, list[Problem]]:
         if sheet in sheets:
             for row_number, row in _rows(sheets[sheet], sheet, problems):
                 places.add((sheet, len(data[sheet])), sheet, row_number)
-                data[sheet].append({"code": _text(row.get("code")).upper(), **_texts(row, texts)})
+                item = {"code": _text(row.get("code")).upper(), **_texts(row, texts)}
+                if sheet == "groups" and _text(row.get("weight")):
+                    item["weight"] = _number(row.get("weight"))
+                data[sheet].append(item)
     if "tag_types" in sheets:
         data["tag_types"] = _read_tag_types(sheets["tag_types"], places, problems)
+    if "scales" in sheets:
+        scales = _read_scales(sheets["scales"], places, problems)
+        if scales:
+            data["scales"] = scales
     if "glossary" in sheets:
         for row_number, row in _rows(sheets["glossary"], "glossary", problems):
             places.add(("glossary", len(data["glossary"])), "glossary", row_number)
@@ -307,6 +360,47 @@ def _read_workbook(sheets: dict) -> tuple[dict, Places, list[Problem]]:
         places.add(("indicators", len(data["indicators"])), "indicators", row_number)
         data["indicators"].append(_read_indicator(row, row_number, problems))
     return data, places, problems
+
+
+def _number(value):
+    """A cell's number (int or float); anything else as its text, for the schema to name."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = _text(value)
+    try:
+        number = float(text.replace(",", "."))
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
+def _read_scales(sheet, places: Places, problems: list[Problem]) -> list[dict]:
+    """One row per level; a scale's first row names it."""
+    scales: dict[str, dict] = {}
+    for row_number, row in _rows(sheet, "scales", problems):
+        purpose = _text(row.get("purpose"))
+        if purpose not in scales:
+            places.add(("scales", len(scales)), "scales", row_number)
+        scale = scales.setdefault(
+            purpose,
+            {
+                "purpose": purpose,
+                "name": {lang: _text(row.get(f"name_{lang}")) for lang in LANGS},
+                "levels": [],
+            },
+        )
+        index = list(scales).index(purpose)
+        places.add(("scales", index, "levels", len(scale["levels"])), "scales", row_number)
+        score = row.get("score")
+        scale["levels"].append(
+            {
+                "code": _text(row.get("level")),
+                "label": {lang: _text(row.get(f"label_{lang}")) for lang in LANGS},
+                "colour": _text(row.get("colour")),
+                "score": None if _text(score) == "" else _number(score),
+            }
+        )
+    return list(scales.values())
 
 
 def _read_tag_types(sheet, places: Places, problems: list[Problem]) -> list[dict]:

@@ -41,14 +41,15 @@ from benchmarks.models import (
     Indicator,
     IndicatorComment,
     RatingScale,
+    ScaleLevel,
     TagType,
     Value,
     VersionReviewer,
 )
 from benchmarks.services import (
-    DEFAULT_SCALES,
     add_scales,
     compare_versions,
+    default_scales,
     export_version,
     save_levels,
     start_new_draft,
@@ -120,7 +121,7 @@ def benchmark_create(request):
         with transaction.atomic():
             benchmark = form.save()
             version = BenchmarkVersion.objects.create(benchmark=benchmark, number=1)
-            add_scales(version, DEFAULT_SCALES)
+            add_scales(version, default_scales(benchmark.kind))
         messages.success(request, _("Benchmark created. Add its groups, values and indicators."))
         return redirect(version)
     return render(request, "benchmarks/benchmark_form.html", {"form": form})
@@ -165,6 +166,7 @@ def version_detail(request, slug: str, number: int):
             "glossary": version.glossaryentrys.all(),
             "tag_types": version.tagtypes.prefetch_related("choices"),
             "scales": version.ratingscales.prefetch_related("levels"),
+            "answers_unscored": _answers_unscored(version),
             "reviewers": reviewers,
             "my_review": my_review,
             "can_edit": can_edit,
@@ -174,6 +176,16 @@ def version_detail(request, slug: str, number: int):
             "versions": versions,
         },
     )
+
+
+def _answers_unscored(version: BenchmarkVersion) -> bool:
+    """An index whose answers (the performance scale) carry no score: every question would
+    be left out of the scores, so the editor says so."""
+    if not version.benchmark.is_index:
+        return False
+    return not ScaleLevel.objects.filter(
+        scale__version=version, scale__purpose=RatingScale.PERFORMANCE, score__isnull=False
+    ).exists()
 
 
 @login_required

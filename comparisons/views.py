@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchmarks.models import BenchmarkVersion
+from comparisons.index import build_index
 from comparisons.matrix import build_matrix, compare_reviews
 from comparisons.models import OpenData
 from comparisons.open_data import SCHEMA
@@ -26,12 +27,16 @@ from reviews.models import Programme, Review
 @programme_view("reviews.see_programme")
 def matrix(request, programme: Programme):
     result = build_matrix(programme, request.user, group_code=request.GET.get("group") or None)
+    index = None
+    if programme.benchmark_version.benchmark.is_index:
+        index = build_index(result, show_ranking=programme.ranking_shown)
     return render(
         request,
         "comparisons/matrix.html",
         {
             "programme": programme,
             "matrix": result,
+            "index": index,
             "can_manage": request.user.has_perm("reviews.manage_programme", programme),
             "data_open": OpenData.objects.is_open(programme),
             "schema": SCHEMA,

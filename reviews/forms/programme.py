@@ -38,6 +38,7 @@ class ProgrammeForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             "ends_on",
             "partners",
             "visits_per_peer",
+            "show_ranking",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),

@@ -89,6 +89,14 @@ class Programme(EditVersioned):
         default=VISITS_PER_PEER,
         help_text=_("A peer on more reviews of the programme than this is flagged (not refused)."),
     )
+    show_ranking = models.BooleanField(
+        _("show a ranking of the cities"),
+        default=False,
+        help_text=_(
+            "Index benchmarks only: list the cities in the order of their index beside the "
+            "spread. Off by default; a rating-scale benchmark is never ranked."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     history = HistoricalRecords(m2m_fields=[partners, pool])
 
@@ -104,6 +112,17 @@ class Programme(EditVersioned):
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:programme", kwargs={"programme": self.pk})
+
+    @property
+    def ranking_allowed(self) -> bool:
+        """Whether the benchmark can be ranked at all: only an index benchmark can."""
+        return self.benchmark_version.benchmark.is_index
+
+    @property
+    def ranking_shown(self) -> bool:
+        """A rank order of the cities: for an index benchmark, when the coordinator turned
+        it on; never for a rating-scale benchmark, whatever is stored."""
+        return self.show_ranking and self.ranking_allowed
 
     def clean(self) -> None:
         errors = {}
@@ -126,6 +145,11 @@ class Programme(EditVersioned):
                 ) % {"n": opened}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The programme cannot end before it starts.")
+        if self.show_ranking and self.benchmark_version_id and not self.ranking_allowed:
+            errors["show_ranking"] = _(
+                "Only an index benchmark can be ranked: this programme's benchmark rates "
+                "indicators on a scale, and its comparisons show the spread, never a rank."
+            )
         if errors:
             raise ValidationError(errors)
 
