@@ -371,3 +371,40 @@ def test_scale_level_form_of_an_index_refuses_scores_above_100(db, client_for, c
     assert response.status_code == 200
     assert "An answer of an index scores from 0 to 100" in response.content.decode()
     assert scale.levels.get(code="full").score == 100
+
+
+def test_index_matrix_queries_do_not_grow_with_cities(index_programme, coordinator, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("comparisons:matrix", args=[index_programme.pk])
+
+    def count() -> int:
+        client = client_for(coordinator)
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert 'id="index-scores"' in response.content.decode()
+        return len(queries)
+
+    three = count()
+    for name in ("Tampere", "Turku", "Espoo"):
+        answer(index_programme, name, everywhere("partly"))
+    assert count() == three
+
+
+def test_import_into_a_benchmark_of_another_kind_is_refused(db):
+    version = new_benchmark(slug="scale-kind")
+    data = {**export_version(version), "kind": "index"}
+    with pytest.raises(ImportRejected) as rejected:
+        import_version(data, benchmark=version.benchmark)
+    assert "but the benchmark is of kind 'scale'" in rejected.value.problems[0].message
+    assert version.benchmark.versions.count() == 1
+
+
+def test_matrix_of_an_index_in_dutch_shows_decimal_commas(index_programme, client_for, coordinator):
+    client = client_for(coordinator)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("comparisons:matrix", args=[index_programme.pk])).content.decode()
+    assert 'data-city="Bergen">51,1' in page
+    assert "57 van 66 beantwoord" in page
