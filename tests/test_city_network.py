@@ -325,3 +325,22 @@ def test_peer_cannot_choose_the_annex(programme, client):
     response = client.post(reverse("reviews:report_annex", args=[antwerp.pk]), {"annex": "1"})
     assert response.status_code == 403
     assert FeedbackReport.objects.get(review=antwerp).network_annex is False
+
+
+def test_docx_has_the_network_annex_as_a_table(programme):
+    import io
+
+    from docx import Document
+
+    from reports.docx import build_docx
+
+    antwerp = review_of(programme, "Antwerp")
+    report = antwerp.feedback_report
+    report.network_annex = True
+    report.save()
+    document = Document(io.BytesIO(build_docx(build_content(antwerp, report), draft=True)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Annex 5: The city against the network" in headings
+    last = document.tables[-1]
+    assert [c.text for c in last.rows[1].cells] == ["AA Alpha", "Antwerp", "1", "1", "0", "0"]
+    assert [c.text for c in last.rows[2].cells] == ["AA Alpha", "network", "2", "1", "1", "0"]

@@ -113,6 +113,7 @@ def _scale(review: Review) -> dict:
     return {
         "format": FORMAT,
         "kind": SCALE,
+        "city": review.host_city.name,
         "programme": str(review.programme),
         "cities": sorted(set(cities.values())),
         "reviews": len(cities),
