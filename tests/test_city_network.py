@@ -297,6 +297,9 @@ def test_frozen_annex_keeps_the_network_as_it_was(programme, coordinator):
     )
     assert 'id="annex-network"' in html
     assert "Alpha: Antwerp" in html  # the chart, drawn inline
+    screen = render_to_string("reviews/feedback_report/_content.html", {"content": version.content})
+    assert 'id="annex-network"' in screen
+    assert "Alpha: Antwerp" in screen
 
 
 def test_pdf_has_no_network_annex_without_the_choice(programme):
