@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from benchmarks.models import BenchmarkVersion
+from cities.models import City
+from comparisons.city import against_network, city_reviews, trend
 from comparisons.index import build_index
 from comparisons.matrix import build_matrix, compare_reviews
 from comparisons.models import OpenData
@@ -141,4 +143,18 @@ def compare_chosen(request):
             "chosen": set(chosen),
             "problem": problem,
         },
+    )
+
+
+@login_required
+def city(request, city: int):
+    """One city against the network (per review in a programme: its ratings per group beside
+    the spread of the programme's other published reviews) and its trend between its two
+    latest reviews. Ratings of an unpublished review only for its team and coordinators."""
+    target = get_object_or_404(City, pk=city)
+    columns = city_reviews(target, request.user)
+    return render(
+        request,
+        "comparisons/city.html",
+        {"city": target, "against": against_network(columns), "trend": trend(columns)},
     )

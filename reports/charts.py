@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
 
 from reviews.models.evidence import STATE_FILL
 from reviews.services.report_content import state_label
@@ -250,14 +253,17 @@ def group_bars(content: dict, *, group: str | None = None) -> dict:
 # --- The spread of a programme's ratings across cities (comparisons.matrix) --------------
 
 
-def spread_bars(rows: list[tuple[str, list[tuple[str, str, int]]]]) -> dict:
+def spread_bars(rows: list[tuple[str, list[tuple[str, str, int]]]], *, share=False) -> dict:
     """Per row (a group) a stacked bar of how many ratings sit at each level of the scale,
     the levels in the scale's order and the rows in the benchmark's: a spread, never a rank.
-    `rows` holds (label, [(colour, level label, count), ...])."""
+    `rows` holds (label, [(colour, level label, count), ...]). With `share`, every bar is
+    the full width (each level's share of the row's ratings), so rows of different sizes
+    (one city, a network) compare; the number after a bar is still its count."""
     longest = max((sum(n for _c, _l, n in levels) for _label, levels in rows), default=0) or 1
-    unit = BAR_WIDTH / longest
     bars, y = [], 0
     for label, levels in rows:
+        total = sum(n for _c, _l, n in levels)
+        unit = BAR_WIDTH / ((total or 1) if share else longest)
         lines = label_lines(label)
         row_height = max(BAR_HEIGHT, len(lines) * LABEL_LINE)
         x = BAR_LABEL_WIDTH
@@ -299,4 +305,76 @@ def spread_bars(rows: list[tuple[str, list[tuple[str, str, int]]]]) -> dict:
         "bar_height": BAR_HEIGHT,
         "bars": bars,
         "legend": _place_legend(legend, top),
+    }
+
+
+# --- One city against the network, and its trend (comparisons.city) ---------------------
+
+
+def network_bars(network: dict, *, city_label: str) -> dict:
+    """The city against the network (`reviews.services.network`): per group two full-width
+    bars, the city's ratings and the network's, each level's share in the scale's colours.
+    Read from the plain dict only, so a frozen report annex draws the same later."""
+    levels = network.get("levels", [])
+    network_label = _("network")
+    rows = []
+    for group in network.get("groups", []):
+        name = f"{group['code']} {group['name']}"
+        for label, counts in ((city_label, group["city"]), (network_label, group["network"])):
+            rows.append(
+                (
+                    f"{name}: {label}",
+                    [(lv["colour"], lv["label"], n) for lv, n in zip(levels, counts, strict=True)],
+                )
+            )
+    return spread_bars(rows, share=True)
+
+
+CHANGE_UP = "#2f7d32"  # green: the rating went up
+CHANGE_DOWN = "#b3261e"  # red: it went down
+
+
+def signed(change) -> str:
+    """A change as people write it: +1, -0.5, 0 (no trailing zeros)."""
+    text = format(Decimal(change).normalize(), "f")
+    return f"+{text}" if change > 0 else text
+
+
+def change_bars(rows: list[tuple[str, object]]) -> dict:
+    """A diverging bar per indicator: its change of score between two reviews, to the right
+    of the middle line when it went up, to the left when down, all on one scale (the
+    largest change is half the width). `rows` holds (label, change) in the order given."""
+    largest = max((abs(change) for _label, change in rows), default=0) or 1
+    half = BAR_WIDTH / 2
+    middle = BAR_LABEL_WIDTH + half
+    bars, y = [], 0
+    for label, change in rows:
+        width = round(float(abs(change)) * half / float(largest), 1)
+        x = middle if change >= 0 else middle - width
+        shown = signed(change)
+        bars.append(
+            {
+                "label": [{"text": label, "y": y + 11}],
+                "y": y,
+                "text_y": y + BAR_HEIGHT // 2 + 4,
+                "segments": [
+                    {
+                        "x": round(x, 1),
+                        "width": width,
+                        "fill": CHANGE_UP if change >= 0 else CHANGE_DOWN,
+                        "title": f"{label}: {shown}",
+                    }
+                ],
+                "total": shown,
+                "total_x": round(middle + width, 1) + 6 if change >= 0 else round(middle, 1) + 6,
+            }
+        )
+        y += BAR_HEIGHT + BAR_GAP
+    return {
+        "width": BAR_LABEL_WIDTH + BAR_WIDTH + 40,
+        "height": max(y, BAR_HEIGHT),
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "legend": [],
+        "middle": middle,
     }

@@ -440,6 +440,39 @@ def _annexes(document, content: dict) -> None:
         )
     else:
         _muted(document, _("No evidence is cited yet."), size=10)
+    if content.get("network"):
+        _network_annex(document, content)
+
+
+def _network_annex(document, content: dict) -> None:
+    """The city against the network as the PDF's annex 5 has it, its chart as a table."""
+    network = content["network"]
+    document.add_heading(_("Annex 5: The city against the network"), level=1)
+    document.add_paragraph(
+        _(
+            "The city's ratings per group beside the spread of the ratings in the programme's "
+            "other published reviews, as they stood when this version was frozen. Each bar is "
+            "the full width: each level's share of the ratings."
+        )
+    )
+    rows = []
+    for group in network["groups"]:
+        name = f"{group['code']} {group['name']}"
+        rows.append([name, network["city"], *(str(n) for n in group["city"])])
+        rows.append([name, _("network"), *(str(n) for n in group["network"])])
+    _table(
+        document,
+        [_("Group"), _("Whose ratings"), *(level["label"] for level in network["levels"])],
+        rows,
+    )
+    document.add_paragraph(
+        ngettext(
+            "The network: %(counter)s other published review of %(programme)s.",
+            "The network: %(counter)s other published reviews of %(programme)s.",
+            network["reviews"],
+        )
+        % {"counter": network["reviews"], "programme": network["programme"]}
+    )
 
 
 def _people_annex(document, content: dict) -> None:

@@ -22,6 +22,8 @@ urlpatterns = [
         comparisons.public_spread_svg,
         name="public_programme_spread",
     ),
+    path("<int:pk>/network.svg", comparisons.review_network_svg, name="review_network"),
+    path("cities/<int:city>/trend.svg", comparisons.city_trend_svg, name="city_trend"),
     path(
         "programmes/<int:programme>/ratings.<str:fmt>",
         comparisons.open_data,

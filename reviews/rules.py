@@ -242,6 +242,8 @@ rules.add_perm(
     "reviews.publish_report", (may_manage | is_team_leader) & report_final & ~report_published
 )
 rules.add_perm("reviews.share_report", may_manage & report_published)
+# The coordinator chooses the network annex while the report can still be frozen again.
+rules.add_perm("reviews.choose_report_annex", may_manage & ~report_final)
 # Until it is published a coordinator can undo "make final" (the team changes it again).
 rules.add_perm("reviews.reopen_report", may_manage & report_final & ~report_published)
 rules.add_perm(

@@ -164,6 +164,7 @@ urlpatterns = [
     path("<int:pk>/report/presentation/", feedback_report.presentation, name="report_presentation"),
     path("<int:pk>/report/final/", feedback_report.final_read, name="report_final"),
     path("<int:pk>/report/share/", feedback_report.share, name="report_share"),
+    path("<int:pk>/report/annex/", feedback_report.network_annex, name="report_annex"),
     # Step 7, the host city's response and follow-up
     path("<int:pk>/response/", follow_up.responses, name="responses"),
     path("<int:pk>/response/<int:rec>/", follow_up.response_edit, name="response_edit"),

@@ -222,6 +222,10 @@ MATRIX: dict[str, Row] = {
     "reviews:report_freeze": NOBODY_POST,
     "reviews:report_publish": NOBODY_POST,
     "reviews:report_share": NOBODY_POST,
+    # Not final yet: the coordinator may still choose the network annex.
+    "reviews:report_annex": Row(
+        LOGIN, 404, 403, 403, 403, REDIRECT, method="post", data={"annex": "1"}
+    ),
     "reviews:report_final": NOBODY,
     "reviews:report_presentation": NOBODY,
     "reports:public_report": everyone(404, anonymous=404),
@@ -254,6 +258,12 @@ MATRIX: dict[str, Row] = {
     "comparisons:matrix": MEMBERS_ONLY,
     "comparisons:chosen": COORDINATORS_ONLY,
     "reports:programme_spread": MEMBERS_ONLY,
+    # A city against the network and its trend: anyone signed in sees the page; the world's
+    # review is unpublished, so its chart only for whoever sees its evidence (the host not
+    # yet), and the city has one review: no trend to draw.
+    "comparisons:city": everyone(200),
+    "reports:review_network": Row(LOGIN, 404, 404, 200, 200, 200),
+    "reports:city_trend": everyone(404),
     # The public network page; the world's programme has no published report (so no chart).
     "comparisons:network": everyone(200, anonymous=200),
     "reports:public_programme_spread": everyone(404, anonymous=404),
@@ -448,6 +458,7 @@ REVIEW_SAMPLES = {
     "version": lambda review: review.feedback_report.versions.first().number,
     "comment": lambda review: review.feedback_report.factual_comments.first().pk,
     "programme": lambda review: review.programme_id,
+    "city": lambda review: review.host_city_id,
     "training": lambda review: review.programme.training_sessions.first().pk,
     # Follow-up rows do not exist before publication; the permission check comes first.
     "response": lambda review: 1,

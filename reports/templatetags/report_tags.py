@@ -72,6 +72,17 @@ def report_bars(content: dict, section: dict | None = None) -> dict:
     }
 
 
+@register.inclusion_tag("reports/_report_bars.svg")
+def report_network(content: dict) -> dict:
+    """The network annex's picture, from the network frozen into the content."""
+    return {
+        "chart": charts.network_bars(content["network"], city_label=content["network"]["city"]),
+        "single": "",
+        "title": _("%(city)s against the network, per group")
+        % {"city": content["network"]["city"]},
+    }
+
+
 @register.filter
 def findings_of(findings: list[dict], kind: str) -> list[dict]:
     return [f for f in findings or () if f.get("kind") == kind]

@@ -4,6 +4,7 @@ ratings (comparisons.matrix) and its published ratings as open data (comparisons
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, JsonResponse
@@ -11,13 +12,16 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from cities.models import City
+from comparisons.city import city_reviews, trend
 from comparisons.matrix import CityMatrix, build_matrix
 from comparisons.models import OpenData
 from comparisons.open_data import HEADER, SCHEMA, published_rows
-from reports.charts import spread_bars
+from reports.charts import change_bars, network_bars, spread_bars
 from reports.spreadsheets import csv_response, xlsx_response
 from reviews.access import get_programme, programme_view
-from reviews.models import Programme
+from reviews.models import Programme, Review
+from reviews.services.network import city_against_network
 
 
 def spread_chart(matrix: CityMatrix) -> dict:
@@ -95,3 +99,40 @@ def public_spread_svg(request, programme: int):
     if settings.NOINDEX_PUBLIC_PAGES:
         response["X-Robots-Tag"] = "noindex"
     return response
+
+
+def trend_chart(rows) -> dict:
+    """The top improved, then the top of concern, as bars of their change."""
+    return change_bars([(row.indicator.code, row.change) for row in rows])
+
+
+def _svg(chart: dict, title: str) -> HttpResponse:
+    svg = render_to_string("reports/_report_bars.svg", {"chart": chart, "title": title})
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@login_required
+def review_network_svg(request, pk: int):
+    """A review's ratings against its programme's other published reviews; the review's own
+    ratings only when the viewer may see them (published, or its team and coordinators)."""
+    review = get_object_or_404(Review.objects.select_related("host_city"), pk=pk)
+    shown = {c.review.pk: c.review for c in city_reviews(review.host_city, request.user)}
+    network = city_against_network(shown[pk]) if pk in shown else None
+    if network is None:
+        raise Http404
+    title = _("%(city)s against the network, per group") % {"city": review.host_city.name}
+    return _svg(network_bars(network, city_label=review.host_city.name), title)
+
+
+@login_required
+def city_trend_svg(request, city: int):
+    """The city's top improved and top of concern indicators between its two latest reviews
+    the viewer may see."""
+    target = get_object_or_404(City, pk=city)
+    found = trend(city_reviews(target, request.user))
+    if not found.comparable:
+        raise Http404
+    title = _("Change of the final rating between the two latest reviews of %(city)s") % {
+        "city": target.name
+    }
+    return _svg(trend_chart(found.improved + found.concern), title)

@@ -70,6 +70,16 @@ class FeedbackReport(EditVersioned):
         blank=True,
         help_text=_("Twelve months by default."),
     )
+    # The coordinator's choice: the city against the network as an annex, frozen into each
+    # version's content from then on (reviews.services.network).
+    network_annex = models.BooleanField(
+        _("annex: the city against the network"),
+        default=False,
+        help_text=_(
+            "Adds the city's ratings per group beside the spread of the programme's other "
+            "published reviews."
+        ),
+    )
     history = HistoricalRecords()
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ Shape (every value is JSON)::
       "timetable": [{"day", "start", "end", "label", "kind", "location", "peers"}],
       "interviewees": [{"name", "kind"}], "off_record_count": int,
       "evidence_index": [{"code", "source", "colour", "sections": [key]}],
+      "network": None | reviews.services.network.city_against_network(review),
     }
 
 Attribution is respected here, once: off-the-record people are counted, never named;
@@ -49,6 +50,7 @@ from reviews.models import (
 )
 from reviews.models.evidence import STATE_FILL, indicator_statuses
 from reviews.models.feedback_report import existing_report
+from reviews.services.network import city_against_network
 from reviews.steps import PEER, ROLE_LABELS, TEAM_LEADER
 
 FORMAT = 1
@@ -98,6 +100,8 @@ def build_content(review: Review, report: FeedbackReport | None = None) -> dict:
         "indicators": _indicators(review),
         **_visit(review),
         "evidence_index": evidence_index,
+        # Frozen with the version: the annex reads the network as it was when frozen.
+        "network": city_against_network(review) if report and report.network_annex else None,
     }
 
 

@@ -160,6 +160,7 @@ def _home(request, review: Review, *, approval_form=None, assign_form=None, stat
             "can_run_round": user.has_perm("reviews.run_factual_round", review),
             "can_publish": user.has_perm("reviews.publish_report", review),
             "can_reopen": user.has_perm("reviews.reopen_report", review),
+            "can_choose_annex": user.has_perm("reviews.choose_report_annex", review),
             "missing_for_final": report.missing_for_final() if pending else [],
             "unanswered": comments["unanswered"],
             "comments": comments["total"],
@@ -1030,3 +1031,20 @@ def share(request, review: Review):
     else:
         messages.error(request, _("Nothing was changed."))
     return redirect("reviews:report_final", review.pk)
+
+
+@review_view("reviews.choose_report_annex")
+@require_POST
+def network_annex(request, review: Review):
+    """Turn the network annex on or off; every version frozen from then on has it or not
+    (a version already frozen keeps what it had)."""
+    report = _report_or_404(review)
+    report.network_annex = request.POST.get("annex") == "1"
+    report.save(update_fields=["network_annex"])
+    if report.network_annex:
+        messages.success(
+            request, _("The next version frozen has the annex on the city against the network.")
+        )
+    else:
+        messages.success(request, _("Versions frozen from now on have no network annex."))
+    return redirect("reviews:report", review.pk)
