@@ -528,3 +528,47 @@ def test_the_desk_review_query_count_stays_flat_with_practices(submitted, client
         page = _desk_review_page(client, submitted).content.decode()
     assert "Practice 0.2" in page
     assert len(with_practices.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("search", ["text", "indicator"])
+def test_the_library_search_query_count_stays_flat_with_practices(db, client, search):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from practices.models import PracticeIndicator, Tag
+    from tests.conftest import new_benchmark
+
+    version = new_benchmark(slug="flat", indicators=2)
+    indicator = version.indicators.first()
+    tag = Tag.objects.create(kind=Tag.KIND, code="desk", name="desk")
+
+    def add(n: int) -> None:
+        for k in range(n):
+            practice = Practice.objects.create(
+                slug=f"flat-{Practice.objects.count()}",
+                title_en=f"A welcome desk {k}",
+                description_en="Newcomers register where they live.",
+                programme="Flat",
+                state=Practice.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            practice.cities.add(new_city(name=f"Flat city {Practice.objects.count()}"))
+            practice.tags.add(tag)
+            PracticeIndicator.objects.create(
+                practice=practice, code=indicator.code, lineage=indicator.lineage
+            )
+
+    params = {"q": "welcome desk"} if search == "text" else {"indicator": indicator.code}
+
+    def count() -> tuple[int, int]:
+        client.get(reverse("practices:library"), params)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("practices:library"), params)
+        return len(queries), len(_titles(response))
+
+    add(2)
+    few, shown = count()
+    assert shown == 2
+    add(18)
+    assert count() == (few, 20)
