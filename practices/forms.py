@@ -145,6 +145,9 @@ class PracticeForm(HelperMixin, VersionedFormMixin, forms.ModelForm):
         cleaned = super().clean()
         if not (cleaned.get("title_en") or cleaned.get("title_nl")):
             self.add_error("title_en", _("Give the practice a title in at least one language."))
+        if self.add_prefix("indicator_codes") not in self.data:
+            self.indicators = None  # not on the form that was posted: the links stay
+            return cleaned
         self.indicators, errors = resolve_codes(
             split_codes(cleaned.get("indicator_codes", "")), **self.indicator_scope()
         )
@@ -155,7 +158,8 @@ class PracticeForm(HelperMixin, VersionedFormMixin, forms.ModelForm):
     @transaction.atomic
     def save(self, commit=True):
         practice = super().save(commit=commit)
-        save_indicator_links(practice, self.indicators)
+        if self.indicators is not None:
+            save_indicator_links(practice, self.indicators)
         return practice
 
 

@@ -572,3 +572,19 @@ def test_the_library_search_query_count_stays_flat_with_practices(db, client, se
     assert shown == 2
     add(18)
     assert count() == (few, 20)
+
+
+def test_completing_a_draft_relinks_its_indicators_by_code(draft, client_for, team_leader):
+    link = draft.indicator_links.get()
+    url = reverse("practices:edit", args=[draft.slug])
+    data = {"edit_version": draft.edit_version, "title_en": "Co-signed plans"}
+    assert client_for(team_leader).post(url, data).status_code == 302
+    assert list(draft.indicator_links.values_list("code", flat=True)) == [link.code]  # kept
+    draft.refresh_from_db()
+    data = {"edit_version": draft.edit_version, "title_en": "Co-signed plans"}
+    response = client_for(team_leader).post(url, {**data, "indicator_codes": "ZZ/1"})
+    assert "ZZ/1 is not an indicator of" in response.content.decode()
+    assert list(draft.indicator_links.values_list("code", flat=True)) == [link.code]
+    response = client_for(team_leader).post(url, {**data, "indicator_codes": ""})
+    assert response.status_code == 302
+    assert draft.indicator_links.count() == 0
