@@ -762,80 +762,72 @@ def page_specs(world: World) -> list[tuple[str, str, object, object]]:
 
     pk = world.review.pk
     peer = world.peers[0]
-    return (
-        [
-            (BASELINE, reverse("profile"), peer, None),
-            ("reviews:dashboard", reverse("reviews:dashboard"), world.coordinator, None),
-            ("reviews:all", reverse("reviews:all"), world.coordinator, None),
-            ("reviews:detail", reverse("reviews:detail", args=[pk]), world.leader, None),
-            (
-                "reviews:inception_group",
-                reverse("reviews:inception_group", args=[pk, world.first_group.pk]),
-                world.hosts[0],
-                draft_report,
-            ),
-            (
-                "reviews:desk_review_team",
-                reverse("reviews:desk_review_team", args=[pk, world.first_group.pk]),
-                peer,
-                None,
-            ),
-            ("reviews:planner", reverse("reviews:planner", args=[pk]), world.leader, None),
-            ("reviews:evidence", reverse("reviews:evidence", args=[pk]), world.leader, None),
-            (
-                "reviews:evidence_overview",
-                reverse("reviews:evidence_overview", args=[pk]),
-                peer,
-                None,
-            ),
-            (
-                "reviews:evaluation",
-                reverse("reviews:evaluation", args=[pk, world.first_indicator.pk]),
-                peer,
-                None,
-            ),
-            (
+    specs = [
+        (BASELINE, reverse("profile"), peer, None),
+        ("reviews:dashboard", reverse("reviews:dashboard"), world.coordinator, None),
+        ("reviews:all", reverse("reviews:all"), world.coordinator, None),
+        ("reviews:detail", reverse("reviews:detail", args=[pk]), world.leader, None),
+        (
+            "reviews:inception_group",
+            reverse("reviews:inception_group", args=[pk, world.first_group.pk]),
+            world.hosts[0],
+            draft_report,
+        ),
+        (
+            "reviews:desk_review_team",
+            reverse("reviews:desk_review_team", args=[pk, world.first_group.pk]),
+            peer,
+            None,
+        ),
+        ("reviews:planner", reverse("reviews:planner", args=[pk]), world.leader, None),
+        ("reviews:evidence", reverse("reviews:evidence", args=[pk]), world.leader, None),
+        (
+            "reviews:evidence_overview",
+            reverse("reviews:evidence_overview", args=[pk]),
+            peer,
+            None,
+        ),
+        (
+            "reviews:evaluation",
+            reverse("reviews:evaluation", args=[pk, world.first_indicator.pk]),
+            peer,
+            None,
+        ),
+        (
+            "benchmarks:version",
+            reverse(
                 "benchmarks:version",
-                reverse(
-                    "benchmarks:version",
-                    kwargs={
-                        "slug": world.bench_version.benchmark.slug,
-                        "number": world.bench_version.number,
-                    },
-                ),
-                peer,
-                None,
+                kwargs={
+                    "slug": world.bench_version.benchmark.slug,
+                    "number": world.bench_version.number,
+                },
             ),
-            # Step 7, the report final and published.
-            ("reviews:report", reverse("reviews:report", args=[pk]), world.leader, None),
+            peer,
+            None,
+        ),
+        # Step 7, the report final and published.
+        ("reviews:report", reverse("reviews:report", args=[pk]), world.leader, None),
+        (
+            "reviews:report_section",
+            reverse("reviews:report_section", args=[pk, world.first_section.pk]),
+            peer,
+            None,
+        ),
+        ("reviews:report_final", reverse("reviews:report_final", args=[pk]), peer, None),
+        ("reviews:action_plan", reverse("reviews:action_plan", args=[pk]), world.hosts[0], None),
+    ] + (
+        [
             (
-                "reviews:report_section",
-                reverse("reviews:report_section", args=[pk, world.first_section.pk]),
-                peer,
+                "reviews:programme",
+                reverse("reviews:programme", args=[world.programme.pk]),
+                world.coordinator,
                 None,
-            ),
-            ("reviews:report_final", reverse("reviews:report_final", args=[pk]), peer, None),
-            (
-                "reviews:action_plan",
-                reverse("reviews:action_plan", args=[pk]),
-                world.hosts[0],
-                None,
-            ),
+            )
         ]
-        + cross_city_specs(world)
-        + (
-            [
-                (
-                    "reviews:programme",
-                    reverse("reviews:programme", args=[world.programme.pk]),
-                    world.coordinator,
-                    None,
-                )
-            ]
-            if world.programme
-            else []
-        )
+        if world.programme
+        else []
     )
+    return specs + cross_city_specs(world)
 
 
 def cross_city_specs(world: World) -> list[tuple[str, str, object, object]]:
