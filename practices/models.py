@@ -163,6 +163,43 @@ class Practice(EditVersioned):
     def is_published(self) -> bool:
         return self.state == self.PUBLISHED
 
+    @property
+    def is_approved(self) -> bool:
+        return self.state == self.APPROVED
+
+    @property
+    def from_review(self) -> bool:
+        return self.review_id is not None
+
+    def approvers_needed(self) -> list:
+        """Who must approve this version: every peer and the team leader of the review it
+        came from (as every peer approves the feedback report), in name order. Entered
+        directly (no review): nobody in particular; one coordinator's approval suffices."""
+        if not self.review_id:
+            return []
+        from reviews.models import Membership
+
+        members = Membership.objects.filter(
+            review_id=self.review_id, role__in=["peer", "team_leader"]
+        ).select_related("user")
+        return sorted({m.user for m in members}, key=lambda user: (str(user), user.pk))
+
+    def current_approvals(self):
+        """Approvals of the text as it is now (a change to the practice supersedes them)."""
+        return self.approvals.filter(version=self.edit_version).select_related("user")
+
+    def state_from_data(self) -> str:
+        """The state the data gives: published once someone published it; approved when the
+        review's whole team (or, entered directly, a coordinator) approved this version;
+        a draft otherwise. `state` stores it (practices/services.py refreshes it)."""
+        if self.published_at is not None:
+            return self.PUBLISHED
+        approved_by = {approval.user_id for approval in self.current_approvals()}
+        if not self.review_id:
+            return self.APPROVED if approved_by else self.DRAFT
+        needed = {user.pk for user in self.approvers_needed()}
+        return self.APPROVED if needed and needed <= approved_by else self.DRAFT
+
     def assessments(self) -> list[tuple[str, str, str]]:
         """(code, label, text) of each Annex I criterion, in the Handbook's order."""
         return [(code, label, getattr(self, f"{code}_assessment")) for code, label in CRITERIA]
@@ -173,6 +210,27 @@ class Practice(EditVersioned):
         if self.organisation:
             names.append(self.organisation)
         return ", ".join(names)
+
+
+class PracticeApproval(models.Model):
+    """Someone approved a practice as it was at `version` (its edit version then); a later
+    change to the practice makes the approval stale, so the team approves the new text."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    approved_at = models.DateTimeField(_("approved"), auto_now=True)
+
+    class Meta:
+        ordering = ["approved_at", "pk"]
+        verbose_name = _("approval of a practice")
+        verbose_name_plural = _("approvals of practices")
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "user"], name="practice_approval_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.practice})"
 
 
 class PracticeIndicator(models.Model):

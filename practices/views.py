@@ -17,11 +17,18 @@ from django.utils.translation import gettext as _
 from cities.models import City
 from core.confirm import Confirmation, confirm_page
 from core.spreadsheets import CSV_TYPE, csv_text, is_formula_like
-from core.versioning import save_or_conflict
+from core.versioning import save_or_conflict, unique_twin
 from practices import search
-from practices.forms import PracticeForm
+from practices.forms import NewPracticeForm, PracticeForm
 from practices.models import CRITERIA, Practice, Tag
-from practices.services import publish_practice, unpublish_practice
+from practices.services import (
+    approve_practice,
+    publish_practice,
+    refresh_state,
+    reopen_practice,
+    unpublish_practice,
+    withdraw_approval,
+)
 
 PAGE_SIZE = 25
 
@@ -80,6 +87,7 @@ def library(request):
         ),
         "criteria": CRITERIA,
         "query_string": request.GET.urlencode(),
+        "may_add": request.user.has_perm("practices.add_practice"),
     }
     return render(request, "practices/library.html", context)
 
@@ -116,14 +124,49 @@ def _signing_in(view):
 @_signing_in
 def detail(request, slug: str):
     practice = _practice_for(request, slug)
+    approvals = list(practice.current_approvals())
+    approved_by = {approval.user_id for approval in approvals}
     context = {
         "practice": practice,
         "indicator_links": practice.indicator_links.select_related("benchmark"),
         "may_edit": request.user.has_perm("practices.edit_practice", practice),
+        "may_approve": request.user.has_perm("practices.approve_practice", practice),
+        "has_approved": request.user.pk in approved_by,
+        "may_reopen": request.user.has_perm("practices.reopen_practice", practice),
         "may_publish": request.user.has_perm("practices.publish_practice", practice),
         "may_unpublish": request.user.has_perm("practices.unpublish_practice", practice),
     }
+    if not practice.is_published:
+        needed = practice.approvers_needed()
+        context["approvals"] = approvals
+        context["waiting_for"] = [user for user in needed if user.pk not in approved_by]
     return render(request, "practices/detail.html", context)
+
+
+def new(request):
+    """A coordinator enters a practice directly in the browser (a draft until approved)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.has_perm("practices.add_practice"):
+        raise PermissionDenied
+    form = NewPracticeForm(request.POST or None)
+    context = {"form": form, "new": True}
+    if request.method == "POST" and form.is_valid():
+        # Someone saved a practice of the same short name since the form was checked.
+        context["twin"] = unique_twin("slug")(form)
+        saved, conflict = save_or_conflict(
+            request,
+            form,
+            template="practices/practice_form.html",
+            context=context,
+            twin=context["twin"],
+        )
+        if conflict:
+            return conflict
+        refresh_state(saved)
+        messages.success(request, _("The practice is saved as a draft."))
+        return redirect(saved)
+    return render(request, "practices/practice_form.html", context)
 
 
 @_signing_in
@@ -137,9 +180,45 @@ def edit(request, slug: str):
         )
         if conflict:
             return conflict
+        refresh_state(practice)  # a change supersedes the approvals
         messages.success(request, _("The practice is saved."))
         return redirect(practice)
     return render(request, "practices/practice_form.html", context)
+
+
+@_signing_in
+def approve(request, slug: str):
+    """Approve the practice as it is now (`approves=yes`), or withdraw one's approval."""
+    practice = _practice_for(request, slug, "practices.approve_practice")
+    if request.method != "POST":
+        return redirect(practice)
+    if request.POST.get("approves") == "no":
+        withdraw_approval(practice=practice, by=request.user)
+        messages.success(request, _("Your approval is withdrawn."))
+    else:
+        approve_practice(practice=practice, by=request.user)
+        messages.success(request, _("You approved the practice."))
+    return redirect(practice)
+
+
+@_signing_in
+def reopen(request, slug: str):
+    practice = _practice_for(request, slug, "practices.reopen_practice")
+    if request.method == "POST":
+        reopen_practice(practice=practice, by=request.user)
+        messages.success(request, _("The practice is a draft again."))
+        return redirect(practice)
+    approvals = practice.current_approvals()
+    confirmation = Confirmation(
+        title=_("Reopen this practice as a draft?"),
+        confirm_label=_("Reopen the practice"),
+        cancel_url=practice.get_absolute_url(),
+        lead=_("Its approvals are cleared: it needs approving again before it is published."),
+        items_label=_("Approvals cleared"),
+        items=[str(approval.user) for approval in approvals],
+        undo=_("Whoever approved it can approve it again."),
+    )
+    return confirm_page(request, confirmation, template="practices/confirm.html", practice=practice)
 
 
 @_signing_in

@@ -37,13 +37,16 @@ VISIT_REVIEW_TITLE = "Peer review of Antwerp 2026"
 REPORTED_REVIEW_TITLE = "Peer review of Leipzig 2025"
 EARLIER_REVIEW_TITLE = "Peer review of Leipzig 2023"
 GHENT_REVIEW_TITLE = "Peer review of Ghent 2025"
+MALMO_REVIEW_TITLE = "Peer review of Malmö 2025"
 PROGRAMME_NAME = "INTI-CITIES 2025–2026"
-# The programme's reviews and its partner cities: Malmö, Helsinki and Lyon host none.
+# The programme's reviews and its partner cities: Helsinki and Lyon host none. Three are
+# published (Leipzig, Ghent, Malmö), rated differently, so every cross-city view compares.
 PROGRAMME_REVIEWS = [
     DEMO_REVIEW_TITLE,
     VISIT_REVIEW_TITLE,
     REPORTED_REVIEW_TITLE,
     GHENT_REVIEW_TITLE,
+    MALMO_REVIEW_TITLE,
 ]
 PROGRAMME_PARTNERS = ["Rotterdam", "Antwerp", "Leipzig", "Ghent", "Malmö", "Helsinki", "Lyon"]
 PROGRAMME_POOL = [
@@ -138,6 +141,14 @@ PEOPLE = [
         language="nl",
         label="host of the Ghent review (step 7, report published)",
     ),
+    DemoPerson(
+        "host6@example.org",
+        "Sara Lindqvist",
+        "SL",
+        "Malmö",
+        None,
+        label="host of the Malmö review (step 7, report published)",
+    ),
 ]
 
 
@@ -222,7 +233,7 @@ def load_demo(*, today: datetime.date) -> dict[str, int]:
     programme, created["programmes"] = _demo_programme(
         cities=cities, users=users, version=inti, today=today
     )
-    for spec in (LEIPZIG_2025, LEIPZIG_2023, GHENT_2025):
+    for spec in (LEIPZIG_2025, LEIPZIG_2023, GHENT_2025, MALMO_2025):
         if not Review.objects.filter(title=spec.title).exists():
             in_programme = programme if spec.title in PROGRAMME_REVIEWS else None
             _demo_published_review(
@@ -429,19 +440,28 @@ class PublishedReview:
     quiet_days: int | None = None  # nobody did anything in it since (its history says so)
 
 
-LEIPZIG_2025 = PublishedReview(
+def _leipzig_review(*, third_person: tuple[str, str, str, str], **fields) -> PublishedReview:
+    """A review of Leipzig (reviewed twice): the same host lead, team and three of the four
+    people interviewed each time; `third_person` is the one who differs."""
+    return PublishedReview(
+        city="Leipzig",
+        host="host4@example.org",
+        team=("leader@example.org", "peer1@example.org", "peer2@example.org", "peer3@example.org"),
+        people=(
+            ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
+            ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
+            third_person,
+            ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
+        ),
+        **fields,
+    )
+
+
+LEIPZIG_2025 = _leipzig_review(
     title=REPORTED_REVIEW_TITLE,
-    city="Leipzig",
-    host="host4@example.org",
-    team=("leader@example.org", "peer1@example.org", "peer2@example.org", "peer3@example.org"),
     published_days_ago=213,
     background="Leipzig grew by 100,000 people in ten years.",
-    people=(
-        ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
-        ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
-        ("Jens Richter", "Job centre, team lead", "partner", "anonymised"),
-        ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
-    ),
+    third_person=("Jens Richter", "Job centre, team lead", "partner", "anonymised"),
     summary=(
         "Leipzig has a clear integration strategy with political backing. Its weak point is "
         "follow-up: targets are rarely measured, and partners are consulted late."
@@ -497,19 +517,11 @@ LEIPZIG_2025 = PublishedReview(
 )
 
 # Leipzig's first review, two years before: the baseline of its 2025 review.
-LEIPZIG_2023 = PublishedReview(
+LEIPZIG_2023 = _leipzig_review(
     title=EARLIER_REVIEW_TITLE,
-    city="Leipzig",
-    host="host4@example.org",
-    team=("leader@example.org", "peer1@example.org", "peer2@example.org", "peer3@example.org"),
     published_days_ago=760,
     background="Leipzig has grown by 60,000 people in six years; a first integration plan is due.",
-    people=(
-        ("Martin Koch", "Mayor's office, integration adviser", "staff", "named"),
-        ("Aylin Yilmaz", "Migrant council, chair", "immigrant_org", "named"),
-        ("Petra Lang", "Adult education centre, director", "partner", "named"),
-        ("Name withheld", "Refugee support network", "immigrant_org", "off_record"),
-    ),
+    third_person=("Petra Lang", "Adult education centre, director", "partner", "named"),
     summary=(
         "Leipzig is writing its first integration plan. Leadership is committed, but the "
         "plan has no targets yet and the migrant council is not consulted."
@@ -605,6 +617,61 @@ GHENT_2025 = PublishedReview(
     ),
     progress=((0, 1, "on_track", "The steering group met twice."),),
     quiet_days=40,
+)
+
+
+# The third published review of the programme. Its team comes from four other cities (the
+# team leader Jan Berg works for Malmö, so Mikko Laine of Helsinki leads it).
+MALMO_2025 = PublishedReview(
+    title=MALMO_REVIEW_TITLE,
+    city="Malmö",
+    host="host6@example.org",
+    team=("peer2@example.org", "peer1@example.org", "peer3@example.org", "peer4@example.org"),
+    published_days_ago=120,
+    background="Malmö counts 360,000 inhabitants; one in three was born abroad.",
+    people=(
+        ("Anders Holm", "City office, integration strategist", "staff", "named"),
+        ("Leila Haddad", "Newcomers' network, chair", "immigrant_org", "named"),
+        ("Erik Sandberg", "Employment service, team lead", "partner", "anonymised"),
+        ("Name withheld", "Housing association", "partner", "off_record"),
+    ),
+    summary=(
+        "Malmö measures its integration targets every year and publishes the results. "
+        "Its weak point is leadership: the strategy has no political owner since 2024."
+    ),
+    evaluation=(
+        "The city is **below** the benchmark on leadership and **well above** it on monitoring."
+    ),
+    ratings=("below", "well_above", "above", "below"),
+    recommendations=(
+        (
+            "Name one member of the executive committee as the owner of the strategy.",
+            "high",
+            "6m",
+            "Executive committee",
+            "Owner named in the council's minutes",
+            (0, 1),
+        ),
+        (
+            "Discuss the yearly monitoring report in the council, not only in the office.",
+            "medium",
+            "12m",
+            "City office",
+            "Report on the council's agenda each spring",
+            (2,),
+        ),
+    ),
+    answers=(
+        ("accept", "", "Executive committee", 90, "The chair takes the strategy on."),
+        (
+            "partly",
+            "The council discusses it every second year, with the budget.",
+            "City office",
+            365,
+            "First debate planned.",
+        ),
+    ),
+    progress=((0, 1, "on_track", "The chair of the executive committee owns the strategy."),),
 )
 
 

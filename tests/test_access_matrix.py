@@ -308,13 +308,20 @@ MATRIX: dict[str, Row] = {
     "health": everyone(200, anonymous=200),
     # The good-practice library: published practices for everyone, signed in or not. The
     # sample is a draft from the review's published report: its team and coordinators see
-    # it, the team leader (and coordinators) complete and publish it; only a published one
-    # can be unpublished. (Behaviour: tests/test_practices.py.)
+    # it, the team leader (and coordinators) complete it, each member of the team approves
+    # it (not a coordinator for them); only an approved one is reopened or published, only
+    # a published one unpublished. Coordinators enter practices directly.
+    # (Behaviour: tests/test_practices.py.)
     "practices:library": everyone(200, anonymous=200),
     "practices:export": everyone(200, anonymous=200),
+    "practices:new": COORDINATORS_ONLY,
     "practices:detail": Row(LOGIN, 404, 404, 200, 200, 200),
     "practices:edit": Row(LOGIN, 404, 404, 403, 200, 200),
-    "practices:publish": Row(LOGIN, 404, 404, 403, REDIRECT, REDIRECT, method="post"),
+    "practices:approve": Row(
+        LOGIN, 404, 404, REDIRECT, REDIRECT, 403, method="post", data={"approves": "yes"}
+    ),
+    "practices:reopen": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
+    "practices:publish": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
     "practices:unpublish": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
 }
 # Destructive and one-way actions answer GET with their confirmation page (core/confirm.py);
@@ -329,7 +336,8 @@ CONFIRMATIONS: dict[str, Row] = {
     "reviews:report_rec_delete": TEAM_WRITES,
     # The round is open and version 1 waits for approvals: the leader's pages say why not.
     "reviews:report_factual_open": Row(LOGIN, 404, 403, 403, 200, 403),
-    "practices:publish": Row(LOGIN, 404, 404, 403, 200, 200),
+    "practices:reopen": Row(LOGIN, 404, 404, 403, 403, 403),
+    "practices:publish": Row(LOGIN, 404, 404, 403, 403, 403),
     "practices:unpublish": Row(LOGIN, 404, 404, 403, 403, 403),
     "reviews:report_factual_close": Row(LOGIN, 404, 403, 403, 200, 403),
     "reviews:report_finalise": Row(LOGIN, 404, 403, 403, 200, 403),

@@ -18,7 +18,7 @@ def _run(*args) -> str:
 def test_benchmarks_and_demo_load_once_and_a_second_run_changes_nothing(db):
     _run("load_benchmarks")
     first = _run("load_demo")
-    assert "created 8 cities, 12 users, 5 reviews, 7 memberships" in first
+    assert "created 8 cities, 13 users, 6 reviews, 7 memberships" in first
     assert "1 programmes" in first
     counts = (
         Benchmark.objects.count(),
@@ -153,16 +153,16 @@ def test_the_demo_programme_shows_a_board_a_history_and_a_baseline(db):
     _run("load_demo")
     programme = Programme.objects.get(name="INTI-CITIES 2025–2026")
     hosts = set(programme.reviews.values_list("host_city__name", flat=True))
-    assert hosts == {"Rotterdam", "Antwerp", "Leipzig", "Ghent"}
+    assert hosts == {"Rotterdam", "Antwerp", "Leipzig", "Ghent", "Malmö"}
     partners = set(programme.partners.values_list("name", flat=True))
-    assert partners - hosts == {"Malmö", "Helsinki", "Lyon"}  # partners that host none
+    assert partners - hosts == {"Helsinki", "Lyon"}  # partners that host none
     ghent = Review.objects.get(title="Peer review of Ghent 2025")
     assert ghent.feedback_report.is_published
     assert programme.pool.count() == 5 and programme.training_sessions.count() == 1
     # The board: every review, the quiet Ghent one flagged.
     coordinator = User.objects.get(email="coordinator@example.org")
     rows = board_rows(programme, user=coordinator, today=timezone.localdate())
-    assert len(rows) == 4
+    assert len(rows) == 5
     assert [row.review.title for row in rows if row.stale] == ["Peer review of Ghent 2025"]
     # Leipzig, reviewed twice: its history and the later review's baseline.
     later = Review.objects.get(title="Peer review of Leipzig 2025")
@@ -174,3 +174,35 @@ def test_the_demo_programme_shows_a_board_a_history_and_a_baseline(db):
         "Peer review of Leipzig 2025",
     ]
     assert {row.change for row in history.indicators} >= {"better", "same"}
+
+
+def test_the_demo_programme_has_three_published_reviews_rated_differently(db):
+    from reviews.models import IndicatorEvaluation, Programme
+    from reviews.status import progress_of
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    programme = Programme.objects.get(name="INTI-CITIES 2025–2026")
+    published = list(
+        programme.reviews.filter(feedback_report__published_at__isnull=False).order_by("title")
+    )
+    assert [review.host_city.name for review in published] == ["Ghent", "Leipzig", "Malmö"]
+    ratings = {}
+    for review in published:
+        # As the method has it: the visit is over, the evidence coded, every peer approved.
+        assert [s.state for s in progress_of(review).steps] == ["done"] * 6 + ["published"]
+        assert review.evidence.exists()
+        team = {m.user_id for m in review.memberships.filter(role__in=("peer", "team_leader"))}
+        final = review.feedback_report.final_version
+        assert set(final.approvals.filter(approves=True).values_list("peer_id", flat=True)) == team
+        assert review.host_city_id not in {
+            m.user.city_id for m in review.memberships.filter(role__in=("peer", "team_leader"))
+        }
+        ratings[review.host_city.name] = tuple(
+            IndicatorEvaluation.objects.filter(review=review)
+            .order_by("indicator__code")
+            .values_list("indicator__code", "rating__code")
+        )
+    codes = {tuple(code for code, _level in rated) for rated in ratings.values()}
+    assert len(codes) == 1  # the same indicators, so the cities compare
+    assert len(set(ratings.values())) == 3  # and each city is rated differently

@@ -153,7 +153,15 @@ def test_a_draft_is_seen_by_its_team_only(draft, client_for, cast, client):
     assert draft.title in listed
 
 
-def test_the_team_leader_completes_and_publishes_a_draft(draft, client_for, team_leader):
+def _approve(client_for, practice, *people, approves="yes"):
+    for person in people:
+        response = client_for(person).post(
+            reverse("practices:approve", args=[practice.slug]), {"approves": approves}
+        )
+        assert response.status_code == 302
+
+
+def test_the_team_leader_completes_and_publishes_a_draft(draft, client_for, team_leader, peer):
     leader = client_for(team_leader)
     response = leader.post(
         reverse("practices:edit", args=[draft.slug]),
@@ -167,9 +175,11 @@ def test_the_team_leader_completes_and_publishes_a_draft(draft, client_for, team
         },
     )
     assert response.status_code == 302
+    _approve(client_for, draft, team_leader, peer)
+    leader = client_for(team_leader)
     confirm = leader.get(reverse("practices:publish", args=[draft.slug])).content.decode()
     assert "Publish the practice" in confirm
-    assert Practice.objects.get().state == Practice.DRAFT  # the GET only asks
+    assert Practice.objects.get().state == Practice.APPROVED  # the GET only asks
     leader.post(reverse("practices:publish", args=[draft.slug]))
     practice = Practice.objects.get()
     assert practice.state == Practice.PUBLISHED
@@ -185,11 +195,194 @@ def test_the_team_leader_completes_and_publishes_a_draft(draft, client_for, team
 def test_only_a_coordinator_unpublishes_a_practice(draft, client_for, cast):
     from practices.services import publish_practice
 
+    _approve(client_for, draft, cast["team_leader"], cast["peer"])
     publish_practice(practice=draft, by=cast["team_leader"])
     url = reverse("practices:unpublish", args=[draft.slug])
     assert client_for(cast["team_leader"]).post(url).status_code == 403
     assert Practice.objects.get().state == Practice.PUBLISHED
     client_for(cast["coordinator"]).post(url)
+    assert Practice.objects.get().state == Practice.APPROVED
+
+
+def test_a_review_practice_is_approved_only_when_every_team_member_approved(
+    draft, client_for, team_leader, peer
+):
+    publish_url = reverse("practices:publish", args=[draft.slug])
+    assert client_for(team_leader).post(publish_url).status_code == 403  # a draft
+    _approve(client_for, draft, team_leader)
+    assert Practice.objects.get().state == Practice.DRAFT  # the peer has not approved
+    page = client_for(team_leader).get(draft.get_absolute_url()).content.decode()
+    assert re.search(r'id="waiting-for">[^<]*' + re.escape(str(peer)), page)
+    assert client_for(team_leader).post(publish_url).status_code == 403
+    _approve(client_for, draft, peer)
+    assert Practice.objects.get().state == Practice.APPROVED
+    assert client_for(team_leader).post(publish_url).status_code == 302
+    assert Practice.objects.get().state == Practice.PUBLISHED
+
+
+def test_a_coordinator_cannot_approve_for_the_review_team(draft, client_for, coordinator):
+    url = reverse("practices:approve", args=[draft.slug])
+    assert client_for(coordinator).post(url, {"approves": "yes"}).status_code == 403
+    assert draft.approvals.count() == 0
+
+
+def test_a_change_to_the_text_clears_the_teams_approvals(draft, client_for, team_leader, peer):
+    _approve(client_for, draft, team_leader, peer)
+    draft.refresh_from_db()
+    assert draft.state == Practice.APPROVED
+    response = client_for(team_leader).post(
+        reverse("practices:edit", args=[draft.slug]),
+        {"edit_version": draft.edit_version, "title_en": "Changed after approval"},
+    )
+    assert response.status_code == 302
+    assert Practice.objects.get().state == Practice.DRAFT
+    _approve(client_for, draft, team_leader, peer)
+    assert Practice.objects.get().state == Practice.APPROVED
+
+
+def test_withdrawing_an_approval_makes_it_a_draft_again(draft, client_for, team_leader, peer):
+    _approve(client_for, draft, team_leader, peer)
+    _approve(client_for, draft, peer, approves="no")
+    assert Practice.objects.get().state == Practice.DRAFT
+    assert list(draft.approvals.values_list("user", flat=True)) == [team_leader.pk]
+
+
+def test_the_team_leader_reopens_an_approved_practice_after_confirming(
+    draft, client_for, team_leader, peer
+):
+    _approve(client_for, draft, team_leader, peer)
+    url = reverse("practices:reopen", args=[draft.slug])
+    assert client_for(peer).post(url).status_code == 403
+    confirm = client_for(team_leader).get(url).content.decode()
+    assert "Reopen the practice" in confirm
+    assert Practice.objects.get().state == Practice.APPROVED  # the GET only asks
+    client_for(team_leader).post(url)
+    assert Practice.objects.get().state == Practice.DRAFT
+    assert draft.approvals.count() == 0
+
+
+def _new_practice_data(**changes) -> dict:
+    data = {
+        "edit_version": 0,
+        "title_en": "A welcome desk in every district",
+        "title_nl": "Een welkomstbalie in elke wijk",
+        "description_en": "Newcomers register where they live.",
+        "description_nl": "Nieuwkomers schrijven zich in waar ze wonen.",
+        "transferability_en": "Needs district offices.",
+        "relevance_assessment_en": "Answers the newcomers' first question.",
+        "impact_assessment_nl": "Meer inschrijvingen in de eerste week.",
+        "contact_role": "Head of the welcome service",
+        "sources": "https://example.org/welcome",
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_coordinator_enters_a_practice_in_the_browser(seeded, client_for, coordinator):
+    from benchmarks.models import Indicator
+
+    city = new_city(name="Utrecht", country="Netherlands")
+    tag = Practice.objects.get(slug="inti-genoa-targeted-needs-assessments").tags.first()
+    client = client_for(coordinator)
+    assert client.get(reverse("practices:new")).status_code == 200
+    response = client.post(
+        reverse("practices:new"),
+        _new_practice_data(cities=[city.pk], indicator_codes="gg/a/1, ps/5", tags=[tag.pk]),
+    )
+    assert response.status_code == 302
+    practice = Practice.objects.get(slug="a-welcome-desk-in-every-district")
+    assert response["Location"] == practice.get_absolute_url()
+    assert practice.state == Practice.DRAFT
+    assert practice.review is None
+    assert practice.title_nl == "Een welkomstbalie in elke wijk"
+    assert practice.impact_assessment_nl == "Meer inschrijvingen in de eerste week."
+    assert list(practice.cities.all()) == [city]
+    assert list(practice.tags.all()) == [tag]
+    expected = {
+        code: Indicator.objects.filter(code=code, version__status="published")
+        .order_by("-version__number")
+        .first()
+        .lineage
+        for code in ("GG/A/1", "PS/5")
+    }
+    assert {link.code: link.lineage for link in practice.indicator_links.all()} == expected
+    # Entered directly: a coordinator approves it (no team), then it can be published.
+    assert client.get(practice.get_absolute_url()).status_code == 200
+    _approve(client_for, practice, coordinator)
+    assert Practice.objects.get(pk=practice.pk).state == Practice.APPROVED
+    client_for(coordinator).post(reverse("practices:publish", args=[practice.slug]))
+    assert Practice.objects.get(pk=practice.pk).state == Practice.PUBLISHED
+
+
+def test_a_new_practice_keeps_what_was_typed_when_a_code_is_unknown(
+    seeded, client_for, coordinator
+):
+    city = new_city(name="Utrecht", country="Netherlands")
+    before = Practice.objects.count()
+    response = client_for(coordinator).post(
+        reverse("practices:new"), _new_practice_data(cities=[city.pk], indicator_codes="ZZ/9")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "No published benchmark has an indicator ZZ/9." in page
+    assert "Een welkomstbalie in elke wijk" in page
+    assert "Meer inschrijvingen in de eerste week." in page
+    assert "https://example.org/welcome" in page
+    assert Practice.objects.count() == before
+
+
+def test_a_new_practice_needs_a_city_or_an_organisation(db, client_for, coordinator):
+    response = client_for(coordinator).post(reverse("practices:new"), _new_practice_data())
+    assert "Choose a city, or name the organisation." in response.content.decode()
+    assert Practice.objects.count() == 0
+    response = client_for(coordinator).post(
+        reverse("practices:new"), _new_practice_data(organisation="EUROCITIES")
+    )
+    assert response.status_code == 302
+    assert Practice.objects.get().organisation == "EUROCITIES"
+
+
+def test_a_practice_saved_meanwhile_under_the_same_name_is_a_conflict(
+    db, client_for, coordinator, monkeypatch
+):
+    from practices import views
+
+    real_twin = views.unique_twin
+
+    def twin_appears(*fields):
+        find = real_twin(*fields)
+
+        def later(form):
+            Practice.objects.create(slug=form.instance.slug, title="Saved meanwhile")
+            return find(form)
+
+        return later
+
+    monkeypatch.setattr(views, "unique_twin", twin_appears)
+    response = client_for(coordinator).post(
+        reverse("practices:new"), _new_practice_data(organisation="EUROCITIES")
+    )
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else saved this while you were editing" in page
+    assert "Een welkomstbalie in elke wijk" in page
+    assert list(Practice.objects.values_list("title_en", flat=True)) == ["Saved meanwhile"]
+
+
+def test_a_practice_from_a_review_entered_by_hand_needs_the_teams_approval(
+    review_work, review, client_for, coordinator, team_leader, peer
+):
+    code = review.evidence.get().indicators.get().code
+    response = client_for(coordinator).post(
+        reverse("practices:new"),
+        _new_practice_data(cities=[review.host_city.pk], review=review.pk, indicator_codes=code),
+    )
+    assert response.status_code == 302
+    practice = Practice.objects.get()
+    assert practice.indicator_links.get().code == code
+    url = reverse("practices:approve", args=[practice.slug])
+    assert client_for(coordinator).post(url, {"approves": "yes"}).status_code == 403
+    _approve(client_for, practice, team_leader, peer)
     assert Practice.objects.get().state == Practice.APPROVED
 
 
@@ -335,3 +528,63 @@ def test_the_desk_review_query_count_stays_flat_with_practices(submitted, client
         page = _desk_review_page(client, submitted).content.decode()
     assert "Practice 0.2" in page
     assert len(with_practices.captured_queries) == len(one.captured_queries)
+
+
+@pytest.mark.parametrize("search", ["text", "indicator"])
+def test_the_library_search_query_count_stays_flat_with_practices(db, client, search):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from practices.models import PracticeIndicator, Tag
+    from tests.conftest import new_benchmark
+
+    version = new_benchmark(slug="flat", indicators=2)
+    indicator = version.indicators.first()
+    tag = Tag.objects.create(kind=Tag.KIND, code="desk", name="desk")
+
+    def add(n: int) -> None:
+        for k in range(n):
+            practice = Practice.objects.create(
+                slug=f"flat-{Practice.objects.count()}",
+                title_en=f"A welcome desk {k}",
+                description_en="Newcomers register where they live.",
+                programme="Flat",
+                state=Practice.PUBLISHED,
+                published_at=timezone.now(),
+            )
+            practice.cities.add(new_city(name=f"Flat city {Practice.objects.count()}"))
+            practice.tags.add(tag)
+            PracticeIndicator.objects.create(
+                practice=practice, code=indicator.code, lineage=indicator.lineage
+            )
+
+    params = {"q": "welcome desk"} if search == "text" else {"indicator": indicator.code}
+
+    def count() -> tuple[int, int]:
+        client.get(reverse("practices:library"), params)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("practices:library"), params)
+        return len(queries), len(_titles(response))
+
+    add(2)
+    few, shown = count()
+    assert shown == 2
+    add(18)
+    assert count() == (few, 20)
+
+
+def test_completing_a_draft_relinks_its_indicators_by_code(draft, client_for, team_leader):
+    link = draft.indicator_links.get()
+    url = reverse("practices:edit", args=[draft.slug])
+    data = {"edit_version": draft.edit_version, "title_en": "Co-signed plans"}
+    assert client_for(team_leader).post(url, data).status_code == 302
+    assert list(draft.indicator_links.values_list("code", flat=True)) == [link.code]  # kept
+    draft.refresh_from_db()
+    data = {"edit_version": draft.edit_version, "title_en": "Co-signed plans"}
+    response = client_for(team_leader).post(url, {**data, "indicator_codes": "ZZ/1"})
+    assert "ZZ/1 is not an indicator of" in response.content.decode()
+    assert list(draft.indicator_links.values_list("code", flat=True)) == [link.code]
+    response = client_for(team_leader).post(url, {**data, "indicator_codes": ""})
+    assert response.status_code == 302
+    assert draft.indicator_links.count() == 0

@@ -18,6 +18,7 @@ from reviews.demo import (
     DEMO_PASSWORD,
     DEMO_REVIEW_TITLE,
     GHENT_REVIEW_TITLE,
+    MALMO_REVIEW_TITLE,
     PROGRAMME_NAME,
     REPORTED_REVIEW_TITLE,
     VISIT_REVIEW_TITLE,
@@ -42,10 +43,11 @@ def test_coordinator_filters_the_matrix_to_a_pillar_and_downloads_the_csv(
     page.goto(f"{live_server.url}/reviews/programmes/{demo.pk}/")
     page.get_by_role("link", name="Compare the cities: the cross-city matrix").click()
     expect(page.get_by_role("heading", name="Cross-city matrix", level=1)).to_be_visible()
-    # Leipzig and Ghent are published; Rotterdam and Antwerp are on their way, unrated.
+    # Leipzig, Ghent and Malmö are published; Rotterdam and Antwerp are on their way, unrated.
     header = page.locator("table.cross-city").first.locator("thead")
     expect(header).to_contain_text("Ghent")
     expect(header).to_contain_text("Leipzig")
+    expect(header).to_contain_text("Malmö")
     expect(page.locator("#excluded")).to_contain_text("Antwerp")
     assert_accessible(page)
 
@@ -60,8 +62,12 @@ def test_coordinator_filters_the_matrix_to_a_pillar_and_downloads_the_csv(
         page.get_by_role("link", name="Download CSV").click()
     download = download_info.value
     rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    assert {row["city"] for row in rows} == {"Ghent", "Leipzig"}
-    assert {row["review_title"] for row in rows} == {GHENT_REVIEW_TITLE, REPORTED_REVIEW_TITLE}
+    assert {row["city"] for row in rows} == {"Ghent", "Leipzig", "Malmö"}
+    assert {row["review_title"] for row in rows} == {
+        GHENT_REVIEW_TITLE,
+        MALMO_REVIEW_TITLE,
+        REPORTED_REVIEW_TITLE,
+    }
 
 
 def test_anonymous_visitor_sees_only_published_material(page, live_server, demo, assert_accessible):

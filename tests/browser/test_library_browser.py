@@ -78,7 +78,7 @@ def test_peer_searches_the_library_by_indicator_code_from_the_desk_review(
     assert_accessible(page)
 
 
-def test_team_leader_completes_and_publishes_a_draft_practice(
+def test_team_leader_completes_approves_and_publishes_a_draft_practice(
     page, live_server, sign_in, make_user, make_city, assert_accessible
 ):
     rotterdam = make_city(name="Rotterdam", country="Netherlands")
@@ -103,6 +103,12 @@ def test_team_leader_completes_and_publishes_a_draft_practice(
     page.get_by_label("Contact").fill("Secretary of the migrant council")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The practice is saved.")).to_be_visible()
+    # The team approves before anyone publishes: here the team leader is the whole team.
+    expect(page.get_by_role("link", name="Publish…")).to_have_count(0)
+    page.get_by_role("button", name="Approve the practice").click()
+    expect(page.get_by_text("You approved the practice.")).to_be_visible()
+    expect(page.locator("#approved-by")).to_contain_text("Jan")
+    assert_accessible(page)
     page.get_by_role("link", name="Publish…").click()
     expect(page.get_by_text("Assessment: Efficiency")).to_be_visible()
     assert_accessible(page)
@@ -113,3 +119,40 @@ def test_team_leader_completes_and_publishes_a_draft_practice(
     draft.refresh_from_db()
     assert draft.state == Practice.PUBLISHED
     assert draft.title_nl == "De migrantenraad ondertekent het plan mee"
+
+
+def test_coordinator_enters_a_practice_and_keeps_what_was_typed_on_an_error(
+    page, live_server, sign_in, make_user, make_city, assert_accessible
+):
+    utrecht = make_city(name="Utrecht", country="Netherlands")
+    import_version(small_benchmark_data(), publish=True)
+    make_user(email="coordinator@example.org", password=PASSWORD, is_coordinator=True)
+
+    sign_in(page, "coordinator@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/library/")
+    page.get_by_role("link", name="New practice").click()
+    expect(page.get_by_role("heading", name="New practice", level=1)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Title (English)").fill("A welcome desk in every district")
+    page.get_by_label("Title (Dutch)").fill("Een welkomstbalie in elke wijk")
+    page.get_by_label("Cities").select_option(label=str(utrecht))
+    page.get_by_label("Indicators it illustrates").fill("AA/X/1, ZZ/9")
+    page.get_by_label("Impact (Dutch)").fill("Meer inschrijvingen in de eerste week.")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("No published benchmark has an indicator ZZ/9.").first).to_be_visible()
+    expect(page.get_by_label("Title (Dutch)")).to_have_value("Een welkomstbalie in elke wijk")
+    expect(page.get_by_label("Impact (Dutch)")).to_have_value(
+        "Meer inschrijvingen in de eerste week."
+    )
+    assert_accessible(page)
+    page.get_by_label("Indicators it illustrates").fill("AA/X/1")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The practice is saved as a draft.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A welcome desk in every district")
+    page.get_by_role("button", name="Approve the practice").click()
+    page.get_by_role("link", name="Publish…").click()
+    page.get_by_role("button", name="Publish the practice").click()
+    expect(page.get_by_text("The practice is published in the library.")).to_be_visible()
+    practice = Practice.objects.get()
+    assert practice.state == Practice.PUBLISHED
+    assert [link.code for link in practice.indicator_links.all()] == ["AA/X/1"]

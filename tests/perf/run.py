@@ -258,6 +258,8 @@ class World:
     bench_version: object  # the benchmark version shown on benchmarks:version
     first_section: object = None  # the feedback report's first section
     programme: object = None  # NETWORK only: the programme holding every review
+    cross_city: object = None  # the programme the cross-city pages show (build_cross_city)
+    search_code: str = ""  # an indicator code the library search looks for
     counts: dict = field(default_factory=dict)
 
 
@@ -760,7 +762,7 @@ def page_specs(world: World) -> list[tuple[str, str, object, object]]:
 
     pk = world.review.pk
     peer = world.peers[0]
-    return [
+    specs = [
         (BASELINE, reverse("profile"), peer, None),
         ("reviews:dashboard", reverse("reviews:dashboard"), world.coordinator, None),
         ("reviews:all", reverse("reviews:all"), world.coordinator, None),
@@ -825,13 +827,142 @@ def page_specs(world: World) -> list[tuple[str, str, object, object]]:
         if world.programme
         else []
     )
+    return specs + cross_city_specs(world)
+
+
+def cross_city_specs(world: World) -> list[tuple[str, str, object, object]]:
+    """The learning across reviews: the programme's cross-city matrix (coordinator), the
+    public network page (nobody signed in), the open data CSV (coordinator), and the
+    good-practice library searched by full text and by an indicator code (a peer)."""
+    from django.urls import reverse
+
+    if world.cross_city is None:
+        return []
+    programme = world.cross_city.pk
+    library = reverse("practices:library")
+    return [
+        (
+            "comparisons:matrix",
+            reverse("comparisons:matrix", args=[programme]),
+            world.coordinator,
+            None,
+        ),
+        ("comparisons:network", reverse("comparisons:network"), None, None),
+        (
+            "reports:programme_open_data",
+            reverse("reports:programme_open_data", args=[programme, "csv"]),
+            world.coordinator,
+            None,
+        ),
+        ("practices:library?q=", f"{library}?q=welcome+district", world.peers[0], None),
+        (
+            "practices:library?indicator=",
+            f"{library}?indicator={world.search_code}",
+            world.peers[0],
+            None,
+        ),
+    ]
+
+
+def build_cross_city(world: World, reviews) -> dict:
+    """What the cross-city pages read, around `reviews` (the measured one included): each
+    review in one programme (world.programme at NETWORK size) with a published feedback
+    report and the team's rating of every indicator (the measured review has its own from
+    build_report), the levels varying by city and indicator; and two published practices
+    per review in the library, each in its city, linked to two indicators by lineage, with
+    the searched words in half of them. Sets ``world.cross_city`` and ``world.search_code``."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from benchmarks.models import RatingScale
+    from practices.models import Practice, PracticeIndicator
+    from reviews.models import FeedbackReport, IndicatorEvaluation, Programme, Review
+
+    now = timezone.now()
+    indicators = list(world.review.indicators_in_scope())
+    levels = list(
+        RatingScale.objects.get(version=world.version, purpose=RatingScale.PERFORMANCE).levels.all()
+    )
+    reviews = list(reviews)
+    with transaction.atomic():
+        programme = world.programme or Programme.objects.create(
+            name="Cross-city programme (benchmark)", benchmark_version=world.version
+        )
+        Review.objects.filter(pk__in=[r.pk for r in reviews]).update(programme=programme)
+        programme.partners.add(*[r.host_city for r in reviews])
+        rated = set(
+            IndicatorEvaluation.objects.filter(review__in=reviews).values_list("review", flat=True)
+        )
+        reported = set(
+            FeedbackReport.objects.filter(review__in=reviews).values_list("review", flat=True)
+        )
+        FeedbackReport.objects.bulk_create(
+            [FeedbackReport(review=r, published_at=now) for r in reviews if r.pk not in reported]
+        )
+        FeedbackReport.objects.filter(review__in=reviews, published_at=None).update(
+            published_at=now
+        )
+        IndicatorEvaluation.objects.bulk_create(
+            [
+                IndicatorEvaluation(
+                    review=r, indicator=indicator, rating=levels[(n + i) % len(levels)]
+                )
+                for n, r in enumerate(reviews)
+                if r.pk not in rated
+                for i, indicator in enumerate(indicators)
+            ],
+            batch_size=1000,
+        )
+        practices = Practice.objects.bulk_create(
+            [
+                Practice(
+                    slug=f"bench-{r.pk}-{k}",
+                    title=f"{'A welcome desk in every district' if k else 'A council of newcomers'} of {r.host_city.name}",
+                    title_en=f"{'A welcome desk in every district' if k else 'A council of newcomers'} of {r.host_city.name}",
+                    description_en="What the city does, in a few sentences. " * 6,
+                    programme=programme.name,
+                    state=Practice.PUBLISHED,
+                    published_at=now,
+                )
+                for r in reviews
+                for k in (0, 1)
+            ]
+        )
+        Practice.cities.through.objects.bulk_create(
+            [
+                Practice.cities.through(practice_id=p.pk, city_id=reviews[n // 2].host_city_id)
+                for n, p in enumerate(practices)
+            ]
+        )
+        PracticeIndicator.objects.bulk_create(
+            [
+                PracticeIndicator(
+                    practice=p,
+                    code=indicators[(n + j) % len(indicators)].code,
+                    lineage=indicators[(n + j) % len(indicators)].lineage,
+                    benchmark_id=world.version.benchmark_id,
+                )
+                for n, p in enumerate(practices)
+                for j in (0, 1)
+            ]
+        )
+    world.cross_city = programme
+    world.search_code = indicators[1 % len(indicators)].code
+    return {
+        "cross_city_reviews": programme.reviews.count(),
+        "cross_city_ratings": IndicatorEvaluation.objects.filter(
+            review__programme=programme
+        ).count(),
+        "library_practices": Practice.objects.count(),
+    }
 
 
 def signed_in_client(user):
     from django.test import Client
 
     client = Client()
-    client.force_login(user, backend="cities.backends.EmailBackend")
+    if user is not None:  # None: a visitor who is not signed in
+        client.force_login(user, backend="cities.backends.EmailBackend")
     return client
 
 
@@ -869,7 +1000,13 @@ def measure_pages(world: World, *, n: int, warmups: int) -> list[dict]:
         if result["status"] != 200:
             log(f"WARNING: {label} ({world.size.name}) answered {result['status']}")
         rows.append(
-            {"page": label, "size": world.size.name, "url": url, "user": user.email, **result}
+            {
+                "page": label,
+                "size": world.size.name,
+                "url": url,
+                "user": user.email if user else "(not signed in)",
+                **result,
+            }
         )
         log(
             f"{world.size.name:5} {label:28} {result['queries']:3} queries "
@@ -1539,6 +1676,16 @@ def build_network(world: World) -> dict:
     }
 
 
+def network_reviews(world: World):
+    """Every review of the network: its programme's at NETWORK size, else all of them (the
+    measured one and the small ones of build_world, all on the same version)."""
+    from reviews.models import Review
+
+    if world.programme is not None:
+        return world.programme.reviews.select_related("host_city")
+    return Review.objects.filter(benchmark_version=world.version).select_related("host_city")
+
+
 # config.test_settings runs tasks at once; the queue measurement enqueues in the database.
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -1910,6 +2057,7 @@ def main(argv: list[str] | None = None) -> int:
             world = build_world(size)
             if size is NETWORK:
                 world.counts.update(build_network(world))
+            world.counts.update(build_cross_city(world, network_reviews(world)))
             datasets[size.name] = {**world.counts, "build_s": time.perf_counter() - t0}
             log(f"{size.name}: built in {datasets[size.name]['build_s']:.1f} s: {world.counts}")
             rows += measure_pages(world, n=args.n, warmups=args.warmups)

@@ -4,7 +4,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from benchmarks.models import Benchmark, BenchmarkVersion, Indicator
 from cities.models import City
@@ -75,6 +75,7 @@ def load_file(data: dict) -> tuple[int, int]:
             theme=entry["group"],
             sources=f"{data['source_title']['en']} ({entry['source_ref']})",
             state=Practice.PUBLISHED,
+            published_at=timezone.now(),
         )
         practice.cities.set([city_for(city) for city in entry["cities"]])
         practice.tags.set(
