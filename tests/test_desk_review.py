@@ -113,7 +113,7 @@ def test_blindness_until_the_own_desk_review_is_submitted(
 
 
 def test_a_submitted_desk_review_is_locked(client_for, peer, submitted):
-    desk = write(submitted, peer, "AA/X/1", "above")
+    desk = write(submitted, peer, "AA/X/1", "above", submit=True)
     entry = desk.entries.get()
     entry.hypothesis = "changed"
     with pytest.raises(ValidationError, match="submitted"):
