@@ -23,7 +23,18 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -176,29 +187,124 @@ def _names(users) -> str:
 # --- reading the data ------------------------------------------------------------------------
 
 
-def with_progress(queryset):
-    """The relations `progress_of_many` reads, fetched in a fixed number of queries."""
-    from benchmarks.models import Indicator
-    from reviews.models import Membership
+def _count(queryset):
+    """A correlated subquery counting `queryset`'s rows (one value per outer row)."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().annotate(cf_n=Func(F("pk"), function="COUNT")).values("cf_n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
 
-    return queryset.select_related(
-        "host_city",
-        "benchmark_version__benchmark",
-        "inception_report",
-        "feedback_report",
-        "programme",
-    ).prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user")),
-        "training_sessions__attendees",
-        "programme__training_sessions__attendees",
-        "desk_reviews",
-        "visit_sessions",
-        "evaluations",
-        "information_requests",
-        "conclusions__votes",
-        "feedback_report__versions__approvals",
-        Prefetch("scope", queryset=Indicator.objects.only("pk")),
-        Prefetch("benchmark_version__indicators", queryset=Indicator.objects.only("pk", "version")),
+
+def _review_counts() -> dict:
+    """What `_progress` counts over a review's rows, as annotations of the review's own row:
+    reading these for many reviews costs no query and no model instance per row."""
+    from benchmarks.models import Indicator
+    from reviews.models import (
+        IndicatorEvaluation,
+        InformationRequest,
+        KeyConclusion,
+        Review,
+        TrainingSession,
+        VisitSession,
+    )
+
+    scope = Review.scope.through.objects.filter(review_id=OuterRef("pk"))
+    rated = IndicatorEvaluation.objects.filter(review_id=OuterRef("pk"), rating__isnull=False)
+    visit = VisitSession.objects.filter(review_id=OuterRef("pk")).order_by()
+    return {
+        "cf_has_training": Exists(
+            TrainingSession.objects.filter(
+                Q(review_id=OuterRef("pk")) | Q(programme_id=OuterRef("programme_id"))
+            )
+        ),
+        "cf_open_requests": _count(
+            InformationRequest.objects.filter(review_id=OuterRef("pk"), answered_at__isnull=True)
+        ),
+        "cf_visit_sessions": _count(visit),
+        "cf_visit_ends": Subquery(
+            visit.annotate(cf_last=Func(F("ends_at"), function="MAX")).values("cf_last"),
+            output_field=DateTimeField(),
+        ),
+        "cf_scope": _count(scope),
+        "cf_version_indicators": _count(
+            Indicator.objects.filter(version_id=OuterRef("benchmark_version_id"))
+        ),
+        "cf_rated_in_scope": _count(
+            rated.filter(
+                Exists(
+                    Review.scope.through.objects.filter(
+                        review_id=OuterRef(OuterRef("pk")), indicator_id=OuterRef("indicator_id")
+                    )
+                )
+            )
+        ),
+        "cf_rated_in_version": _count(
+            rated.filter(indicator__version_id=OuterRef("benchmark_version_id"))
+        ),
+        "cf_has_conclusions": Exists(KeyConclusion.objects.filter(review_id=OuterRef("pk"))),
+    }
+
+
+def _members_with_facts():
+    """Each membership with its person and what `_progress` asks about them: trained (at a
+    session of the review or a joint one of its programme), desk review submitted, and
+    whether a key conclusion of the review lacks their agreement."""
+    from reviews.models import (
+        ConclusionVote,
+        DeskReview,
+        KeyConclusion,
+        Membership,
+        TrainingSession,
+    )
+
+    review = OuterRef("review_id")
+    attended = TrainingSession.attendees.through.objects.filter(user_id=OuterRef("user_id"))
+    return Membership.objects.select_related("user").annotate(
+        cf_trained=Exists(
+            attended.filter(
+                Q(trainingsession__review_id=review)
+                | Q(trainingsession__programme_id=OuterRef("review__programme_id"))
+            )
+        ),
+        cf_desk_submitted=Exists(
+            DeskReview.objects.filter(
+                review_id=review, peer_id=OuterRef("user_id"), submitted_at__isnull=False
+            )
+        ),
+        cf_not_agreed=Exists(
+            KeyConclusion.objects.filter(review_id=review).filter(
+                ~Exists(
+                    ConclusionVote.objects.filter(
+                        conclusion_id=OuterRef("pk"),
+                        peer_id=OuterRef(OuterRef("user_id")),
+                        agrees=True,
+                    )
+                )
+            )
+        ),
+    )
+
+
+def with_progress(queryset):
+    """The review rows as `progress_of_many` reads them, in a fixed number of queries: the
+    review with its counts (`_review_counts`), its memberships with their people's facts,
+    and its report's versions."""
+    return (
+        queryset.select_related(
+            "host_city",
+            "benchmark_version__benchmark",
+            "inception_report",
+            "feedback_report",
+            "programme",
+        )
+        .annotate(**_review_counts())
+        .prefetch_related(
+            Prefetch("memberships", queryset=_members_with_facts()),
+            "feedback_report__versions__approvals",
+        )
     )
 
 
@@ -209,6 +315,7 @@ def progress_of(review, today: datetime.date | None = None) -> ReviewProgress:
 
 
 def progress_of_many(reviews, today: datetime.date | None = None) -> dict[int, ReviewProgress]:
+    """Each review's progress, by pk; `reviews` come from `with_progress`."""
     today = today or timezone.localdate()
     reviews = list(reviews)
     follow_ups = _follow_ups(reviews, today)
@@ -248,119 +355,115 @@ def _follow_ups(reviews, today) -> dict[int, FollowUp]:
     return result
 
 
-def _progress(review, today, follow_up) -> ReviewProgress:
-    members = list(review.memberships.all())
-    team = [m.user for m in members if m.role in TEAM_ROLES]
-    leaders = [m.user for m in members if m.role == TEAM_LEADER]
-    hosts = [m.user for m in members if m.role == HOST]
-    facts: dict = {"team": team, "hosts": hosts, "leaders": leaders}
-    lacks: dict[int, list[str]] = {}
-    detail: dict[int, str] = {}
+# --- deciding each step ----------------------------------------------------------------------
+# One function per step: it reads the review (as `with_progress` gives it) and the facts
+# gathered so far, adds the facts the "Next" box needs, and says what the step lacks and,
+# when nothing, what the data shows.
 
-    # 1. The benchmark
+Check = tuple[list[str], str]  # (what the step lacks, what the data says when nothing)
+
+
+def _step_1_benchmark(review, facts: dict) -> Check:
     version = review.benchmark_version
     if version is None or not version.is_published:
-        lacks[1] = [_("No published benchmark version is chosen for this review.")]
-    else:
-        lacks[1] = []
-        detail[1] = _("This review uses %(version)s, a published version.") % {"version": version}
+        return [_("No published benchmark version is chosen for this review.")], ""
+    return [], _("This review uses %(version)s, a published version.") % {"version": version}
 
-    # 2. Team and training
-    lacks[2] = []
-    if not leaders:
-        lacks[2].append(_("No team leader is appointed."))
+
+def _step_2_team(review, facts: dict) -> Check:
+    team, hosts = facts["team"], facts["hosts"]
+    lacks = []
+    if not facts["leaders"]:
+        lacks.append(_("No team leader is appointed."))
     if len(team) < TEAM_SIZE:
-        lacks[2].append(_team_size_sentence(len(team)))
+        lacks.append(_team_size_sentence(len(team)))
     if not hosts:
-        lacks[2].append(_("Nobody of the host city is on the review yet."))
-    sessions = training_sessions_of(review)
-    trained = {u.pk for s in sessions for u in s.attendees.all()}
-    if not sessions:
-        lacks[2].append(_("No training session is recorded."))
-    else:
-        untrained = [u for u in team + hosts if u.pk not in trained]
-        if untrained:
-            lacks[2].append(_("Not recorded as trained: %(names)s.") % {"names": _names(untrained)})
-    facts["untrained"] = not sessions or any(u.pk not in trained for u in team + hosts)
+        lacks.append(_("Nobody of the host city is on the review yet."))
+    trained = {m.user_id for m in review.memberships.all() if m.cf_trained}
+    untrained = [u for u in team + hosts if u.pk not in trained]
+    if not review.cf_has_training:
+        lacks.append(_("No training session is recorded."))
+    elif untrained:
+        lacks.append(_("Not recorded as trained: %(names)s.") % {"names": _names(untrained)})
+    facts["untrained"] = not review.cf_has_training or bool(untrained)
+    return lacks, ""
 
-    # 3. Inception report
+
+def _step_3_inception(review, facts: dict) -> Check:
     inception = review.inception_report
-    lacks[3] = (
-        []
-        if inception.is_submitted
-        else [_("The host city has not submitted its inception report.")]
-    )
-    if inception.is_submitted and inception.submitted_at:
-        detail[3] = _("Submitted on %(date)s.") % {
+    if not inception.is_submitted:
+        return [_("The host city has not submitted its inception report.")], ""
+    if inception.submitted_at:
+        return [], _("Submitted on %(date)s.") % {
             "date": _date(timezone.localdate(inception.submitted_at))
         }
+    return [], ""
 
-    # 4. Desk reviews
-    submitted = {d.peer_id for d in review.desk_reviews.all() if d.submitted_at}
+
+def _step_4_desk_reviews(review, facts: dict) -> Check:
+    team = facts["team"]
+    submitted = {m.user_id for m in review.memberships.all() if m.cf_desk_submitted}
     pending = [u for u in team if u.pk not in submitted]
     facts["desk_submitted"] = submitted
     facts["desk_pending"] = pending
+    facts["open_requests"] = review.cf_open_requests
     if not team:
-        lacks[4] = [_("The review has no peers to write desk reviews.")]
-    elif pending:
-        lacks[4] = [_("Desk reviews not submitted yet: %(names)s.") % {"names": _names(pending)}]
-    else:
-        lacks[4] = []
-        detail[4] = ngettext(
-            "%(n)s desk review submitted.", "All %(n)s desk reviews submitted.", len(team)
-        ) % {"n": len(team)}
-    facts["open_requests"] = sum(1 for r in review.information_requests.all() if not r.is_answered)
+        return [_("The review has no peers to write desk reviews.")], ""
+    if pending:
+        return [_("Desk reviews not submitted yet: %(names)s.") % {"names": _names(pending)}], ""
+    return [], ngettext(
+        "%(n)s desk review submitted.", "All %(n)s desk reviews submitted.", len(team)
+    ) % {"n": len(team)}
 
-    # 5. The visit
-    visit = list(review.visit_sessions.all())
-    facts["visit_sessions"] = len(visit)
-    now = timezone.now()
-    if not visit:
-        lacks[5] = [_("No visit session is planned.")]
-    else:
-        last = max(s.ends_at for s in visit)
-        if last > now:
-            lacks[5] = [
-                _("The visit has not taken place yet: its last session ends on %(date)s.")
-                % {"date": _date(timezone.localdate(last))}
-            ]
-        else:
-            lacks[5] = []
-            detail[5] = ngettext("%(n)s session held.", "%(n)s sessions held.", len(visit)) % {
-                "n": len(visit)
-            }
 
-    # 6. Evaluation of the evidence
-    scope = {i.pk for i in review.scope.all()}
-    if not scope and version is not None:
-        scope = {i.pk for i in version.indicators.all()}
-    rated = {e.indicator_id for e in review.evaluations.all() if e.rating_id} & scope
-    facts["unrated"] = len(scope - rated)
-    facts["in_scope"] = len(scope)
-    if not scope:
-        lacks[6] = [_("The review has no indicators to evaluate.")]
-    elif rated != scope:
-        lacks[6] = [
+def _step_5_visit(review, facts: dict) -> Check:
+    held = review.cf_visit_sessions
+    facts["visit_sessions"] = held
+    if not held:
+        return [_("No visit session is planned.")], ""
+    last = review.cf_visit_ends
+    if last > timezone.now():
+        return [
+            _("The visit has not taken place yet: its last session ends on %(date)s.")
+            % {"date": _date(timezone.localdate(last))}
+        ], ""
+    return [], ngettext("%(n)s session held.", "%(n)s sessions held.", held) % {"n": held}
+
+
+def _step_6_evaluation(review, facts: dict) -> Check:
+    # The scope, or every indicator of the version when the review has no scope.
+    if review.cf_scope:
+        in_scope, rated = review.cf_scope, review.cf_rated_in_scope
+    elif review.benchmark_version_id is not None:
+        in_scope, rated = review.cf_version_indicators, review.cf_rated_in_version
+    else:
+        in_scope, rated = 0, 0
+    facts["unrated"] = in_scope - rated
+    facts["in_scope"] = in_scope
+    if not in_scope:
+        return [_("The review has no indicators to evaluate.")], ""
+    if rated != in_scope:
+        return [
             ngettext(
                 "The team has rated %(done)s of %(n)s indicator.",
                 "The team has rated %(done)s of %(n)s indicators.",
-                len(scope),
+                in_scope,
             )
-            % {"done": len(rated), "n": len(scope)}
-        ]
-    else:
-        lacks[6] = []
-        detail[6] = ngettext(
-            "The team rated the %(n)s indicator in scope.",
-            "The team rated all %(n)s indicators in scope.",
-            len(scope),
-        ) % {"n": len(scope)}
+            % {"done": rated, "n": in_scope}
+        ], ""
+    return [], ngettext(
+        "The team rated the %(n)s indicator in scope.",
+        "The team rated all %(n)s indicators in scope.",
+        in_scope,
+    ) % {"n": in_scope}
 
-    # 7. Feedback report
-    conclusions = list(review.conclusions.all())
-    team_ids = {u.pk for u in team}
-    locked = bool(conclusions and team_ids) and all(
-        {v.peer_id for v in c.votes.all() if v.agrees} >= team_ids for c in conclusions
+
+def _step_7_report(review, facts: dict) -> Check:
+    team_members = [m for m in review.memberships.all() if m.role in TEAM_ROLES]
+    locked = (
+        review.cf_has_conclusions
+        and bool(team_members)
+        and not any(m.cf_not_agreed for m in team_members)
     )
     report = _report(review)
     versions = sorted(report.versions.all(), key=lambda v: -v.number) if report else []
@@ -371,40 +474,55 @@ def _progress(review, today, follow_up) -> ReviewProgress:
     facts["final"] = bool(latest and latest.state == "final")
     facts["published"] = bool(report and report.published_at)
     facts["factual_open"] = bool(report and report.factual_round_open)
-    lacks[7] = []
+    lacks = []
     if not facts["published"]:
         if not locked:
-            lacks[7].append(_("The team has not agreed its key conclusions yet."))
+            lacks.append(_("The team has not agreed its key conclusions yet."))
         if not facts["final"]:
-            lacks[7].append(_("The feedback report has no final version yet."))
-        lacks[7].append(_("The feedback report is not published."))
+            lacks.append(_("The feedback report has no final version yet."))
+        lacks.append(_("The feedback report is not published."))
+    return lacks, ""
 
+
+_STEP_CHECKS = {
+    1: _step_1_benchmark,
+    2: _step_2_team,
+    3: _step_3_inception,
+    4: _step_4_desk_reviews,
+    5: _step_5_visit,
+    6: _step_6_evaluation,
+    7: _step_7_report,
+}
+
+
+def _state(review, step: Step, lacks: list[str], published: bool) -> str:
+    if step.number == LAST_STEP and published:
+        return "published"
+    if not lacks:
+        return "done"
+    if step.number < review.current_step:
+        return "incomplete"
+    if step.number == review.current_step:
+        return "current"
+    return "upcoming"
+
+
+def _progress(review, today, follow_up) -> ReviewProgress:
+    members = list(review.memberships.all())
+    facts: dict = {
+        "team": [m.user for m in members if m.role in TEAM_ROLES],
+        "leaders": [m.user for m in members if m.role == TEAM_LEADER],
+        "hosts": [m.user for m in members if m.role == HOST],
+    }
+    checked = {number: check(review, facts) for number, check in _STEP_CHECKS.items()}
     steps = []
     for step in STEPS:
-        n = step.number
+        lacks, detail = checked[step.number]
         due = getattr(review, step.due_field) if step.due_field else None
-        if n == LAST_STEP and facts["published"]:
-            state = "published"
-        elif not lacks[n]:
-            state = "done"
-        elif n < review.current_step:
-            state = "incomplete"
-        elif n == review.current_step:
-            state = "current"
-        else:
-            state = "upcoming"
+        state = _state(review, step, lacks, facts["published"])
         overdue = state == "current" and due is not None and due < today
-        steps.append(StepState(step, state, lacks[n], due, overdue, detail.get(n, "")))
+        steps.append(StepState(step, state, lacks, due, overdue, detail))
     return ReviewProgress(review, today, steps, follow_up, facts)
-
-
-def training_sessions_of(review) -> list:
-    """The training sessions that count for `review`: its own and its programme's joint ones
-    (from what `with_progress` prefetched, or read now)."""
-    sessions = list(review.training_sessions.all())
-    if review.programme_id:
-        sessions += list(review.programme.training_sessions.all())
-    return sorted(sessions, key=lambda s: (s.date, s.pk))
 
 
 def _team_size_sentence(n: int) -> str:

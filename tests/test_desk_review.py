@@ -279,3 +279,25 @@ def test_team_leaders_consolidation_view_stays_within_budget(
     # The team leader gets the consolidation form of each indicator of the group.
     indicator = submitted.benchmark_version.indicators.get(code="AA/X/1")
     assert f'name="c{indicator.pk}-hypothesis"' in response.content.decode()
+
+
+def test_team_view_names_whom_each_peer_wants_to_meet_and_the_others(
+    client_for, peer, team_leader, submitted
+):
+    from reviews.models import ProposedInterviewee
+
+    desk = write(submitted, peer, "AA/X/1", "above")
+    entry = desk.entries.get()
+    for name in ("Ada Alderman", "Bo Budget"):
+        entry.meet.add(
+            ProposedInterviewee.objects.create(
+                review=submitted, name=name, organisation="City", kind="staff"
+            )
+        )
+    entry.meet_others = "the youth council"
+    entry.save()
+    desk.submit()
+    write(submitted, team_leader, "AA/X/1", "below", submit=True)  # blind until then
+    url = reverse("reviews:desk_review_team", args=[submitted.pk, group_pk(submitted)])
+    html = client_for(team_leader).get(url).content.decode()
+    assert "<td>Ada Alderman, Bo Budget, the youth council</td>" in html

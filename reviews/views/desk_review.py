@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -333,7 +333,8 @@ def team_view(request, review: Review, group: int):
         DeskReviewEntry.objects.visible_to(request.user, review)
         .filter(desk_review__in=submitted, indicator__in=indicators)
         .select_related("performance")
-        .prefetch_related("meet")
+        # A list, not a manager per entry: the page shows a few hundred entries.
+        .prefetch_related(Prefetch("meet", to_attr="meet_list"))
     ):
         entries[(entry.indicator_id, entry.desk_review_id)] = entry
     assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
