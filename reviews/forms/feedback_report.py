@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import ApprovalForm  # noqa: F401 - the form of every approval
 from core.dates import DateChecksMixin, shown
 from core.forms import HelperMixin
 from core.versioning import VersionedFormMixin
@@ -134,24 +135,6 @@ class RecommendationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         self.fields["indicators"].error_messages["required"] = _(
             "Choose the indicators this recommendation moves towards the benchmark."
         )
-
-
-class ApprovalForm(HelperMixin, forms.Form):
-    approves = forms.TypedChoiceField(
-        label=_("Your decision"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("I approve this version")), ("no", _("I have comments"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approves") is False and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Say what should change, so the team can act on it."))
-        return data
 
 
 class FactualCommentForm(HelperMixin, forms.ModelForm):
