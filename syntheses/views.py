@@ -62,7 +62,8 @@ def home(request, programme: int):
             raise Http404
         return render(request, "syntheses/start.html", {"programme": found})
     if not user.has_perm("syntheses.see_report", report):
-        raise PermissionDenied
+        # A member of the programme learns that it is being written, and nothing of it.
+        return render(request, "syntheses/not_yet.html", {"programme": found})
     if report.is_published and not user.has_perm("syntheses.see_draft", report):
         return redirect(
             "syntheses:version", programme=found.pk, version=report.final_version.number

@@ -84,6 +84,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.perf.synthesis import measure_synthesis_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DB_PATH = Path(f"/tmp/cf-bench-{os.getpid()}.sqlite3")
@@ -1170,6 +1172,36 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
     }
 
 
+def synthesis_goal(synthesis: dict | None, result: dict) -> str:
+    """The comparative report PDF's goal (view/WeasyPrint <= MAX_PDF_RATIO) into `result`,
+    and its part of the GOALS line."""
+    if synthesis and "ratio" in synthesis:
+        ok = synthesis["ratio"] <= MAX_PDF_RATIO
+        result["synthesis_pdf"] = {"ratio": synthesis["ratio"], "met": ok}
+        return (
+            f"; comparative report PDF view/WeasyPrint {synthesis['ratio']:.2f} <= "
+            f"{MAX_PDF_RATIO:g}: {'yes' if ok else 'NO'}"
+        )
+    result["synthesis_pdf"] = {"met": None}
+    return "; comparative report PDF: not measured"
+
+
+def synthesis_line(synthesis: dict | None) -> str:
+    if synthesis and "ratio" in synthesis:
+        return (
+            f"PDF comparative report ({synthesis['size']}, {synthesis['chapters']} chapters, "
+            f"{synthesis['spread_rows']} indicators, {synthesis['practices']} practices, "
+            f"coordinator, median of {synthesis['runs']}): view "
+            f"{synthesis['view_median_s']:.2f} s, WeasyPrint alone "
+            f"{synthesis['weasyprint_median_s']:.2f} s, ratio {synthesis['ratio']:.2f}, "
+            f"{synthesis['pages']} pages"
+            + ("" if synthesis["same_html"] else "; WARNING: HTML differs from the view's")
+        )
+    if synthesis:
+        return f"PDF comparative report: the view answered {synthesis['status']}"
+    return "PDF comparative report: not measured (--no-pdf)"
+
+
 # --------------------------------------------------------------------------- load test
 
 LOAD_SCRIPT = Path(__file__).resolve().parent / "load.lua"
@@ -1898,6 +1930,7 @@ def main(argv: list[str] | None = None) -> int:
         datasets: dict = {}
         pdf = None
         report = None
+        synthesis = None
         content_rows: list[dict] = []
         load = None
         load_note = "load test: not run (--no-load)"
@@ -1919,6 +1952,13 @@ def main(argv: list[str] | None = None) -> int:
             if size.name == "large" and not args.no_pdf:
                 pdf = in_fresh_process(measure_pdf, world, runs=args.pdf_runs)
                 report = in_fresh_process(measure_report_outputs, world, runs=args.pdf_runs)
+                synthesis = in_fresh_process(
+                    measure_synthesis_pdf,
+                    world,
+                    runs=args.pdf_runs,
+                    client_for=signed_in_client,
+                    log=log,
+                )
             if size.name == "large" and not args.no_load:
                 if shutil.which("wrk") is None:
                     load_note = "load test: not run (wrk is missing: apt-get install wrk)"
@@ -1944,6 +1984,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"queue: FAILED: {queue_error}")
 
         goals_line, goals_result = goals(rows, pdf, content_rows, report, load, queue)
+        goals_line += synthesis_goal(synthesis, goals_result)
         elapsed = time.perf_counter() - started
 
         print(table(rows))
@@ -1989,6 +2030,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PDF feedback report: the view answered {report['status']}")
         else:
             print("PDF/DOCX feedback report: not measured (--no-pdf)")
+        print(synthesis_line(synthesis))
         print(load_note)
         if queue:
             print(
@@ -2043,6 +2085,7 @@ def main(argv: list[str] | None = None) -> int:
                     "pdf": pdf,
                     "report_content": content_rows,
                     "report_outputs": report,
+                    "synthesis_pdf": synthesis,
                     "load_test": load or load_note,
                     "queue": queue or queue_error,
                     "goals": goals_result,
