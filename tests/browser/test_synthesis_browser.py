@@ -62,7 +62,9 @@ def test_a_chapter_assembled_approved_by_two_leaders_published_and_downloaded(
 
     # It assembles chapter AA: the approach, and a challenge that first rests on one city.
     page.get_by_role("link", name="Edit the standard and approach").first.click()
-    page.get_by_role("textbox", name="How the cities approach it").fill("Most cities plan; few monitor.")
+    page.get_by_role("textbox", name="How the cities approach it").fill(
+        "Most cities plan; few monitor."
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("The chapter is saved.")).to_be_visible()
