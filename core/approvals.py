@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import HelperMixin
@@ -168,6 +170,36 @@ class GuardedRow(EditVersioned):
             return super().delete(*args, **kwargs)
 
 
+class AuthorsForm(HelperMixin, forms.Form):
+    """Who writes each part of a document (its sections, its chapters), among `people`; a
+    part may have nobody yet. Each part's field is ``<part_prefix><part pk>``, labelled with
+    the part's name."""
+
+    part_prefix = "p"
+
+    def __init__(self, *args, parts, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.author_choices = [("", _("Nobody yet"))] + [(str(p.pk), p.name) for p in people]
+        self.people = {str(p.pk): p for p in people}
+        self.parts = list(parts)
+        for part in self.parts:
+            self.fields[f"{self.part_prefix}{part.pk}"] = self.author_field(
+                str(part), part.assignee_id
+            )
+
+    def author_field(self, label, current_pk) -> forms.ChoiceField:
+        return forms.ChoiceField(
+            label=label, choices=self.author_choices, required=False, initial=str(current_pk or "")
+        )
+
+    def person(self, name: str):
+        return self.people.get(self.cleaned_data.get(name) or "")
+
+    def assignments(self) -> dict:
+        """{part: person or None} as chosen."""
+        return {part: self.person(f"{self.part_prefix}{part.pk}") for part in self.parts}
+
+
 class ApprovalForm(HelperMixin, forms.Form):
     approves = forms.TypedChoiceField(
         label=_("Your decision"),
@@ -192,4 +224,20 @@ def record_approval(*, version, by, approves: bool, comment: str):
     approval, _created = version.approvals.update_or_create(
         peer=by, defaults={"approves": approves, "comment": comment}
     )
+    return approval
+
+
+def record_decision(request, *, version, form: ApprovalForm):
+    """The signed-in person's decision from a valid `form`, recorded and confirmed to them."""
+    approves = form.cleaned_data["approves"]
+    approval = record_approval(
+        version=version, by=request.user, approves=approves, comment=form.cleaned_data["comment"]
+    )
+    if approves:
+        messages.success(request, gettext("You approved version %(n)s.") % {"n": version.number})
+    else:
+        messages.success(
+            request,
+            gettext("Your comments on version %(n)s are recorded.") % {"n": version.number},
+        )
     return approval

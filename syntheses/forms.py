@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import AuthorsForm
 from core.forms import HelperMixin
 from core.versioning import VersionedFormMixin
 from syntheses.models import Chapter, Statement, citation_problems
@@ -50,21 +51,7 @@ class StatementForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         return data
 
 
-class AssignForm(HelperMixin, forms.Form):
+class AssignForm(AuthorsForm):
     """Who writes each chapter, among the team leaders of the programme's reviews."""
 
-    def __init__(self, *args, chapters, leaders, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", _("Nobody yet"))] + [(str(p.pk), p.name) for p in leaders]
-        self.leaders = {str(p.pk): p for p in leaders}
-        self.chapters = list(chapters)
-        for chapter in self.chapters:
-            self.fields[f"c{chapter.pk}"] = forms.ChoiceField(
-                label=f"{chapter.group.code} {chapter.group.name}",
-                choices=choices,
-                required=False,
-                initial=str(chapter.assignee_id or ""),
-            )
-
-    def assignments(self) -> dict:
-        return {c: self.leaders.get(self.cleaned_data.get(f"c{c.pk}") or "") for c in self.chapters}
+    part_prefix = "c"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from core.approvals import ApprovalForm, FrozenVersion, record_approval
+from core.approvals import ApprovalForm, FrozenVersion, record_decision
 from core.confirm import Confirmation, confirm_page
 from core.versioning import save_or_conflict
 from reviews.access import get_programme
@@ -79,7 +79,7 @@ def home(request, programme: int):
             "report": report,
             "content": build_content(report),
             "editable": {c.pk for c in chapters if user.has_perm("syntheses.edit_chapter", c)},
-            "assign_form": AssignForm(chapters=chapters, leaders=programme_leaders(found))
+            "assign_form": AssignForm(parts=chapters, people=programme_leaders(found))
             if user.has_perm("syntheses.compose", report) and not report.is_final
             else None,
             "pending": pending,
@@ -106,12 +106,16 @@ def start(request, programme: int):
 def assign(request, programme: int):
     report = _report(request, programme, "syntheses.compose")
     chapters = list(report.chapters.select_related("group"))
-    form = AssignForm(request.POST, chapters=chapters, leaders=programme_leaders(report.programme))
-    if form.is_valid():
-        assign_chapters(report=report, chapters=form.assignments())
-        messages.success(request, _("The chapters are assigned."))
-    else:
+    form = AssignForm(request.POST, parts=chapters, people=programme_leaders(report.programme))
+    if not form.is_valid():
         messages.error(request, _("Choose a team leader of the programme, or nobody."))
+        return redirect(_home(report))
+    try:
+        assign_chapters(report=report, chapters=form.assignments())
+    except ValidationError as error:  # published meanwhile: its authors can no longer change
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("The chapters are assigned."))
     return redirect(_home(report))
 
 
@@ -339,18 +343,7 @@ def approve(request, programme: int, version: int):
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return _confirm(request, report, confirmation, status=status)
-    record_approval(
-        version=instance,
-        by=request.user,
-        approves=form.cleaned_data["approves"],
-        comment=form.cleaned_data["comment"],
-    )
-    if form.cleaned_data["approves"]:
-        messages.success(request, _("You approved version %(n)s.") % {"n": instance.number})
-    else:
-        messages.success(
-            request, _("Your comments on version %(n)s are recorded.") % {"n": instance.number}
-        )
+    record_decision(request, version=instance, form=form)
     return redirect(_home(report))
 
 

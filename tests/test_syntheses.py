@@ -290,3 +290,18 @@ def test_reopening_takes_it_off_the_network_and_keeps_the_approvals(world, clien
     report = ComparativeReport.objects.get()
     assert not report.is_published
     assert report.pending_version.approvals.filter(approves=True).count() == 2
+
+
+def test_a_published_report_keeps_its_authors(world, client_for):
+    report = _published(world)
+    first = report.chapters.order_by("order", "pk").first()
+    response = client_for(world["coordinator"]).post(
+        reverse("syntheses:assign", args=[world["programme"].pk]),
+        {f"c{first.pk}": world["leaders"][2].pk},
+        follow=True,
+    )
+    assert "The comparative report is published; its text can no longer change." in (
+        response.content.decode()
+    )
+    first.refresh_from_db()
+    assert first.assignee == world["leaders"][0]

@@ -84,6 +84,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.perf.pdfs import first_download, time_against_weasyprint
 from tests.perf.synthesis import measure_synthesis_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -943,42 +944,20 @@ def measure_pdf(world: World, *, runs: int) -> dict:
     from django.urls import reverse
     from pypdf import PdfReader
 
-    from reports import pdf as pdf_module
-
     url = reverse("reports:inception_pdf", args=[world.review.pk])
     user = world.peers[0]
     client = signed_in_client(user)
     peak_reset = reset_peak_rss()
     rss_before = maxrss_mb()
 
-    # The view looks `render_pdf` up on the module at call time: spy on it to keep the
-    # final HTML (rendered from `_reading_context`) and call the real renderer through.
-    captured: dict = {}
-    real_render = pdf_module.render_pdf
-
-    def spy(html: str) -> bytes:
-        captured["html"] = html
-        return real_render(html)
-
-    pdf_module.render_pdf = spy
-    try:
-        response = client.get(url)  # warm-up: also builds the stylesheet and fonts once
-    finally:
-        pdf_module.render_pdf = real_render
-    if response.status_code != 200 or "html" not in captured:
+    # The warm-up keeps the final HTML (rendered from `_reading_context`); it also builds
+    # the stylesheet and fonts once.
+    response, html = first_download(client, url)
+    if response.status_code != 200 or html is None:
         log(f"WARNING: the PDF view answered {response.status_code}")
         return {"status": response.status_code, "url": url}
     content = response.content
-    html = captured["html"]
-
-    view_times, alone_times = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        view_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        real_render(html)
-        alone_times.append(time.perf_counter() - start)
+    view_times, alone_times = time_against_weasyprint(client, url, html, runs=runs)
     rss_after = maxrss_mb()
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(content)).pages)
@@ -1061,7 +1040,6 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
     from django.utils import translation
     from pypdf import PdfReader
 
-    from reports import pdf as pdf_module
     from reports.docx import build_docx
     from reports.stored import print_context
     from reviews.models import FeedbackReport
@@ -1079,19 +1057,8 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
     peak_reset = reset_peak_rss()
     rss_before = maxrss_mb()
 
-    # Spy on the renderer only to check that the HTML rendered below is the view's.
-    captured: dict = {}
-    real_render = pdf_module.render_pdf
-
-    def spy(html: str) -> bytes:
-        captured["html"] = html
-        return real_render(html)
-
-    pdf_module.render_pdf = spy
-    try:
-        response = client.get(url)  # warm-up
-    finally:
-        pdf_module.render_pdf = real_render
+    # The view's HTML only to check that the HTML rendered below is the same.
+    response, view_html = first_download(client, url)  # warm-up
     if response.status_code != 200 or response["Content-Type"] != "application/pdf":
         log(f"WARNING: the report PDF view answered {response.status_code}")
         return {"status": response.status_code, "url": url}
@@ -1105,18 +1072,11 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
         html = render_to_string(
             "reports/report_pdf.html", print_context(content, version, False), request=request
         )
-    same_html = html == captured.get("html")
+    same_html = html == view_html
     if not same_html:
         log("WARNING: the HTML rendered outside the view differs from the view's")
 
-    view_times, alone_times = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        view_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        real_render(html)
-        alone_times.append(time.perf_counter() - start)
+    view_times, alone_times = time_against_weasyprint(client, url, html, runs=runs)
     rss_after = maxrss_mb()
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(body)).pages)

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import io
 import statistics
-import time
+
+from tests.perf.pdfs import first_download, time_against_weasyprint
 
 PARAGRAPH = (
     "Most cities have a written integration strategy with a political sponsor; they differ "
@@ -88,7 +89,6 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     from django.utils import translation
     from pypdf import PdfReader
 
-    from reports import pdf as pdf_module
     from reports.views.syntheses import TEMPLATE, print_context
 
     report = build_programme(world)
@@ -98,18 +98,7 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     user = world.coordinator
     client = client_for(user)
 
-    captured: dict = {}
-    real_render = pdf_module.render_pdf
-
-    def spy(html: str) -> bytes:
-        captured["html"] = html
-        return real_render(html)
-
-    pdf_module.render_pdf = spy
-    try:
-        response = client.get(url)  # warm-up
-    finally:
-        pdf_module.render_pdf = real_render
+    response, view_html = first_download(client, url)  # warm-up
     if response.status_code != 200 or response["Content-Type"] != "application/pdf":
         log(f"WARNING: the comparative report PDF view answered {response.status_code}")
         return {"status": response.status_code, "url": url}
@@ -117,17 +106,10 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     request.user = user
     with translation.override(content.get("language") or translation.get_language()):
         html = render_to_string(TEMPLATE, print_context(content, version, False), request=request)
-    same_html = html == captured.get("html")
+    same_html = html == view_html
     if not same_html:
         log("WARNING: the comparative report HTML outside the view differs from the view's")
-    view_times, alone_times = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        view_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        real_render(html)
-        alone_times.append(time.perf_counter() - start)
+    view_times, alone_times = time_against_weasyprint(client, url, html, runs=runs)
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(response.content)).pages)
     log(f"comparative report PDF: view {view:.2f} s, WeasyPrint alone {alone:.2f} s, {pages} pages")
