@@ -7,7 +7,7 @@ afterwards supersedes the waiting version and its approvals with it (`GuardedRow
 next freeze makes a new version. A final version can no longer change.
 
 A document model mixes in `VersionedDocument` and has a ``versions`` relation to its
-`FrozenVersion` subclass, whose approvals (``approvals``, a `VersionApproval` subclass with
+`FrozenVersion` subclass (its foreign key to the document is named ``report``), whose approvals (``approvals``, a `VersionApproval` subclass with
 ``version`` and ``peer``) are recorded through `record_approval`.
 """
 
