@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reviews",
     "practices",
     "comparisons",
+    "syntheses",
     "reports",
 ]
 

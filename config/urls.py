@@ -19,6 +19,7 @@ urlpatterns = [
     path("people/", city_pages.people, name="people"),
     path("people/<int:pk>/city/", city_pages.person_city, name="person_city"),
     path("reviews/", include("reviews.urls")),
+    path("reviews/", include("syntheses.urls")),
     path("reviews/", include("reports.urls")),
     path("benchmarks/", include("benchmarks.urls")),
     path("library/", include("practices.urls")),

@@ -265,6 +265,19 @@ def _properties(document, content: dict) -> None:
     _page_number_footer(document.sections[0], f"{city} · {_('Feedback report')}")
 
 
+def _version_fact(draft: bool, version: int | None) -> list[list[str]]:
+    """The title page's "Version" row: draft (and its number) or final; none for a live
+    draft says Draft."""
+    if draft:
+        label = pgettext("report watermark", "Draft")
+        if version:
+            label += " · " + _("version %(n)s") % {"n": version}
+        return [[_("Version"), label]]
+    if version:
+        return [[_("Version"), _("%(n)s, final") % {"n": version}]]
+    return []
+
+
 def _title_page(document, content: dict, *, draft: bool, version: int | None) -> None:
     _muted(document, _("Critical Friend · peer review of city integration policy"), size=9)
     document.add_heading(content.get("city", ""), level=0)
@@ -280,13 +293,7 @@ def _title_page(document, content: dict, *, draft: bool, version: int | None) ->
         if content.get("visit_end") and content["visit_end"] != content["visit_start"]:
             visit += " – " + _date(content["visit_end"])
         facts.append([_("Site visit"), visit])
-    if draft:
-        label = pgettext("report watermark", "Draft")
-        if version:
-            label += " · " + _("version %(n)s") % {"n": version}
-        facts.append([_("Version"), label])
-    elif version:
-        facts.append([_("Version"), _("%(n)s, final") % {"n": version}])
+    facts.extend(_version_fact(draft, version))
     if facts:
         _table(document, [_("About this report"), ""], facts)
     if draft:
@@ -496,3 +503,75 @@ def _people_annex(document, content: dict) -> None:
         )
     if not content.get("interviewees") and not off_record:
         _muted(document, _("No interviews were recorded."), size=10)
+
+
+# --- the comparative report of a programme ------------------------------------------------
+
+
+def build_synthesis_docx(
+    content: dict, *, draft: bool = False, version: int | None = None
+) -> bytes:
+    """The comparative report (syntheses.content, charts left out) as .docx bytes: a chapter
+    per group with its standard, approach, challenges, advice, city examples and good
+    practices. Call it with the content's language active."""
+    document = docx.Document()
+    language = content.get("language") or "en"
+    title = _("Comparative report of %(programme)s") % {"programme": content.get("programme", "")}
+    props = document.core_properties
+    props.title = title
+    props.subject = content.get("benchmark", "")
+    props.language = language
+    props.author = content.get("network") or content.get("programme", "")
+    props.keywords = "Critical Friend"
+    _set_language(document, language)
+    _page_number_footer(document.sections[0], title)
+    _muted(document, _("Critical Friend · peer review of city integration policy"), size=9)
+    document.add_heading(content.get("programme", ""), level=0)
+    document.add_paragraph(style="Subtitle").add_run(
+        _("Comparative report: what the cities learnt")
+    )
+    facts = [[_("Benchmark"), content.get("benchmark", "")]]
+    if content.get("cities"):
+        facts.append([_("Cities"), ", ".join(content["cities"])])
+    facts.extend(_version_fact(draft, version))
+    _table(document, [_("About this report"), ""], facts)
+    for chapter in content.get("chapters", []):
+        document.add_heading(f"{chapter['key']} {chapter['name']}", level=1)
+        parts = [
+            (_("The standard"), chapter.get("standard")),
+            (_("How the cities approach it"), chapter.get("approach")),
+        ]
+        for heading, text in parts:
+            document.add_heading(heading, level=2)
+            if text:
+                add_markdown(document, text, heading_level=3)
+            else:
+                _muted(document, _("Not written yet."), italic=True)
+        for heading, key in [
+            (_("What are the challenges?"), "challenges"),
+            (_("Advice"), "advice"),
+            (_("City examples"), "examples"),
+        ]:
+            items = chapter.get(key) or []
+            if key == "examples" and not items:
+                continue
+            document.add_heading(heading, level=2)
+            for item in items:
+                document.add_paragraph(
+                    f"{item['text']} ({', '.join(item['cities'])})", style="List Bullet"
+                )
+            if not items:
+                _muted(document, _("None recorded."), italic=True)
+        if chapter.get("practices"):
+            document.add_heading(_("Good practices"), level=2)
+            _table(
+                document,
+                [_("Good practice"), _("Where")],
+                [
+                    [f"{p['title']}\n{p['summary']}".strip(), p["where"]]
+                    for p in chapter["practices"]
+                ],
+            )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

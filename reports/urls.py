@@ -2,7 +2,15 @@
 
 from django.urls import path
 
-from reports.views import comparisons, evidence, feedback_report, follow_up, inception, visit
+from reports.views import (
+    comparisons,
+    evidence,
+    feedback_report,
+    follow_up,
+    inception,
+    syntheses,
+    visit,
+)
 
 app_name = "reports"
 
@@ -28,6 +36,21 @@ urlpatterns = [
         "programmes/<int:programme>/ratings.<str:fmt>",
         comparisons.open_data,
         name="programme_open_data",
+    ),
+    path(
+        "programmes/<int:programme>/comparative-report.pdf",
+        syntheses.pdf,
+        name="synthesis_pdf",
+    ),
+    path(
+        "programmes/<int:programme>/comparative-report.docx",
+        syntheses.docx,
+        name="synthesis_docx",
+    ),
+    path(
+        "network/<int:programme>/comparative-report.pdf",
+        syntheses.public_pdf,
+        name="public_synthesis_pdf",
     ),
     path("<int:pk>/action-plan.pdf", follow_up.action_plan_pdf, name="action_plan_pdf"),
     path("<int:pk>/action-plan.xlsx", follow_up.action_plan_xlsx, name="action_plan_xlsx"),

@@ -74,6 +74,8 @@ LEADER_POST = Row(LOGIN, 404, 403, 403, REDIRECT, 403, method="post")
 NOBODY = Row(LOGIN, 404, 403, 403, 403, 403)
 NOBODY_POST = Row(LOGIN, 404, 403, 403, 403, 403, method="post")
 
+COORDINATOR_POST = Row(LOGIN, 404, 403, 403, 403, REDIRECT, method="post")
+
 DRAFT_EDIT = Row(LOGIN, 404, 404, 403, 404, 200)
 DRAFT_EDIT_POST = Row(LOGIN, 404, 404, 403, 404, REDIRECT, method="post")
 
@@ -323,6 +325,29 @@ MATRIX: dict[str, Row] = {
     "practices:reopen": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
     "practices:publish": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
     "practices:unpublish": Row(LOGIN, 404, 404, 403, 403, 403, method="post"),
+    # The comparative report of the world's programme (its page tells the other members that
+    # it is being written): opened, its first chapter written by
+    # the team leader (a city example), version 1 frozen. The coordinator and the programme's
+    # team leaders read the draft; the author writes and approves; the coordinator assigns,
+    # freezes (refused: version 1 waits), publishes (refused: not approved) and reopens
+    # (refused: not published). (Behaviour: tests/test_syntheses.py.)
+    "syntheses:report": MEMBERS_ONLY,
+    "syntheses:start": COORDINATOR_POST,
+    "syntheses:assign": COORDINATOR_POST,
+    "syntheses:chapter": PLANNERS,
+    "syntheses:statement_add": PLANNERS,
+    "syntheses:statement": PLANNERS,
+    "syntheses:statement_delete": Row(LOGIN, 404, 403, 403, REDIRECT, REDIRECT, method="post"),
+    "syntheses:freeze": COORDINATOR_POST,
+    "syntheses:version": PLANNERS,
+    "syntheses:approve": Row(
+        LOGIN, 404, 403, 403, REDIRECT, 403, method="post", data={"approves": "yes"}
+    ),
+    "syntheses:publish": COORDINATOR_POST,
+    "syntheses:reopen": COORDINATOR_POST,
+    "reports:synthesis_pdf": PLANNERS,
+    "reports:synthesis_docx": PLANNERS,
+    "reports:public_synthesis_pdf": everyone(404, anonymous=404),
 }
 # Destructive and one-way actions answer GET with their confirmation page (core/confirm.py);
 # the rows above are for the POST that does it. A GET never changes anything.
@@ -347,6 +372,11 @@ CONFIRMATIONS: dict[str, Row] = {
     "reviews:report_share": NOBODY,
     "benchmarks:part_delete": DRAFT_EDIT,
     "benchmarks:publish": DRAFT_EDIT,
+    "syntheses:statement_delete": PLANNERS,
+    "syntheses:freeze": Row(LOGIN, 404, 403, 403, 403, 200),
+    "syntheses:approve": Row(LOGIN, 404, 403, 403, 200, 403),
+    "syntheses:publish": Row(LOGIN, 404, 403, 403, 403, 200),
+    "syntheses:reopen": Row(LOGIN, 404, 403, 403, 403, 200),
 }
 DRAFT_URLS = {
     "benchmarks:part_add",
@@ -468,6 +498,10 @@ REVIEW_SAMPLES = {
     "programme": lambda review: review.programme_id,
     "city": lambda review: review.host_city_id,
     "training": lambda review: review.programme.training_sessions.first().pk,
+    "chapter": lambda review: review.programme.comparative_report.chapters.first().pk,
+    "statement": lambda review: (
+        review.programme.comparative_report.chapters.first().statements.first().pk
+    ),
     # Follow-up rows do not exist before publication; the permission check comes first.
     "response": lambda review: 1,
     "checkpoint": lambda review: 1,
@@ -561,6 +595,20 @@ def _practice_record(review) -> None:
     practice.tags.add(Tag.objects.create(kind=Tag.KIND, code="sample", name="sample"))
 
 
+def _comparative_record(review, people) -> None:
+    """The programme's comparative report: its first chapter by the team leader, with a city
+    example, and version 1 frozen for approval."""
+    from syntheses.models import Statement, ensure_report
+    from syntheses.services import assign_chapters, freeze_version
+
+    report = ensure_report(review.programme)
+    chapter = report.chapters.first()
+    assign_chapters(report=report, chapters={chapter: people["team_leader"]})
+    example = Statement.objects.create(chapter=chapter, kind=Statement.EXAMPLE, text="Sample")
+    example.reviews.set([review])
+    freeze_version(report=report, by=people["coordinator"])
+
+
 def _two_factor_records() -> None:
     """Someone outside the cast with an authenticator app and recovery codes, so the admin's
     device pages have an object to show."""
@@ -621,6 +669,7 @@ def world(django_db_setup, django_db_blocker):
         versions = build_benchmark_versions(people["peer"])
         _login_records()
         _practice_record(review)
+        _comparative_record(review, people)
         _two_factor_records()
         _mail_records(people["peer"])
         _job_record(people["peer"])

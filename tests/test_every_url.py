@@ -64,6 +64,7 @@ from tests.conftest import (
 )
 from tests.test_access_matrix import (
     ROLES,
+    _comparative_record,
     _job_record,
     _login_records,
     _mail_records,
@@ -360,6 +361,7 @@ def walk(django_db_setup, django_db_blocker):
         versions = build_benchmark_versions(cast["peer"])
         _login_records()
         _practice_record(worked)
+        _comparative_record(worked, cast)
         _two_factor_records()
         _mail_records(cast["peer"])
         _job_record(cast["peer"])

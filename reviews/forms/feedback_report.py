@@ -6,6 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.approvals import (
+    ApprovalForm,  # noqa: F401 - the form of every approval
+    AuthorsForm,
+)
 from core.dates import DateChecksMixin, shown
 from core.forms import HelperMixin
 from core.versioning import VersionedFormMixin
@@ -27,30 +31,17 @@ class SummaryForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 12})}
 
 
-class AssignForm(HelperMixin, forms.Form):
+class AssignForm(AuthorsForm):
     """Who writes what: the summary and each section, among the team."""
 
-    def __init__(self, *args, report: FeedbackReport, sections, team, **kwargs):
-        super().__init__(*args, **kwargs)
-        choices = [("", _("Nobody yet"))] + [(str(p.pk), p.name) for p in team]
-        self.team = {str(p.pk): p for p in team}
-        self.fields["summary"] = forms.ChoiceField(
-            label=_("Summary"),
-            choices=choices,
-            required=False,
-            initial=str(report.summary_assignee_id or ""),
-        )
-        self.sections = list(sections)
-        for section in self.sections:
-            self.fields[f"s{section.pk}"] = forms.ChoiceField(
-                label=f"{section.group.code} {section.group.name}",
-                choices=choices,
-                required=False,
-                initial=str(section.assignee_id or ""),
-            )
+    part_prefix = "s"
 
-    def person(self, name: str):
-        return self.team.get(self.cleaned_data.get(name) or "")
+    def __init__(self, *args, report: FeedbackReport, sections, team, **kwargs):
+        super().__init__(*args, parts=sections, people=team, **kwargs)
+        self.sections = self.parts
+        self.team = self.people
+        summary = self.author_field(_("Summary"), report.summary_assignee_id)
+        self.fields = {"summary": summary, **self.fields}
 
 
 class EvidenceChoice(forms.ModelMultipleChoiceField):
@@ -134,24 +125,6 @@ class RecommendationForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
         self.fields["indicators"].error_messages["required"] = _(
             "Choose the indicators this recommendation moves towards the benchmark."
         )
-
-
-class ApprovalForm(HelperMixin, forms.Form):
-    approves = forms.TypedChoiceField(
-        label=_("Your decision"),
-        coerce=lambda v: v == "yes",
-        choices=[("yes", _("I approve this version")), ("no", _("I have comments"))],
-        widget=forms.RadioSelect,
-    )
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("approves") is False and not (data.get("comment") or "").strip():
-            self.add_error("comment", _("Say what should change, so the team can act on it."))
-        return data
 
 
 class FactualCommentForm(HelperMixin, forms.ModelForm):

@@ -22,16 +22,21 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.models import HistoricalRecords
 
+from core.approvals import (
+    DocumentLocked,
+    FrozenVersion,
+    GuardedRow,
+    VersionApproval,
+    VersionedDocument,
+)
 from core.versioning import EditVersioned
 from reviews.models.evidence import CONFIRMING_INTERVIEWS, Evidence, indicator_statuses
 from reviews.models.review import Review
 
-
-class ReportLocked(ValidationError):
-    pass
+ReportLocked = DocumentLocked
 
 
-class FeedbackReport(EditVersioned):
+class FeedbackReport(VersionedDocument, EditVersioned):
     review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="feedback_report")
     summary = models.TextField(
         _("summary"), blank=True, help_text=_("Markdown. The main conclusions in a page.")
@@ -88,27 +93,6 @@ class FeedbackReport(EditVersioned):
     # --- state -----------------------------------------------------------------------------
 
     @property
-    def latest_version(self) -> ReportVersion | None:
-        if "_latest" not in self.__dict__:
-            self.__dict__["_latest"] = self.versions.order_by("-number").first()
-        return self.__dict__["_latest"]
-
-    @property
-    def pending_version(self) -> ReportVersion | None:
-        """The frozen version waiting for approvals, if the text has not changed since."""
-        latest = self.latest_version
-        return latest if latest and latest.state == ReportVersion.FROZEN else None
-
-    @property
-    def final_version(self) -> ReportVersion | None:
-        latest = self.latest_version
-        return latest if latest and latest.state == ReportVersion.FINAL else None
-
-    @property
-    def is_final(self) -> bool:
-        return self.final_version is not None
-
-    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 
@@ -124,21 +108,6 @@ class FeedbackReport(EditVersioned):
         opened = timezone.localdate(self.factual_round_opened_at)
         return opened + datetime.timedelta(days=settings.FACTUAL_ROUND_DAYS)
 
-    def forget(self) -> None:
-        self.__dict__.pop("_latest", None)
-
-    def guard_change(self) -> None:
-        """Before a change of content: refuse once final; else the frozen version (and
-        its approvals) is superseded, so the next freeze makes a new version."""
-        if self.is_final:
-            raise ReportLocked(_("The report is final; its text can no longer change."))
-        pending = self.pending_version
-        if pending is not None:
-            pending.state = ReportVersion.SUPERSEDED
-            pending.superseded_at = timezone.now()
-            pending.save(update_fields=["state", "superseded_at"])
-        self.forget()
-
     def save(self, *args, **kwargs):
         if self.pk and not kwargs.get("update_fields"):
             before = FeedbackReport.objects.filter(pk=self.pk).values_list("summary", flat=True)
@@ -151,19 +120,9 @@ class FeedbackReport(EditVersioned):
 
         return team_of(self.review)
 
-    @transaction.atomic
-    def freeze(self, *, by, content: dict) -> ReportVersion:
-        if self.is_final:
-            raise ReportLocked(_("The report is final; its text can no longer change."))
-        if self.pending_version is not None:
-            raise ValidationError(
-                _("Version %(n)s is already frozen and waiting for approvals.")
-                % {"n": self.pending_version.number}
-            )
-        number = (self.latest_version.number if self.latest_version else 0) + 1
-        version = self.versions.create(number=number, frozen_by=by, content=content)
-        self.forget()
-        return version
+    def approvers(self) -> list:
+        """Every peer of the team approves each version."""
+        return self.team()
 
     def missing_for_final(self) -> list[str]:
         """What stops the team leader from making the pending version final."""
@@ -281,7 +240,7 @@ class FeedbackReport(EditVersioned):
         return self.public_token
 
 
-class ReportSection(EditVersioned):
+class ReportSection(GuardedRow):
     """One group (pillar, role) of the report: the team's evaluation and what hangs off it."""
 
     report = models.ForeignKey(FeedbackReport, on_delete=models.CASCADE, related_name="sections")
@@ -313,15 +272,13 @@ class ReportSection(EditVersioned):
     def __str__(self) -> str:
         return str(self.group)
 
-    def save(self, *args, **kwargs):
-        if self.pk:
-            before = ReportSection.objects.filter(pk=self.pk).values_list("evaluation", flat=True)
-            if before and before[0] != self.evaluation:
-                self.report.guard_change()
-        super().save(*args, **kwargs)
+    guarded_fields = ("evaluation",)
+
+    def document(self) -> FeedbackReport:
+        return self.report
 
 
-class ContentRow(EditVersioned):
+class ContentRow(GuardedRow):
     """A finding or a recommendation: any change or removal supersedes a frozen version."""
 
     order = models.PositiveIntegerField(default=0)
@@ -330,15 +287,8 @@ class ContentRow(EditVersioned):
         abstract = True
         ordering = ["order", "pk"]
 
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            self.section.report.guard_change()
-            super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            self.section.report.guard_change()
-            return super().delete(*args, **kwargs)
+    def document(self) -> FeedbackReport:
+        return self.section.report
 
 
 class Finding(ContentRow):
@@ -422,54 +372,25 @@ class Recommendation(ContentRow):
         super().save(*args, **kwargs)
 
 
-class ReportVersion(models.Model):
-    FROZEN, SUPERSEDED, FINAL = "frozen", "superseded", "final"
-    STATE_CHOICES = [
-        (FROZEN, _("Waiting for approvals")),
-        (SUPERSEDED, _("Superseded by a change")),
-        (FINAL, _("Final")),
-    ]
+class ReportVersion(FrozenVersion):
     report = models.ForeignKey(FeedbackReport, on_delete=models.CASCADE, related_name="versions")
-    number = models.PositiveIntegerField()
-    state = models.CharField(max_length=12, choices=STATE_CHOICES, default=FROZEN)
-    frozen_at = models.DateTimeField(auto_now_add=True)
-    frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    superseded_at = models.DateTimeField(null=True, blank=True)
-    final_at = models.DateTimeField(null=True, blank=True)
-    content = models.JSONField()
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-number"]
+    class Meta(FrozenVersion.Meta):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="report_version_once")
         ]
 
-    def __str__(self) -> str:
-        return str(_("Version %(n)s") % {"n": self.number})
 
-    def waiting_for(self) -> list:
-        approved = set(self.approvals.filter(approves=True).values_list("peer_id", flat=True))
-        return [p for p in self.report.team() if p.pk not in approved]
-
-
-class ReportApproval(models.Model):
+class ReportApproval(VersionApproval):
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="approvals")
     peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    approves = models.BooleanField()
-    comment = models.TextField(_("comment"), blank=True)
-    at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["version", "peer"], name="one_approval_per_peer")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.peer}: {'approves' if self.approves else 'comments'}"
 
 
 class FactualComment(EditVersioned):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.approvals import record_decision
 from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import save_or_conflict
@@ -36,7 +37,6 @@ from reviews.models import (
     FactualComment,
     Finding,
     Recommendation,
-    ReportApproval,
     ReportVersion,
     Review,
 )
@@ -552,20 +552,7 @@ def approve(request, review: Review, version: int):
         )
     if not form.is_valid():
         return _home(request, review, approval_form=form, status=400)
-    ReportApproval.objects.update_or_create(
-        version=instance,
-        peer=request.user,
-        defaults={
-            "approves": form.cleaned_data["approves"],
-            "comment": form.cleaned_data["comment"],
-        },
-    )
-    if form.cleaned_data["approves"]:
-        messages.success(request, _("You approved version %(n)s.") % {"n": instance.number})
-    else:
-        messages.success(
-            request, _("Your comments on version %(n)s are recorded.") % {"n": instance.number}
-        )
+    record_decision(request, version=instance, form=form)
     return redirect(_report_home(review))
 
 

@@ -84,6 +84,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.perf.pdfs import first_download, time_against_weasyprint
+from tests.perf.synthesis import measure_synthesis_pdf
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 DB_PATH = Path(f"/tmp/cf-bench-{os.getpid()}.sqlite3")
@@ -1078,42 +1081,20 @@ def measure_pdf(world: World, *, runs: int) -> dict:
     from django.urls import reverse
     from pypdf import PdfReader
 
-    from reports import pdf as pdf_module
-
     url = reverse("reports:inception_pdf", args=[world.review.pk])
     user = world.peers[0]
     client = signed_in_client(user)
     peak_reset = reset_peak_rss()
     rss_before = maxrss_mb()
 
-    # The view looks `render_pdf` up on the module at call time: spy on it to keep the
-    # final HTML (rendered from `_reading_context`) and call the real renderer through.
-    captured: dict = {}
-    real_render = pdf_module.render_pdf
-
-    def spy(html: str) -> bytes:
-        captured["html"] = html
-        return real_render(html)
-
-    pdf_module.render_pdf = spy
-    try:
-        response = client.get(url)  # warm-up: also builds the stylesheet and fonts once
-    finally:
-        pdf_module.render_pdf = real_render
-    if response.status_code != 200 or "html" not in captured:
+    # The warm-up keeps the final HTML (rendered from `_reading_context`); it also builds
+    # the stylesheet and fonts once.
+    response, html = first_download(client, url)
+    if response.status_code != 200 or html is None:
         log(f"WARNING: the PDF view answered {response.status_code}")
         return {"status": response.status_code, "url": url}
     content = response.content
-    html = captured["html"]
-
-    view_times, alone_times = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        view_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        real_render(html)
-        alone_times.append(time.perf_counter() - start)
+    view_times, alone_times = time_against_weasyprint(client, url, html, runs=runs)
     rss_after = maxrss_mb()
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(content)).pages)
@@ -1196,7 +1177,6 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
     from django.utils import translation
     from pypdf import PdfReader
 
-    from reports import pdf as pdf_module
     from reports.docx import build_docx
     from reports.stored import print_context
     from reviews.models import FeedbackReport
@@ -1214,19 +1194,8 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
     peak_reset = reset_peak_rss()
     rss_before = maxrss_mb()
 
-    # Spy on the renderer only to check that the HTML rendered below is the view's.
-    captured: dict = {}
-    real_render = pdf_module.render_pdf
-
-    def spy(html: str) -> bytes:
-        captured["html"] = html
-        return real_render(html)
-
-    pdf_module.render_pdf = spy
-    try:
-        response = client.get(url)  # warm-up
-    finally:
-        pdf_module.render_pdf = real_render
+    # The view's HTML only to check that the HTML rendered below is the same.
+    response, view_html = first_download(client, url)  # warm-up
     if response.status_code != 200 or response["Content-Type"] != "application/pdf":
         log(f"WARNING: the report PDF view answered {response.status_code}")
         return {"status": response.status_code, "url": url}
@@ -1240,18 +1209,11 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
         html = render_to_string(
             "reports/report_pdf.html", print_context(content, version, False), request=request
         )
-    same_html = html == captured.get("html")
+    same_html = html == view_html
     if not same_html:
         log("WARNING: the HTML rendered outside the view differs from the view's")
 
-    view_times, alone_times = [], []
-    for _ in range(runs):
-        start = time.perf_counter()
-        client.get(url)
-        view_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
-        real_render(html)
-        alone_times.append(time.perf_counter() - start)
+    view_times, alone_times = time_against_weasyprint(client, url, html, runs=runs)
     rss_after = maxrss_mb()
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(body)).pages)
@@ -1305,6 +1267,36 @@ def measure_report_outputs(world: World, *, runs: int) -> dict:
             "python_docx_s": docx_alone_times,
         },
     }
+
+
+def synthesis_goal(synthesis: dict | None, result: dict) -> str:
+    """The comparative report PDF's goal (view/WeasyPrint <= MAX_PDF_RATIO) into `result`,
+    and its part of the GOALS line."""
+    if synthesis and "ratio" in synthesis:
+        ok = synthesis["ratio"] <= MAX_PDF_RATIO
+        result["synthesis_pdf"] = {"ratio": synthesis["ratio"], "met": ok}
+        return (
+            f"; comparative report PDF view/WeasyPrint {synthesis['ratio']:.2f} <= "
+            f"{MAX_PDF_RATIO:g}: {'yes' if ok else 'NO'}"
+        )
+    result["synthesis_pdf"] = {"met": None}
+    return "; comparative report PDF: not measured"
+
+
+def synthesis_line(synthesis: dict | None) -> str:
+    if synthesis and "ratio" in synthesis:
+        return (
+            f"PDF comparative report ({synthesis['size']}, {synthesis['chapters']} chapters, "
+            f"{synthesis['spread_rows']} indicators, {synthesis['practices']} practices, "
+            f"coordinator, median of {synthesis['runs']}): view "
+            f"{synthesis['view_median_s']:.2f} s, WeasyPrint alone "
+            f"{synthesis['weasyprint_median_s']:.2f} s, ratio {synthesis['ratio']:.2f}, "
+            f"{synthesis['pages']} pages"
+            + ("" if synthesis["same_html"] else "; WARNING: HTML differs from the view's")
+        )
+    if synthesis:
+        return f"PDF comparative report: the view answered {synthesis['status']}"
+    return "PDF comparative report: not measured (--no-pdf)"
 
 
 # --------------------------------------------------------------------------- load test
@@ -2045,6 +2037,7 @@ def main(argv: list[str] | None = None) -> int:
         datasets: dict = {}
         pdf = None
         report = None
+        synthesis = None
         content_rows: list[dict] = []
         load = None
         load_note = "load test: not run (--no-load)"
@@ -2067,6 +2060,13 @@ def main(argv: list[str] | None = None) -> int:
             if size.name == "large" and not args.no_pdf:
                 pdf = in_fresh_process(measure_pdf, world, runs=args.pdf_runs)
                 report = in_fresh_process(measure_report_outputs, world, runs=args.pdf_runs)
+                synthesis = in_fresh_process(
+                    measure_synthesis_pdf,
+                    world,
+                    runs=args.pdf_runs,
+                    client_for=signed_in_client,
+                    log=log,
+                )
             if size.name == "large" and not args.no_load:
                 if shutil.which("wrk") is None:
                     load_note = "load test: not run (wrk is missing: apt-get install wrk)"
@@ -2092,6 +2092,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"queue: FAILED: {queue_error}")
 
         goals_line, goals_result = goals(rows, pdf, content_rows, report, load, queue)
+        goals_line += synthesis_goal(synthesis, goals_result)
         elapsed = time.perf_counter() - started
 
         print(table(rows))
@@ -2137,6 +2138,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PDF feedback report: the view answered {report['status']}")
         else:
             print("PDF/DOCX feedback report: not measured (--no-pdf)")
+        print(synthesis_line(synthesis))
         print(load_note)
         if queue:
             print(
@@ -2191,6 +2193,7 @@ def main(argv: list[str] | None = None) -> int:
                     "pdf": pdf,
                     "report_content": content_rows,
                     "report_outputs": report,
+                    "synthesis_pdf": synthesis,
                     "load_test": load or load_note,
                     "queue": queue or queue_error,
                     "goals": goals_result,
