@@ -169,7 +169,7 @@ def _index(review: Review) -> dict:
         )
     }
     questions = [
-        scoring.Question(key=i.lineage, group=i.group_id, options=indicator_options(i, options))
+        scoring.Question(key=i.lineage, group=i.group_id, options=i.answer_options(options))
         for i in indicators
     ]
     specs = [scoring.GroupSpec(key=group.pk, weight=group.weight) for group in groups]
@@ -237,11 +237,6 @@ def _index(review: Review) -> dict:
         "reworded": reworded,
         "left_out": left_out,
     }
-
-
-def indicator_options(indicator, options: dict) -> dict:
-    """The answers of one question and their scores: the scale's (item 4)."""
-    return options
 
 
 BUILDERS = {SCALE: _scale, Benchmark.INDEX: _index}
