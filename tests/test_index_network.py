@@ -173,3 +173,22 @@ def test_docx_has_the_index_annex_as_a_table(annexed):
     assert [c.text for c in last.rows[1].cells] == ["A Group A", "1", "65.0", "50.0", "0.0–100.0"]
     assert [c.text for c in last.rows[7].cells] == ["G Group G", "3", "—", "50.0", "0.0–100.0"]
     assert [c.text for c in last.rows[-1].cells] == ["Index", "", "51.1", "50.0", "0.0–100.0"]
+
+
+# --- the public network page ---------------------------------------------------------------
+
+
+def test_public_network_page_shows_the_index_spread_of_published_reviews_only(
+    index_programme, client
+):
+    hidden = answer(index_programme, "Utrecht", everywhere("most"))
+    FeedbackReport.objects.filter(review=hidden).update(published_at=None)
+    index_programme.show_ranking = True
+    index_programme.save()
+    page = client.get(reverse("comparisons:network")).content.decode()
+    table = page.split(f'id="public-index-spread-{index_programme.pk}"')[1].split("</table>")[0]
+    # Bergen 1584/31, Oslo 100, Lublin 0 (Utrecht's 75 is unpublished): three cities,
+    # mean 4684/93 = 50.36..., median 1584/31 = 51.09...
+    assert "<td>3</td><td>50.4</td><td>0.0</td>" in table
+    assert "<td>51.1</td>" in table
+    assert "Rank" not in page
