@@ -17,6 +17,8 @@ from benchmarks.models import (
     TagChoice,
     TagType,
     Value,
+    answer_scores_text,
+    parse_answer_scores,
     slug_code_validator,
 )
 from core.forms import HelperMixin
@@ -117,6 +119,41 @@ class IndicatorForm(VersionedFormMixin, HelperMixin, forms.ModelForm):
             )
         if self.instance.pk is None and "number" not in self.initial:
             self.initial["number"] = 1
+        self.answer_codes = []
+        if version.benchmark.is_index:
+            self.answer_codes = list(
+                ScaleLevel.objects.filter(
+                    scale__version=version, scale__purpose=RatingScale.PERFORMANCE
+                )
+                .order_by("order")
+                .values_list("code", flat=True)
+            )
+            self.fields["answer_scores_text"] = forms.CharField(
+                label=_("This question's own answers"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4}),
+                initial=answer_scores_text(self.instance.answer_scores),
+                help_text=_(
+                    "Leave empty when the question's answers are the performance scale's "
+                    "levels with their scores. Otherwise one answer a line, code=score "
+                    "(0-100), or code= for an answer without a score; answers: %(codes)s."
+                )
+                % {"codes": ", ".join(self.answer_codes)},
+            )
+
+    def clean_answer_scores_text(self):
+        text = self.cleaned_data["answer_scores_text"]
+        scores, problems = parse_answer_scores(text, self.answer_codes)
+        if problems:
+            raise forms.ValidationError(problems)
+        self.instance.answer_scores = scores
+        return text
+
+    @property
+    def unscored(self) -> bool:
+        """An index question whose own answers have no score at all: it scores nothing."""
+        scores = self.instance.answer_scores
+        return bool(scores) and all(v is None for v in scores.values())
 
     def save(self, commit=True):
         self.instance.tags = {

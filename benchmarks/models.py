@@ -380,6 +380,56 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
 
+def answer_scores_text(scores: dict) -> str:
+    """`Indicator.answer_scores` as people type it: one "code=score" a line ("code=" for an
+    answer without a score)."""
+    return "\n".join(
+        f"{code}={'' if score is None else format(Decimal(str(score)).normalize(), 'f')}"
+        for code, score in (scores or {}).items()
+    )
+
+
+def parse_answer_scores(text: str, codes) -> tuple[dict, list[str]]:
+    """The answer scores typed as `answer_scores_text` writes them (lines or "; "), and
+    what is wrong with them: a code that is not one of `codes` (the performance scale's
+    levels; None: not checked here, as the spreadsheet leaves it to `check_data`), a score that is not a number from 0 to 100, a code given twice."""
+    scores: dict = {}
+    problems: list[str] = []
+    for part in text.replace(";", "\n").splitlines():
+        if not part.strip():
+            continue
+        code, sep, score = (p.strip() for p in part.partition("="))
+        if not sep:
+            problems.append(
+                _("Write each answer as code=score; %(v)r is not.") % {"v": part.strip()}
+            )
+            continue
+        if codes is not None and code not in codes:
+            problems.append(
+                _("%(code)s is not an answer of the performance scale.") % {"code": code}
+            )
+            continue
+        if code in scores:
+            problems.append(_("%(code)s is given twice.") % {"code": code})
+            continue
+        if score == "":
+            scores[code] = None
+            continue
+        try:
+            number = Decimal(score.replace(",", "."))
+        except ArithmeticError:
+            number = None
+        if number is None or not number.is_finite() or not SCORE_MIN <= number <= SCORE_MAX:
+            problems.append(
+                _("The score of %(code)s must be a number from 0 to 100 (or empty).")
+                % {"code": code}
+            )
+            continue
+        number = number.quantize(Decimal("0.01"))
+        scores[code] = int(number) if number == number.to_integral_value() else float(number)
+    return scores, problems
+
+
 class Indicator(VersionPart, EditVersioned):
     group = models.ForeignKey(
         Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="indicators"
@@ -397,6 +447,10 @@ class Indicator(VersionPart, EditVersioned):
     text = models.TextField(_("text"))
     guidance = models.TextField(_("guidance"), blank=True)
     tags = models.JSONField(_("tags"), default=dict, blank=True)
+    # Only an index benchmark reads it: this question's own answers and their scores,
+    # {level code: score 0-100 or None}, the codes levels of the performance scale. Empty:
+    # the question's answers are the scale's levels with their scores.
+    answer_scores = models.JSONField(_("answer scores"), default=dict, blank=True)
     # The same indicator across versions keeps its lineage: how the diff tells
     # "reworded" or "moved" from "removed and added".
     lineage = models.UUIDField(default=uuid.uuid4, editable=False, db_index=True)
@@ -444,6 +498,18 @@ class Indicator(VersionPart, EditVersioned):
                 }
         if errors:
             raise ValidationError(errors)
+
+    def answer_options(self, scale_scores: dict) -> dict:
+        """This question's answers and their scores for `benchmarks.scoring.Question`: its
+        own `answer_scores` when it has them, else the performance scale's (`scale_scores`,
+        {code: score}). A code the scale no longer has is not an answer."""
+        if not self.answer_scores:
+            return scale_scores
+        return {
+            code: None if score is None else Decimal(str(score))
+            for code, score in self.answer_scores.items()
+            if code in scale_scores
+        }
 
     def save(self, *args, **kwargs):
         self.code = self.make_code(

@@ -128,6 +128,11 @@ INDICATOR = _record(
         "text": _translated("Indicator.text"),
         "guidance": _translated("Indicator.guidance"),
         "tags": {"type": "object", "additionalProperties": _items(_text())},
+        # An index question's own answers: {level code: score 0-100 or null}.
+        "answer_scores": {
+            "type": "object",
+            "additionalProperties": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+        },
     },
     ["group", "number", "text"],
 )

@@ -171,6 +171,7 @@ def check_data(data, *, locate: Callable[[tuple], str | None] | None = None) -> 
     problems += _scale_problems(data.get("scales") or [])
     if data.get("kind") == Benchmark.INDEX:
         problems += _index_score_problems(data.get("scales") or [])
+    problems += _answer_scores_problems(data)
     problems += _indicator_problems(data, groups, values, tag_types, place)
     if not data["indicators"]:
         problems.append(Problem(_("indicators"), _("There are no indicators.")))
@@ -292,6 +293,41 @@ def _scale_problems(scales: list[dict]) -> list[Problem]:
 
 
 @transaction.atomic
+def _answer_scores_problems(data: dict) -> list[Problem]:
+    """A question's own answers (`Indicator.answer_scores`) are levels of the performance
+    scale, each scored 0-100 or not at all."""
+    codes = {
+        level["code"]
+        for scale in data.get("scales") or []
+        if scale["purpose"] == RatingScale.PERFORMANCE
+        for level in scale["levels"]
+    }
+    problems = []
+    for ind in data["indicators"]:
+        where = _("indicator %(group)s/%(number)s") % {
+            "group": cut(str(ind.get("group"))),
+            "number": ind.get("number"),
+        }
+        for code, score in (ind.get("answer_scores") or {}).items():
+            if code not in codes:
+                problems.append(
+                    Problem(
+                        where,
+                        _("%(code)s is not an answer of the performance scale.")
+                        % {"code": cut(code)},
+                    )
+                )
+            elif score is not None and not 0 <= score <= 100:
+                problems.append(
+                    Problem(
+                        where,
+                        _("The score of %(code)s must be a number from 0 to 100 (or empty).")
+                        % {"code": cut(code)},
+                    )
+                )
+    return problems
+
+
 def _index_score_problems(scales: list[dict]) -> list[Problem]:
     """An index's answers (the performance scale's levels) score 0-100 or not at all."""
     return [
@@ -398,6 +434,7 @@ def _create_indicators(version: BenchmarkVersion, data: dict) -> None:
             value=values.get(ind.get("value")) if ind.get("value") else None,
             number=ind["number"],
             tags={k: list(v) for k, v in (ind.get("tags") or {}).items() if v},
+            answer_scores=dict(ind.get("answer_scores") or {}),
             **_tr("text", ind["text"]),
             **_tr("guidance", ind.get("guidance")),
             **extra,
@@ -533,6 +570,7 @@ def export_version(version: BenchmarkVersion) -> dict:
                 "text": _texts(i, "text"),
                 "guidance": _texts(i, "guidance"),
                 "tags": i.tags,
+                "answer_scores": i.answer_scores,
             }
             for i in version.indicators.for_matrix()
         ],

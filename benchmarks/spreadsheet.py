@@ -19,6 +19,7 @@ import zipfile
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from benchmarks.models import answer_scores_text, parse_answer_scores
 from benchmarks.schema import ImportRejected, Problem, parse_json
 from benchmarks.services import LANGS, check_data
 from core.spreadsheets import add_sheet, new_workbook, workbook_bytes
@@ -30,6 +31,7 @@ INDICATOR_COLUMNS = [
     "code",
     *[f"{p}_{lang}" for p in ("text", "guidance") for lang in LANGS],
     "tags",
+    "answer_scores",
 ]
 GROUP_COLUMNS = [
     "code",
@@ -87,6 +89,7 @@ def to_xlsx(data: dict) -> bytes:
                 "; ".join(
                     f"{t}:{c}" for t, cs in sorted((i.get("tags") or {}).items()) for c in cs
                 ),
+                answer_scores_text(i.get("answer_scores") or {}).replace("\n", "; "),
             ]
             for i in data["indicators"]
         ],
@@ -447,10 +450,18 @@ def _read_indicator(row: dict, row_number: int, problems: list[Problem]) -> dict
             problems.append(
                 Problem(where, _("Write tags as type:choice; %(v)r is not.") % {"v": part.strip()})
             )
+    answer_scores, wrong = parse_answer_scores(_text(row.get("answer_scores")), None)
+    answer_where = _("sheet %(sheet)s, row %(row)s, column %(column)s") % {
+        "sheet": "indicators",
+        "row": row_number,
+        "column": "answer_scores",
+    }
+    problems += [Problem(answer_where, message) for message in wrong]
     return {
         "group": _text(row.get("group")).upper(),
         "value": _text(row.get("value")).upper() or None,
         "number": _whole_number(row.get("number")),
         **_texts(row, ("text", "guidance")),
         "tags": tags,
+        "answer_scores": answer_scores,
     }

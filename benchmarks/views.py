@@ -167,6 +167,7 @@ def version_detail(request, slug: str, number: int):
             "tag_types": version.tagtypes.prefetch_related("choices"),
             "scales": version.ratingscales.prefetch_related("levels"),
             "answers_unscored": _answers_unscored(version),
+            "questions_unscored": _questions_unscored(version),
             "reviewers": reviewers,
             "my_review": my_review,
             "can_edit": can_edit,
@@ -176,6 +177,20 @@ def version_detail(request, slug: str, number: int):
             "versions": versions,
         },
     )
+
+
+def _questions_unscored(version: BenchmarkVersion) -> list[str]:
+    """The codes of an index's questions whose own answers (`Indicator.answer_scores`) have
+    no score at all: they score nothing, so the editor flags them."""
+    if not version.benchmark.is_index:
+        return []
+    return [
+        code
+        for code, scores in version.indicators.exclude(answer_scores={}).values_list(
+            "code", "answer_scores"
+        )
+        if all(score is None for score in scores.values())
+    ]
 
 
 def _answers_unscored(version: BenchmarkVersion) -> bool:

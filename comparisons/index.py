@@ -4,7 +4,7 @@ For a benchmark of kind "index" (``Benchmark.kind``), every city of the cross-ci
 (the same columns, so the same rule on unpublished reviews) gets a score per group and
 its index, computed by ``benchmarks.scoring`` from the team's final answers
 (``IndicatorEvaluation.rating``): the answers are the performance scale's levels and
-their ``score``. Beside them the network's average and spread (minimum, quartiles,
+their ``score``, or a question's own ``Indicator.answer_scores``. Beside them the network's average and spread (minimum, quartiles,
 maximum) of every group and of the index. A rank order of the cities by index is added
 only when the programme's coordinator turned ``Programme.show_ranking`` on, and never for
 a rating-scale benchmark (``Programme.ranking_shown``).
@@ -68,7 +68,11 @@ def build_index(matrix, *, show_ranking: bool = False) -> IndexTable:
         )
     }
     questions = [
-        scoring.Question(key=indicator.lineage, group=indicator.group_id, options=options)
+        scoring.Question(
+            key=indicator.lineage,
+            group=indicator.group_id,
+            options=indicator.answer_options(options),
+        )
         for indicator in indicators
     ]
     specs = [scoring.GroupSpec(key=group.pk, weight=group.weight) for group in groups]

@@ -67,11 +67,13 @@ class PublicProgramme:
     reviews: list
     matrix: object
     data_open: bool
+    index: object = None  # comparisons.index.IndexTable of an index benchmark, no ranking
 
 
 def network(request):
     """The network's public page, without sign-in: every programme with a published report,
-    its published reports and the spread of its published results. Nothing unpublished is
+    its published reports and the spread of its published results (for an index benchmark,
+    the average and spread of its group scores and index). Nothing unpublished is
     on it or reachable from it: the matrix is built for nobody in particular (published
     reviews only) and its list of excluded reviews is never shown."""
     anonymous = AnonymousUser()
@@ -91,6 +93,8 @@ def network(request):
                 matrix.published,
                 matrix,
                 programme.pk in opened,
+                # The network's average and spread only: the public page ranks no city.
+                build_index(matrix) if matrix.version.benchmark.is_index else None,
             )
         )
     response = render(

@@ -330,6 +330,75 @@ def network_bars(network: dict, *, city_label: str) -> dict:
     return spread_bars(rows, share=True)
 
 
+INDEX_CITY = "#1f5f8b"  # the city's score
+INDEX_NETWORK = "#adb5bd"  # the network's average
+
+
+def index_bars(network: dict, *, city_label: str) -> dict:
+    """The city against the network for an index benchmark (`reviews.services.network`
+    `_index`): per group, then the index, a bar of the city's score and one of the
+    network's average, both on 0-100 (100 is the full width). A missing score draws no
+    bar and reads "—". Read from the plain dict only, like `network_bars`."""
+    network_label = _("network average")
+    rows = []
+    for group in network.get("groups", []):
+        average = (group.get("network") or {}).get("mean")
+        rows.append((f"{group['code']} {group['name']}", group.get("city"), average))
+    index = network.get("index") or {}
+    rows.append((_("Index"), index.get("city"), (index.get("network") or {}).get("mean")))
+    bars, y = [], 0
+    for name, city, average in rows:
+        for label, score, fill in (
+            (city_label, city, INDEX_CITY),
+            (network_label, average, INDEX_NETWORK),
+        ):
+            text = f"{name}: {label}"
+            lines = label_lines(text)
+            width = 0 if score is None else round(float(Decimal(score)) * BAR_WIDTH / 100, 1)
+            shown = "—" if score is None else score
+            bars.append(
+                {
+                    "label": [
+                        {"text": t, "y": y + LABEL_LINE * n + 11} for n, t in enumerate(lines)
+                    ],
+                    "y": y,
+                    "text_y": y + BAR_HEIGHT // 2 + 4,
+                    "segments": [
+                        {
+                            "x": BAR_LABEL_WIDTH,
+                            "width": width,
+                            "fill": fill,
+                            "title": f"{text}: {shown}",
+                        }
+                    ]
+                    if width
+                    else [],
+                    "total": shown,
+                    "total_x": round(BAR_LABEL_WIDTH + width, 1) + 6,
+                }
+            )
+            y += max(BAR_HEIGHT, len(lines) * LABEL_LINE) + BAR_GAP
+    top = y + 4
+    legend = [
+        {"fill": INDEX_CITY, "label": city_label, "count": None},
+        {"fill": INDEX_NETWORK, "label": network_label, "count": None},
+    ]
+    return {
+        "width": BAR_LABEL_WIDTH + BAR_WIDTH + 50,
+        "height": top + len(legend) * LEGEND_ROW,
+        "bar_height": BAR_HEIGHT,
+        "bars": bars,
+        "legend": _place_legend(legend, top),
+    }
+
+
+def against_network_bars(network: dict, *, city_label: str) -> dict:
+    """The chart of either kind of `reviews.services.network.city_against_network`."""
+    if network.get("kind") == "index":
+        return index_bars(network, city_label=city_label)
+    return network_bars(network, city_label=city_label)
+
+
 CHANGE_UP = "#2f7d32"  # green: the rating went up
 CHANGE_DOWN = "#b3261e"  # red: it went down
 

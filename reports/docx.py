@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import docx
@@ -455,6 +456,9 @@ def _network_annex(document, content: dict) -> None:
     """The city against the network as the PDF's annex 5 has it, its chart as a table."""
     network = content["network"]
     document.add_heading(_("Annex 5: The city against the network"), level=1)
+    if network.get("kind") == "index":
+        _network_index_annex(document, network)
+        return
     document.add_paragraph(
         _(
             "The city's ratings per group beside the spread of the ratings in the programme's "
@@ -470,6 +474,54 @@ def _network_annex(document, content: dict) -> None:
     _table(
         document,
         [_("Group"), _("Whose ratings"), *(level["label"] for level in network["levels"])],
+        rows,
+    )
+    document.add_paragraph(
+        ngettext(
+            "The network: %(counter)s other published review of %(programme)s.",
+            "The network: %(counter)s other published reviews of %(programme)s.",
+            network["reviews"],
+        )
+        % {"counter": network["reviews"], "programme": network["programme"]}
+    )
+
+
+def _score(value) -> str:
+    """A frozen display string ("65.0") in the active language's decimals; "—" for none."""
+    return "—" if value is None else formats.number_format(Decimal(value), 1)
+
+
+def _network_index_annex(document, network: dict) -> None:
+    """The index kind of annex 5: per group its weight, the city's score and the network's
+    average and spread, then the index."""
+    document.add_paragraph(
+        _(
+            "The city's score per group (0-100) and its index beside the average and spread "
+            "of the scores in the programme's other published reviews, as they stood when "
+            "this version was frozen."
+        )
+    )
+
+    def spread(summary) -> list[str]:
+        if not summary:
+            return ["—", "—"]
+        return [_score(summary["mean"]), f"{_score(summary['min'])}–{_score(summary['max'])}"]
+
+    rows = [
+        [
+            f"{g['code']} {g['name']}",
+            formats.number_format(Decimal(g["weight"])),
+            _score(g["city"]),
+            *spread(g["network"]),
+        ]
+        for g in network["groups"]
+    ]
+    rows.append(
+        [_("Index"), "", _score(network["index"]["city"]), *spread(network["index"]["network"])]
+    )
+    _table(
+        document,
+        [_("Group"), _("Weight"), network["city"], _("Network average"), _("Network min-max")],
         rows,
     )
     document.add_paragraph(

@@ -76,7 +76,9 @@ def report_bars(content: dict, section: dict | None = None) -> dict:
 def report_network(content: dict) -> dict:
     """The network annex's picture, from the network frozen into the content."""
     return {
-        "chart": charts.network_bars(content["network"], city_label=content["network"]["city"]),
+        "chart": charts.against_network_bars(
+            content["network"], city_label=content["network"]["city"]
+        ),
         "single": "",
         "title": _("%(city)s against the network, per group")
         % {"city": content["network"]["city"]},

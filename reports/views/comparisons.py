@@ -17,7 +17,7 @@ from comparisons.city import city_reviews, trend
 from comparisons.matrix import CityMatrix, build_matrix
 from comparisons.models import OpenData
 from comparisons.open_data import HEADER, SCHEMA, published_rows
-from reports.charts import change_bars, network_bars, spread_bars
+from reports.charts import against_network_bars, change_bars, spread_bars
 from reports.spreadsheets import csv_response, xlsx_response
 from reviews.access import get_programme, programme_view
 from reviews.models import Programme, Review
@@ -121,7 +121,7 @@ def review_network_svg(request, pk: int):
     if network is None:
         raise Http404
     title = _("%(city)s against the network, per group") % {"city": review.host_city.name}
-    return _svg(network_bars(network, city_label=review.host_city.name), title)
+    return _svg(against_network_bars(network, city_label=review.host_city.name), title)
 
 
 @login_required

@@ -16,17 +16,23 @@ Rules:
   a rating, no order of cities by results.
 - Read in a fixed number of queries (four at most), whatever the size of the network.
 
-Index benchmarks (issue #16 item 4) plug in at `BUILDERS`: a builder for their kind returns
-per group the city's score and the network's average and spread in the same dict.
+Index benchmarks (issue #16 item 4) plug in at `BUILDERS`: `_index` returns per group the
+city's score (0-100) beside the network's average and spread (minimum, quartiles, maximum)
+of the other published reviews' group scores, the group's weight, and the same for the
+index. The arithmetic is `benchmarks.scoring` (exact fractions); the dict holds only the
+rounded display strings ("65.0", None when there is no score), so it stays plain JSON. No
+rank: a spread, never an order of cities.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from decimal import Decimal
 
 from django.db.models import Q
 
-from benchmarks.models import Indicator, RatingScale, ScaleLevel
+from benchmarks import scoring
+from benchmarks.models import Benchmark, Indicator, RatingScale, ScaleLevel
 from reviews.models import IndicatorEvaluation, Review
 
 FORMAT = 1
@@ -132,4 +138,105 @@ def _scale(review: Review) -> dict:
     }
 
 
-BUILDERS = {SCALE: _scale}
+def _shown(value) -> str | None:
+    """A score as the dict keeps it: its display string (one decimal), or None."""
+    shown = scoring.display(value)
+    return None if shown is None else str(shown)
+
+
+def _summary(summary: scoring.Summary | None) -> dict | None:
+    if summary is None:
+        return None
+    return {
+        "count": summary.count,
+        "mean": _shown(summary.mean),
+        "min": _shown(summary.minimum),
+        "q1": _shown(summary.lower_quartile),
+        "median": _shown(summary.median),
+        "q3": _shown(summary.upper_quartile),
+        "max": _shown(summary.maximum),
+    }
+
+
+def _index(review: Review) -> dict:
+    version = review.benchmark_version
+    groups = list(version.groups.all())
+    indicators = list(version.indicators.for_matrix())
+    options = {
+        level.code: level.score
+        for level in ScaleLevel.objects.filter(
+            scale__version=version, scale__purpose=RatingScale.PERFORMANCE
+        )
+    }
+    questions = [
+        scoring.Question(key=i.lineage, group=i.group_id, options=i.answer_options(options))
+        for i in indicators
+    ]
+    specs = [scoring.GroupSpec(key=group.pk, weight=group.weight) for group in groups]
+    published_other = Q(
+        review__programme_id=review.programme_id,
+        review__feedback_report__published_at__isnull=False,
+    ) & ~Q(review_id=review.pk)
+    lineages = {i.lineage for i in indicators}
+    answers: dict[int, dict] = {review.pk: {}}
+    cities: dict[int, str] = {}
+    versions: set = set()
+    left_out = 0
+    for review_id, city, version_id, lineage, code in IndicatorEvaluation.objects.filter(
+        Q(review_id=review.pk) | published_other, rating__isnull=False
+    ).values_list(
+        "review_id",
+        "review__host_city__name",
+        "review__benchmark_version_id",
+        "indicator__lineage",
+        "rating__code",
+    ):
+        if lineage not in lineages:
+            left_out += 1  # a question this version removed: never counted
+            continue
+        answers.setdefault(review_id, {})[lineage] = code
+        if review_id != review.pk:
+            cities[review_id] = city
+            versions.add(version_id)
+    versions.discard(version.pk)
+    other_texts: dict = {}
+    if versions:
+        for lineage, text in Indicator.objects.filter(version_id__in=versions).values_list(
+            "lineage", "text"
+        ):
+            other_texts.setdefault(lineage, set()).add(text)
+    reworded = [
+        i.code for i in indicators if any(t != i.text for t in other_texts.get(i.lineage, ()))
+    ]
+    own = scoring.score_city(specs, questions, answers[review.pk])
+    network = [scoring.score_city(specs, questions, answers[pk]) for pk in cities]
+    return {
+        "format": FORMAT,
+        "kind": Benchmark.INDEX,
+        "city": review.host_city.name,
+        "programme": str(review.programme),
+        "cities": sorted(set(cities.values())),
+        "reviews": len(cities),
+        "groups": [
+            {
+                "code": group.code,
+                "name": group.name,
+                "weight": format(Decimal(group.weight).normalize(), "f"),
+                "counted": group.weight > 0,
+                "city": _shown(own.groups[n].score),
+                "answered": own.groups[n].answered,
+                "scorable": own.groups[n].scorable,
+                "network": _summary(scoring.summarise(city.groups[n].score for city in network)),
+            }
+            for n, group in enumerate(groups)
+        ],
+        "index": {
+            "city": _shown(own.index),
+            "network": _summary(scoring.summarise(city.index for city in network)),
+        },
+        "reworded": reworded,
+        "left_out": left_out,
+    }
+
+
+BUILDERS = {SCALE: _scale, Benchmark.INDEX: _index}
