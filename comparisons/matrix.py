@@ -15,7 +15,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from benchmarks.models import Indicator, RatingScale, ScaleLevel
@@ -39,22 +44,67 @@ class Column:
     def city(self):
         return self.review.host_city
 
+    @cached_property
+    def evaluation_prefix(self) -> str:
+        """The review's evaluation URL without the indicator: reversed once per column,
+        not once per cell (the pattern ends in ``<int:indicator>/``)."""
+        return reverse("reviews:evaluation", args=[self.review.pk, 0]).removesuffix("0/")
+
 
 @dataclass
 class Cell:
     column: Column
     rating: ScaleLevel | None
     self_rating: ScaleLevel | None
+    # Self-rating score minus the team's score: positive when the city rated itself higher
+    # than the team did; None when either has no score. Computed once, from the two.
+    gap: object = field(init=False, default=None)
 
-    @property
-    def gap(self):
-        """Self-rating score minus the team's score: positive when the city rated itself
-        higher than the team did; None when either has no score."""
-        if self.rating is None or self.self_rating is None:
-            return None
-        if self.rating.score is None or self.self_rating.score is None:
-            return None
-        return self.self_rating.score - self.rating.score
+    def __post_init__(self):
+        team, own = self.rating, self.self_rating
+        if team is not None and own is not None and None not in (team.score, own.score):
+            self.gap = own.score - team.score
+
+
+@lru_cache(maxsize=64)
+def swatch(colour: str) -> SafeString:
+    """The level's colour square, as templates/reviews/evidence/_swatch.html draws it."""
+    return format_html(
+        '<svg width="14" height="14" aria-hidden="true" focusable="false">'
+        '<rect width="14" height="14" rx="2" fill="{}"/></svg>',
+        colour,
+    )
+
+
+def cell_html(cell: Cell, indicator: Indicator, not_rated: str) -> SafeString:
+    """One cell of the matrix's table, escaped: the team's rating (a link to the review's
+    evaluation page when the viewer may open it) and the gap to the self-rating. Built here
+    rather than by a template include per cell: a matrix has thousands of cells."""
+    rating = cell.rating
+    if rating is None:
+        html = format_html('<span class="text-body-secondary">{}</span>', not_rated)
+    elif cell.column.evaluation_open:
+        html = format_html(
+            '{} <a href="{}{}/">{}<span class="visually-hidden"> ({}, {})</span></a>',
+            swatch(rating.colour),
+            cell.column.evaluation_prefix,
+            indicator.pk,
+            rating.label,
+            cell.column.city.name,
+            indicator.code,
+        )
+    else:
+        html = format_html("{} {}", swatch(rating.colour), rating.label)
+    if cell.gap:
+        if cell.gap > 0:
+            note = gettext("self-rated higher: %(self)s")
+        else:
+            note = gettext("self-rated lower: %(self)s")
+        # As {% blocktranslate %} does: the translation as is, the label escaped.
+        label = conditional_escape(cell.self_rating.label)
+        note = mark_safe(note % {"self": label})  # noqa: S308 - the label escaped above
+        html = format_html('{}<br><small class="text-body-secondary">{}</small>', html, note)
+    return html
 
 
 @dataclass
@@ -82,6 +132,16 @@ class Row:
     below: int  # cities below the benchmark on it
     comparable: bool = True  # in every compared review's version (through its lineage)
     reworded: bool = False  # its text differs in another compared version
+
+    @cached_property
+    def cells_html(self) -> SafeString:
+        """The row's cells as table cells (`cell_html`), for the matrix's page."""
+        not_rated = gettext("not rated")
+        return format_html_join(
+            "",
+            "<td>{}</td>",
+            ((cell_html(cell, self.indicator, not_rated),) for cell in self.cells),
+        )
 
     @property
     def shared_weakness(self) -> bool:
@@ -215,19 +275,24 @@ def compare_reviews(
             excluded.append(Excluded(column.review, str(NO_RATINGS)))
     columns = kept
 
+    # The other versions' texts the compared reviews use (one entry per version, in one pass).
+    elsewhere = [
+        texts[version_id]
+        for version_id in dict.fromkeys(c.review.benchmark_version_id for c in columns)
+        if version_id in texts
+    ]
+    keyed = [(column, column.review.pk) for column in columns]
     blocks: dict[int, GroupBlock] = {}
     for indicator in indicators:
         key = indicator.lineage
         cells = [
             Cell(
                 column,
-                by_code.get(ratings.get((column.review.pk, key))),
-                by_code.get(self_ratings.get((column.review.pk, key))),
+                by_code.get(ratings.get((review_id, key))),
+                by_code.get(self_ratings.get((review_id, key))),
             )
-            for column in columns
+            for column, review_id in keyed
         ]
-        elsewhere = [texts.get(c.review.benchmark_version_id) for c in columns]
-        elsewhere = [found for found in elsewhere if found is not None]
         comparable = all(key in found for found in elsewhere)
         reworded = any(key in found and found[key] != indicator.text for found in elsewhere)
         counts = Counter(cell.rating.pk for cell in cells if cell.rating)
@@ -246,10 +311,17 @@ def compare_reviews(
         block.spread.counts.update(counts)
         block.spread.unrated += row.spread.unrated
     for block in blocks.values():
-        block.cities_below = sum(
-            any(row.cells[n].rating == below for row in block.rows)
-            for n in range(len(columns))
+        block.cities_below = (
+            len(
+                {
+                    n
+                    for row in block.rows
+                    for n, cell in enumerate(row.cells)
+                    if cell.rating is not None and cell.rating.pk == below.pk
+                }
+            )
             if below
+            else 0
         )
         gaps = [(row, cell) for row in block.rows for cell in row.cells if cell.gap]
         gaps.sort(
