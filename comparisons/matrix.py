@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -46,9 +46,14 @@ class Column:
 
     @cached_property
     def evaluation_prefix(self) -> str:
-        """The review's evaluation URL without the indicator: reversed once per column,
-        not once per cell (the pattern ends in ``<int:indicator>/``)."""
-        return reverse("reviews:evaluation", args=[self.review.pk, 0]).removesuffix("0/")
+        """The review's evaluation URL without the indicator, escaped: reversed once per
+        column, not once per cell (the pattern ends in ``<int:indicator>/``)."""
+        url = reverse("reviews:evaluation", args=[self.review.pk, 0]).removesuffix("0/")
+        return conditional_escape(url)
+
+    @cached_property
+    def city_html(self) -> str:
+        return conditional_escape(self.city.name)
 
 
 @dataclass
@@ -76,35 +81,56 @@ def swatch(colour: str) -> SafeString:
     )
 
 
-def cell_html(cell: Cell, indicator: Indicator, not_rated: str) -> SafeString:
-    """One cell of the matrix's table, escaped: the team's rating (a link to the review's
-    evaluation page when the viewer may open it) and the gap to the self-rating. Built here
-    rather than by a template include per cell: a matrix has thousands of cells."""
-    rating = cell.rating
-    if rating is None:
-        html = format_html('<span class="text-body-secondary">{}</span>', not_rated)
-    elif cell.column.evaluation_open:
-        html = format_html(
-            '{} <a href="{}{}/">{}<span class="visually-hidden"> ({}, {})</span></a>',
-            swatch(rating.colour),
-            cell.column.evaluation_prefix,
-            indicator.pk,
-            rating.label,
-            cell.column.city.name,
-            indicator.code,
-        )
-    else:
-        html = format_html("{} {}", swatch(rating.colour), rating.label)
-    if cell.gap:
-        if cell.gap > 0:
-            note = gettext("self-rated higher: %(self)s")
+class CellPieces:
+    """The escaped pieces the cells of one matrix share, made once per level (on first use,
+    in the language of the page): a matrix has thousands of cells, and a template include,
+    a URL reverse or a translated label per cell would cost more than the rest of the page.
+    Every piece is escaped here, so a cell is put together from them by plain formatting."""
+
+    def __init__(self, levels: list[ScaleLevel]):
+        self.levels = levels
+
+    @cached_property
+    def labels(self) -> dict[int, str]:
+        return {level.pk: conditional_escape(level.label) for level in self.levels}
+
+    @cached_property
+    def rated(self) -> dict[int, str]:
+        """A cell the viewer may not open: the level's swatch and label."""
+        return {
+            level.pk: f"{swatch(level.colour)} {self.labels[level.pk]}" for level in self.levels
+        }
+
+    @cached_property
+    def not_rated(self) -> str:
+        return format_html('<span class="text-body-secondary">{}</span>', gettext("not rated"))
+
+    @cached_property
+    def notes(self) -> dict[bool, str]:  # the gap's note, by "self-rated higher"
+        return {
+            True: gettext("self-rated higher: %(self)s"),
+            False: gettext("self-rated lower: %(self)s"),
+        }
+
+    def cell(self, cell: Cell, indicator_pk: int, code: str) -> str:
+        """One cell, escaped: the team's rating (a link to the review's evaluation page when
+        the viewer may open it) and the gap to the self-rating."""
+        rating, column = cell.rating, cell.column
+        if rating is None:
+            html = self.not_rated
+        elif column.evaluation_open:
+            html = (
+                f'{swatch(rating.colour)} <a href="{column.evaluation_prefix}{indicator_pk}/">'
+                f"{self.labels[rating.pk]}"
+                f'<span class="visually-hidden"> ({column.city_html}, {code})</span></a>'
+            )
         else:
-            note = gettext("self-rated lower: %(self)s")
-        # As {% blocktranslate %} does: the translation as is, the label escaped.
-        label = conditional_escape(cell.self_rating.label)
-        note = mark_safe(note % {"self": label})  # noqa: S308 - the label escaped above
-        html = format_html('{}<br><small class="text-body-secondary">{}</small>', html, note)
-    return html
+            html = self.rated[rating.pk]
+        if cell.gap:
+            # As {% blocktranslate %} does: the translation as is, the label escaped.
+            note = self.notes[cell.gap > 0] % {"self": self.labels[cell.self_rating.pk]}
+            html = f'{html}<br><small class="text-body-secondary">{note}</small>'
+        return html
 
 
 @dataclass
@@ -133,15 +159,14 @@ class Row:
     comparable: bool = True  # in every compared review's version (through its lineage)
     reworded: bool = False  # its text differs in another compared version
 
+    pieces: CellPieces | None = field(default=None, repr=False)
+
     @cached_property
     def cells_html(self) -> SafeString:
-        """The row's cells as table cells (`cell_html`), for the matrix's page."""
-        not_rated = gettext("not rated")
-        return format_html_join(
-            "",
-            "<td>{}</td>",
-            ((cell_html(cell, self.indicator, not_rated),) for cell in self.cells),
-        )
+        """The row's cells as table cells, for the matrix's page (see CellPieces)."""
+        pk, code = self.indicator.pk, conditional_escape(self.indicator.code)
+        cells = "".join(f"<td>{self.pieces.cell(cell, pk, code)}</td>" for cell in self.cells)
+        return mark_safe(cells)  # noqa: S308 - every piece escaped by CellPieces
 
     @property
     def shared_weakness(self) -> bool:
@@ -238,34 +263,36 @@ def compare_reviews(
     reworded one is marked, and an indicator removed by `version` is never a row."""
     columns, excluded = visible_reviews(reviews, user)
     published = [column.review for column in columns if column.published]
-    indicators = list(version.indicators.for_matrix())
+    indicators = every_indicator = list(version.indicators.for_matrix())
     all_groups = list(dict.fromkeys(indicator.group for indicator in indicators))
     chosen = next((g for g in all_groups if g.code == group_code), None)
     if chosen is not None:
         indicators = [i for i in indicators if i.group_id == chosen.pk]
     levels = performance_levels(version)
+    pieces = CellPieces(levels)
     by_code = {level.code: level for level in levels}
     below = below_level_of(levels)
     ids = [column.review.pk for column in columns]
-    # Ratings by lineage and level code: a level of another version is its namesake here.
-    ratings = {
-        (review_id, lineage): code
-        for review_id, lineage, code in IndicatorEvaluation.objects.filter(
-            review_id__in=ids, rating__isnull=False
-        ).values_list("review_id", "indicator__lineage", "rating__code")
-    }
-    self_ratings = {
-        (review_id, lineage): code
-        for review_id, lineage, code in SelfAssessment.objects.filter(
-            report__review_id__in=ids, rating__isnull=False
-        ).values_list("report__review_id", "indicator__lineage", "rating__code")
-    }
     other_versions = {c.review.benchmark_version_id for c in columns} - {version.pk}
     texts: dict = {}  # version id -> {lineage: text}
-    for version_id, lineage, text in Indicator.objects.filter(
+    # Each indicator's lineage by its id: read once per indicator, not once per rating (a
+    # network has thousands of ratings, and a UUID read from the database costs).
+    lineages = {indicator.pk: indicator.lineage for indicator in every_indicator}
+    for pk, version_id, lineage, text in Indicator.objects.filter(
         version_id__in=other_versions
-    ).values_list("version_id", "lineage", "text"):
+    ).values_list("pk", "version_id", "lineage", "text"):
         texts.setdefault(version_id, {})[lineage] = text
+        lineages[pk] = lineage
+    team = IndicatorEvaluation.objects.filter(review_id__in=ids, rating__isnull=False)
+    team = list(team.values_list("review_id", "indicator_id", "rating__code"))
+    own = SelfAssessment.objects.filter(report__review_id__in=ids, rating__isnull=False)
+    own = list(own.values_list("report__review_id", "indicator_id", "rating__code"))
+    missing = {indicator_id for _r, indicator_id, _c in team + own} - lineages.keys()
+    if missing:  # rated on a version none of the reviews is on now
+        lineages.update(Indicator.objects.filter(pk__in=missing).values_list("pk", "lineage"))
+    # Ratings by lineage and level code: a level of another version is its namesake here.
+    ratings = {(review_id, lineages[i]): code for review_id, i, code in team}
+    self_ratings = {(review_id, lineages[i]): code for review_id, i, code in own}
     rated_reviews = {review_id for (review_id, _lineage) in ratings}
     kept = []
     for column in columns:
@@ -303,6 +330,7 @@ def compare_reviews(
             below=counts[below.pk] if below else 0,
             comparable=comparable,
             reworded=reworded,
+            pieces=pieces,
         )
         block = blocks.setdefault(
             indicator.group_id, GroupBlock(indicator.group, [], Spread(levels, Counter()), 0)
