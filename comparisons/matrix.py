@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -102,8 +103,21 @@ class CellPieces:
         }
 
     @cached_property
+    def not_rated_text(self) -> str:
+        return conditional_escape(gettext("not rated"))
+
+    @cached_property
     def not_rated(self) -> str:
-        return format_html('<span class="text-body-secondary">{}</span>', gettext("not rated"))
+        return f'<span class="text-body-secondary">{self.not_rated_text}</span>'
+
+    def spread(self, spread: Spread) -> str:
+        """A spread as templates/comparisons/_spread.html draws it."""
+        items = "".join(
+            f"<li>{self.rated[level.pk]}: {localize(count)}</li>" for level, count in spread.entries
+        )
+        if spread.unrated:
+            items += f"<li>{self.not_rated_text}: {localize(spread.unrated)}</li>"
+        return f'<ul class="list-unstyled mb-0 spread">{items}</ul>'
 
     @cached_property
     def notes(self) -> dict[bool, str]:  # the gap's note, by "self-rated higher"
@@ -168,6 +182,10 @@ class Row:
         cells = "".join(f"<td>{self.pieces.cell(cell, pk, code)}</td>" for cell in self.cells)
         return mark_safe(cells)  # noqa: S308 - every piece escaped by CellPieces
 
+    @cached_property
+    def spread_html(self) -> SafeString:
+        return mark_safe(self.pieces.spread(self.spread))  # noqa: S308 - escaped by CellPieces
+
     @property
     def shared_weakness(self) -> bool:
         """Below the benchmark in at least half the cities that were rated on it."""
@@ -207,6 +225,18 @@ class CityMatrix:
     all_groups: list
     chosen_group: object | None
     published: list[Review]  # every published review of the programme, rated or not
+
+    @cached_property
+    def column_headers(self) -> SafeString:
+        """The cities' header cells, the same above every group's table: made once."""
+        badge = format_html(
+            ' <span class="badge text-bg-secondary">{}</span>', gettext("not published")
+        )
+        return format_html_join(
+            "",
+            '<th scope="col">{}{}</th>',
+            ((column.city.name, "" if column.published else badge) for column in self.columns),
+        )
 
 
 def performance_levels(version) -> list[ScaleLevel]:
