@@ -45,45 +45,55 @@ HEADER = [f.name for f in SCHEMA]
 
 
 def published_rows(programme: Programme) -> list[list]:
-    """The rows, cities in alphabetical order, indicators in the benchmark's order."""
+    """The rows, cities in alphabetical order, indicators in the benchmark's order. Read as
+    tuples (no model instances): a network's programme has thousands of rows."""
     version = programme.benchmark_version
     reviews = list(
         programme.reviews.filter(feedback_report__published_at__isnull=False)
-        .select_related("host_city", "feedback_report")
         .order_by("host_city__name", "created_at", "pk")
+        .values_list("pk", "host_city__name", "title", "feedback_report__published_at")
     )
-    ids = [review.pk for review in reviews]
+    ids = [pk for pk, _city, _title, _published in reviews]
     ratings = {
-        (e.review_id, e.indicator_id): e.rating
-        for e in IndicatorEvaluation.objects.filter(review_id__in=ids).select_related("rating")
+        (review_id, indicator_id): (
+            code,
+            float(score) if score is not None else None,
+        )
+        for review_id, indicator_id, code, score in IndicatorEvaluation.objects.filter(
+            review_id__in=ids, rating__isnull=False
+        ).values_list("review_id", "indicator_id", "rating__code", "rating__score")
     }
     self_ratings = {
-        (s.report.review_id, s.indicator_id): s.rating
-        for s in SelfAssessment.objects.filter(report__review_id__in=ids).select_related(
-            "rating", "report"
-        )
+        (review_id, indicator_id): code
+        for review_id, indicator_id, code in SelfAssessment.objects.filter(
+            report__review_id__in=ids, rating__isnull=False
+        ).values_list("report__review_id", "indicator_id", "rating__code")
     }
-    indicators = list(version.indicators.for_matrix())
+    # The indicator's own columns (code, lineage, group, value), once per indicator.
+    indicators = [
+        (pk, [code, str(lineage), group, value or ""])
+        for pk, code, lineage, group, value in version.indicators.for_matrix().values_list(
+            "pk", "code", "lineage", "group__code", "value__code"
+        )
+    ]
+    benchmark = [version.benchmark.slug, version.number]
+    unrated = ("", None)
     rows = []
-    for review in reviews:
-        published: datetime.date = timezone.localdate(review.feedback_report.published_at)
-        for indicator in indicators:
-            rating = ratings.get((review.pk, indicator.pk))
-            self_rating = self_ratings.get((review.pk, indicator.pk))
+    for review_id, city, title, published_at in reviews:
+        published: datetime.date = timezone.localdate(published_at)
+        for indicator_id, columns in indicators:
+            key = (review_id, indicator_id)
+            rating, score = ratings.get(key, unrated)
             rows.append(
                 [
-                    version.benchmark.slug,
-                    version.number,
-                    review.host_city.name,
-                    indicator.code,
-                    str(indicator.lineage),
-                    indicator.group.code,
-                    indicator.value.code if indicator.value else "",
-                    rating.code if rating else "",
-                    float(rating.score) if rating and rating.score is not None else None,
-                    self_rating.code if self_rating else "",
-                    review.pk,
-                    review.title,
+                    *benchmark,
+                    city,
+                    *columns,
+                    rating,
+                    score,
+                    self_ratings.get(key, ""),
+                    review_id,
+                    title,
                     published,
                 ]
             )

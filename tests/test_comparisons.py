@@ -190,3 +190,15 @@ def test_exactly_half_the_cities_below_is_a_shared_weakness(programme, coordinat
     row = next(r for r in matrix.groups[0].rows if r.indicator.code == "AA/Y/1")
     assert (row.below, row.spread.rated) == (2, 4)
     assert row.shared_weakness is True
+
+
+def test_cells_escape_what_people_typed(programme, coordinator, client_for):
+    """The cells are put together in Python (CellPieces), not by the template: a city's
+    name still reaches the page escaped, in the link of a cell as in its header."""
+    add_review(programme, "<b>Evil</b> & Co", ("below",), self_codes=("well_above",))
+    html = client_for(coordinator).get(reverse("comparisons:matrix", args=[programme.pk]))
+    html = html.content.decode()
+    assert "<b>Evil</b>" not in html
+    assert "(&lt;b&gt;Evil&lt;/b&gt; &amp; Co, AA/X/1)" in html
+    assert '<th scope="col">&lt;b&gt;Evil&lt;/b&gt; &amp; Co</th>' in html
+    assert "self-rated higher:" in html

@@ -995,9 +995,15 @@ def measure_page(url: str, user, *, n: int, warmups: int) -> dict:
     }
 
 
-def measure_pages(world: World, *, n: int, warmups: int) -> list[dict]:
+def measure_pages(
+    world: World, *, n: int, warmups: int, only: list[str] | None = None
+) -> list[dict]:
+    """Every page of `page_specs`; with `only`, just those whose label contains one of its
+    words (and the baseline page, which the ratios need)."""
     rows = []
     for label, url, user, wrapper in page_specs(world):
+        if only and label != BASELINE and not any(word in label for word in only):
+            continue
         with wrapper(world) if wrapper else contextlib.nullcontext():
             result = measure_page(url, user, n=n, warmups=warmups)
         if result["status"] != 200:
@@ -2003,6 +2009,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--no-queue", action="store_true", help="skip the background queue measurement"
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="NAME",
+        help="measure only the pages whose label contains NAME (repeatable; the profile "
+        "page, the baseline, always); every page without it",
+    )
     parser.add_argument("--queue-burst", type=int, default=500, help="e-mails queued at once (500)")
     parser.add_argument(
         "--queue-rate", type=float, default=20, help="steady e-mails per second (20)"
@@ -2053,7 +2066,7 @@ def main(argv: list[str] | None = None) -> int:
             world.counts.update(build_cross_city(world, network_reviews(world)))
             datasets[size.name] = {**world.counts, "build_s": time.perf_counter() - t0}
             log(f"{size.name}: built in {datasets[size.name]['build_s']:.1f} s: {world.counts}")
-            rows += measure_pages(world, n=args.n, warmups=args.warmups)
+            rows += measure_pages(world, n=args.n, warmups=args.warmups, only=args.only)
             content_rows.append(measure_report_content(world))
             if size is NETWORK:
                 continue  # the pages only: the PDFs and the load test are per review
