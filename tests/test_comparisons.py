@@ -202,3 +202,54 @@ def test_cells_escape_what_people_typed(programme, coordinator, client_for):
     assert "(&lt;b&gt;Evil&lt;/b&gt; &amp; Co, AA/X/1)" in html
     assert '<th scope="col">&lt;b&gt;Evil&lt;/b&gt; &amp; Co</th>' in html
     assert "self-rated higher:" in html
+
+
+@pytest.mark.django_db
+def test_every_cross_city_page_answers_in_the_same_queries_for_2_and_50_reviews(
+    coordinator, client_for
+):
+    """The network's scale (issue #16): the matrix, its spread chart, the open data in each
+    format and the public network page cost as many queries for 50 published reviews as
+    for 2."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from comparisons.models import OpenData
+
+    version = new_benchmark(slug="scale", indicators=4)
+    programme = Programme.objects.create(name="Network", benchmark_version=version)
+    OpenData.objects.create(programme=programme, is_open=True, changed_by=coordinator)
+    codes = ("below", "above", "well_above", "below")
+    pages = {
+        "matrix": (client_for(coordinator), reverse("comparisons:matrix", args=[programme.pk])),
+        "spread": (
+            client_for(coordinator),
+            reverse("reports:programme_spread", args=[programme.pk]),
+        ),
+        **{
+            f"open data {fmt}": (
+                Client(),
+                reverse("reports:programme_open_data", args=[programme.pk, fmt]),
+            )
+            for fmt in ("csv", "json", "xlsx")
+        },
+        "network page": (Client(), reverse("comparisons:network")),
+    }
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for name, (client, url) in pages.items():
+            client.get(url)  # warm the session
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, name
+            found[name] = len(queries)
+        return found
+
+    for n in range(2):
+        add_review(programme, f"City {n}", codes)
+    with_two = counts()
+    for n in range(2, 50):
+        add_review(programme, f"City {n}", codes)
+    assert counts() == with_two
