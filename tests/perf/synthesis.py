@@ -66,7 +66,7 @@ def build_programme(world):
                 statement.reviews.set(cited)
             for n, indicator in enumerate(chapter.group.indicators.order_by("number")[:2]):
                 practice = Practice.objects.create(
-                    slug=f"bench-{chapter.pk}-{n}",
+                    slug=f"bench-chapter-{chapter.pk}-{n}",
                     title=f"{chapter.group.name}: practice {n + 1}",
                     description=PARAGRAPH * 4,
                     state=Practice.PUBLISHED,
