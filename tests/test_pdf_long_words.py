@@ -68,10 +68,10 @@ def wordy(review_work, review, host, peer, team_leader):
         text=f"The port city. {LONG_WORD} And more."
     )
     person = ProposedInterviewee.objects.get(review=review)
-    person.organisation = f"Council {NARROW}"
+    person.organisation = f"Council {NARROW}"[:200]  # the column holds 200 (PostgreSQL)
     person.save()
     session = VisitSession.objects.get(review=review)
-    session.location = f"Room {NARROW}"
+    session.location = f"Room {NARROW}"[:200]
     session.save()
     report = ensure_report(review)
     section = report.sections.first()
