@@ -33,7 +33,7 @@ from tests.test_follow_up import publish_report
 # One "word" of 2,000 letters, and one that ends in digits so it is easy to tell apart.
 LONG_WORD = "Integratie" + "beleidsmonitoring" * 117 + "X2000"
 # For narrow columns: 2,000 of one letter no page has otherwise, and of another one.
-NARROW = "Ŵ" * 2000
+NARROW = "Ŵ" * 190  # still far wider than a column; fits the 200-character fields on PostgreSQL
 OTHER_NARROW = "Ŷ" * 2000
 # A note of 800 words: longer than a landscape page, so its table row must break.
 LONG_NOTE = " ".join(f"stap{n}" for n in range(800))
@@ -68,10 +68,10 @@ def wordy(review_work, review, host, peer, team_leader):
         text=f"The port city. {LONG_WORD} And more."
     )
     person = ProposedInterviewee.objects.get(review=review)
-    person.organisation = f"Council {NARROW}"[:200]  # the column holds 200 (PostgreSQL)
+    person.organisation = f"Council {NARROW}"
     person.save()
     session = VisitSession.objects.get(review=review)
-    session.location = f"Room {NARROW}"[:200]
+    session.location = f"Room {NARROW}"
     session.save()
     report = ensure_report(review)
     section = report.sections.first()
