@@ -221,10 +221,28 @@ def _indicator_page(request, version, indicator, comment_form, status: int = 200
             else indicator.comments.on_drafts()
         ).select_related("author"),
         "tag_names": _tag_names(version, indicator),
+        "answers": _answers(version, indicator),
         "comment_form": comment_form,
         "can_comment": request.user.has_perm("benchmarks.comment_version", version),
     }
     return render(request, "benchmarks/indicator_detail.html", context, status=status)
+
+
+def _answers(version, indicator) -> list[tuple[str, object]] | None:
+    """An index question's answers and their scores, in the scale's order: its own
+    (`Indicator.answer_scores`) when it has them, else the performance scale's levels.
+    None for a rating-scale benchmark."""
+    if not version.benchmark.is_index:
+        return None
+    levels = list(
+        ScaleLevel.objects.filter(
+            scale__version=version, scale__purpose=RatingScale.PERFORMANCE
+        ).order_by("order")
+    )
+    own = indicator.answer_scores
+    if not own:
+        return [(level.label, level.score) for level in levels]
+    return [(level.label, own[level.code]) for level in levels if level.code in own]
 
 
 def _tag_names(version, indicator) -> list[tuple[str, list[str]]]:

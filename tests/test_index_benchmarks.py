@@ -408,3 +408,37 @@ def test_matrix_of_an_index_in_dutch_shows_decimal_commas(index_programme, clien
     page = client.get(reverse("comparisons:matrix", args=[index_programme.pk])).content.decode()
     assert 'data-city="Bergen">51,1' in page
     assert "57 van 66 beantwoord" in page
+
+
+def test_an_index_question_page_lists_its_answers_and_scores(db, client_for, coordinator):
+    version = import_version(index_data("answers"))
+    own = version.indicators.get(code="A/1")
+    own.answer_scores = {"full": 90, "partly": 40.5, "unknown": None}
+    own.save()
+    client = client_for(coordinator)
+
+    def rows(indicator, language="en") -> list[str]:
+        client.cookies["django_language"] = language
+        page = client.get(indicator.get_absolute_url()).content.decode()
+        table = page.split('id="answer-scores"', 1)[1].split("</table>", 1)[0]
+        cells = [c.split("</td>", 1)[0] for c in table.split("<td>")[1:]]
+        return [f"{a}={b}" for a, b in zip(cells[::2], cells[1::2], strict=True)]
+
+    assert rows(own) == ["Fully=90", "Partly=40.5", "Cannot tell=not scored"]
+    assert rows(own, "nl") == ["Fully=90", "Partly=40,5", "Cannot tell=niet gescoord"]
+    scale_only = version.indicators.get(code="A/2")
+    assert rows(scale_only) == [
+        "Fully=100",
+        "Mostly=75",
+        "Partly=50",
+        "Hardly=20",
+        "Not at all=0",
+        "Cannot tell=not scored",
+    ]
+
+
+def test_a_rating_scale_question_page_has_no_answer_scores(db, client_for, coordinator):
+    version = new_benchmark(slug="scale-answers")
+    indicator = version.indicators.first()
+    page = client_for(coordinator).get(indicator.get_absolute_url()).content.decode()
+    assert 'id="answer-scores"' not in page
