@@ -21,7 +21,14 @@ from reviews.access import get_programme
 from syntheses.content import build_content
 from syntheses.forms import AssignForm, ChapterForm, StatementForm
 from syntheses.models import ComparativeReport, Statement, ensure_report, existing_report
-from syntheses.services import assign_chapters, freeze_version, programme_leaders
+from syntheses.services import (
+    assign_chapters,
+    decision_recorded,
+    freeze_version,
+    programme_leaders,
+    publish_report,
+    reopen_report,
+)
 
 CONFIRM = "syntheses/confirm.html"
 
@@ -111,7 +118,7 @@ def assign(request, programme: int):
         messages.error(request, _("Choose a team leader of the programme, or nobody."))
         return redirect(_home(report))
     try:
-        assign_chapters(report=report, chapters=form.assignments())
+        assign_chapters(report=report, chapters=form.assignments(), by=request.user)
     except ValidationError as error:  # published meanwhile: its authors can no longer change
         messages.error(request, error.messages[0])
     else:
@@ -343,7 +350,8 @@ def approve(request, programme: int, version: int):
     if request.method != "POST" or not form.is_valid():
         status = 400 if request.method == "POST" else 200
         return _confirm(request, report, confirmation, status=status)
-    record_decision(request, version=instance, form=form)
+    approval = record_decision(request, version=instance, form=form)
+    decision_recorded(version=instance, approval=approval, by=request.user)
     return redirect(_home(report))
 
 
@@ -382,7 +390,7 @@ def publish(request, programme: int):
             ),
         )
     try:
-        version = report.publish(by=request.user)
+        version = publish_report(report=report, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(_home(report))
@@ -418,7 +426,7 @@ def reopen(request, programme: int):
             ),
         )
     try:
-        report.reopen()
+        reopen_report(report=report, by=request.user)
     except ValidationError as error:
         messages.error(request, error.messages[0])
         return redirect(_home(report))

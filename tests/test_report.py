@@ -477,6 +477,33 @@ def test_comments_instead_of_approval_need_text(client_for, peer, team_leader, r
     assert "The second finding needs a source." in html and "has comments" in html
 
 
+def test_whoever_froze_the_version_hears_of_comments_and_of_the_last_approval(
+    client_for, peer, team_leader, review, composed, django_capture_on_commit_callbacks
+):
+    def news() -> list[str]:
+        return [n.shown_text for n in Notification.objects.filter(user=team_leader)]
+
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    approve = reverse("reviews:report_approve", args=[review.pk, 1])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(team_leader).post(approve, {"approves": "yes"})
+    assert news() == []  # their own decision is not news to them
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(peer).post(approve, {"approves": "no", "comment": "Add a source."})
+    commented = f"{peer} commented on version 1 of the report on {review.title}."
+    assert news() == [commented]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(peer).post(approve, {"approves": "yes"})
+    assert news()[0] == (
+        f"Every peer approved version 1 of the report on {review.title}: it can go to the host "
+        "city for the factual check."
+    )
+    assert Notification.objects.filter(
+        user=team_leader, url=reverse("reviews:report_factual_open", args=[review.pk])
+    ).exists()
+    assert not Notification.objects.filter(user=peer).exists()
+
+
 def test_text_sent_after_the_report_became_final_stays_on_screen(
     client_for, team_leader, peer, coordinator, review, composed
 ):

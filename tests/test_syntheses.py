@@ -305,3 +305,74 @@ def test_a_published_report_keeps_its_authors(world, client_for):
     )
     first.refresh_from_db()
     assert first.assignee == world["leaders"][0]
+
+
+def _news(person) -> list[str]:
+    from reviews.models import Notification
+
+    return [n.shown_text for n in Notification.objects.filter(user=person).order_by("pk")]
+
+
+def test_authors_and_the_coordinator_hear_of_each_step(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from mail.models import Delivery
+    from syntheses.services import assign_chapters, publish_report, reopen_report
+
+    report, coordinator = world["report"], world["coordinator"]
+    first, second, third = world["leaders"]
+    chapters = list(report.chapters.order_by("order", "pk"))
+    name = world["programme"].name
+    with django_capture_on_commit_callbacks(execute=True):
+        assign_chapters(report=report, chapters={chapters[1]: third}, by=coordinator)
+    asked = f"You are asked to write a chapter of the comparative report of {name}."
+    assert _news(third) == [asked]
+    assert _news(second) == []  # losing a chapter is not news to act on
+
+    with django_capture_on_commit_callbacks(execute=True):
+        version = freeze_version(report=report, by=coordinator)
+    waiting = f"Version 1 of the comparative report of {name} waits for your approval."
+    assert _news(first) == [waiting]
+    assert _news(third) == [asked, waiting]
+    assert _news(coordinator) == []
+    assert Delivery.objects.filter(
+        recipient=first, subject=f"Comparative report to approve: {name}"
+    ).exists()
+
+    approve = reverse("syntheses:approve", args=[world["programme"].pk, version.number])
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(first).post(approve, {"approves": "no", "comment": "Cite Ghent too."})
+    commented = f"{first} commented on version 1 of the comparative report of {name}."
+    assert _news(coordinator) == [commented]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(first).post(approve, {"approves": "yes", "comment": ""})
+    assert _news(coordinator) == [commented]  # one author still has to approve
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(third).post(approve, {"approves": "yes", "comment": ""})
+    approved = (
+        f"Every author approved version 1 of the comparative report of {name}: it can be published."
+    )
+    assert _news(coordinator) == [commented, approved]
+
+    report = ComparativeReport.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_report(report=report, by=coordinator)
+    published = f"The comparative report of {name} is published on the network page."
+    assert _news(first)[-1] == published
+    assert _news(third)[-1] == published
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_report(report=ComparativeReport.objects.get(), by=coordinator)
+    assert _news(first)[-1].startswith(f"The comparative report of {name} is reopened")
+
+
+def test_news_of_the_comparative_report_reads_in_the_readers_language(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    first = world["leaders"][0]
+    with django_capture_on_commit_callbacks(execute=True):
+        freeze_version(report=world["report"], by=world["coordinator"])
+    client = client_for(first)
+    client.cookies["django_language"] = "nl"
+    page = client.get(reverse("reviews:dashboard")).content.decode()
+    name = world["programme"].name
+    assert f"Versie 1 van het vergelijkend rapport van {name} wacht op je goedkeuring." in page

@@ -77,12 +77,15 @@ class Notification(models.Model):
     """One thing for one person to look at. `message` is the untranslated message id and
     `params` fill it in, so the dashboard says it in the language the reader reads in now;
     `text` is what it said in the recipient's language when it was sent (all that rows from
-    before `message` have)."""
+    before `message` have). `review` is empty for news about a programme's work, such as its
+    comparative report."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     text = models.CharField(max_length=300)
     message = models.CharField(max_length=300, blank=True)
     params = models.JSONField(default=dict, blank=True)

@@ -66,6 +66,35 @@ def freeze_version(*, report: FeedbackReport, by) -> ReportVersion:
     return version
 
 
+def decision_recorded(*, version: ReportVersion, approval, by) -> None:
+    """Whoever froze the version hears of a peer's comment at once, and of the approvals once
+    every peer has approved: then it can go to the host city for the factual check."""
+    review = version.report.review
+    if version.frozen_by is None or version.frozen_by == by:
+        return
+    if not approval.approves:
+        notify_after_commit(
+            review=review,
+            users=[version.frozen_by],
+            url=_report_url("report_version", review, version.number),
+            text=gettext_noop("%(who)s commented on version %(n)s of the report on %(review)s."),
+            subject=gettext_noop("Comment on the report: %(review)s"),
+            params={"who": str(by), "n": version.number},
+        )
+    elif not version.waiting_for():
+        notify_after_commit(
+            review=review,
+            users=[version.frozen_by],
+            url=_report_url("report_factual_open", review),
+            text=gettext_noop(
+                "Every peer approved version %(n)s of the report on %(review)s: it can go to "
+                "the host city for the factual check."
+            ),
+            subject=gettext_noop("Report approved: %(review)s"),
+            params={"n": version.number},
+        )
+
+
 @transaction.atomic
 def add_factual_comment(*, report: FeedbackReport, form, by) -> FactualComment:
     """The host city's comment on a fact in the version sent for the round."""

@@ -21,19 +21,28 @@ from reviews.models import (
 
 
 def notify(
-    *, review: Review, users, text: str, url: str, subject: str, params: dict | None = None
+    *,
+    review: Review | None,
+    users,
+    text: str,
+    url: str,
+    subject: str,
+    params: dict | None = None,
 ) -> None:
     """A dashboard entry and a queued e-mail for each person, each in their own language.
 
     `text` and `subject` are untranslated message ids, translated per person for the e-mail
-    and filled with `%(review)s` and `params` (dates written the person's way); the dashboard
-    entry keeps the id and its values and translates them for whoever reads it, when they do.
+    and filled with `%(review)s` (the review's title) and `params` (dates written the
+    person's way); the dashboard entry keeps the id and its values and translates them for
+    whoever reads it, when they do. `review` is None for news about a programme's work, whose
+    `params` name what it is about.
     """
-    stored = _storable({"review": review.title, **(params or {})})
+    titled = {"review": review.title} if review is not None else {}
+    stored = _storable({**titled, **(params or {})})
     with transaction.atomic():
         for user in users:
             with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                values = {"review": review.title, **_localised(params or {})}
+                values = {**titled, **_localised(params or {})}
                 body = _(text) % values
                 Notification.objects.create(
                     user=user, review=review, text=body, message=text, params=stored, url=url
@@ -67,10 +76,22 @@ def email_body(text: str, url: str) -> str:
     return "{}\n\n{} {}{}\n".format(text, _("Open it here:"), settings.SITE_URL, url)
 
 
-def notify_after_commit(*, review: Review, users, url: str, text: str, subject: str) -> None:
+def notify_after_commit(
+    *,
+    review: Review | None,
+    users,
+    url: str,
+    text: str,
+    subject: str,
+    params: dict | None = None,
+) -> None:
     """`notify` once the current transaction commits: nobody hears of a change that was
     rolled back."""
     users = list(users)
+    if not users:
+        return
     transaction.on_commit(
-        lambda: notify(review=review, users=users, url=url, text=text, subject=subject)
+        lambda: notify(
+            review=review, users=users, url=url, text=text, subject=subject, params=params
+        )
     )

@@ -44,6 +44,7 @@ from reviews.models.feedback_report import FeedbackReport, ReportLocked, existin
 from reviews.services.feedback_report import (
     add_factual_comment,
     assign_sections,
+    decision_recorded,
     ensure_report,
     finalise_report,
     freeze_version,
@@ -552,7 +553,8 @@ def approve(request, review: Review, version: int):
         )
     if not form.is_valid():
         return _home(request, review, approval_form=form, status=400)
-    record_decision(request, version=instance, form=form)
+    approval = record_decision(request, version=instance, form=form)
+    decision_recorded(version=instance, approval=approval, by=request.user)
     return redirect(_report_home(review))
 
 
