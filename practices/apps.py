@@ -8,6 +8,11 @@ class PracticesConfig(AppConfig):
 
     def ready(self) -> None:
         from practices import feed
+        from reviews.models import FeedbackReport
         from reviews.signals import report_final
 
-        report_final.connect(feed.on_report_final, dispatch_uid="practices.drafts_from_report")
+        # Only a feedback report's findings feed the library (a comparative report's
+        # publication sends the same signal, for its stored PDF).
+        report_final.connect(
+            feed.on_report_final, sender=FeedbackReport, dispatch_uid="practices.drafts_from_report"
+        )

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _store_pdf_after_commit(sender, version, **kwargs) -> None:
+    from reports.stored import kind_of
     from reports.tasks import store_final_pdf
 
-    transaction.on_commit(lambda: store_final_pdf.enqueue(version.pk))
+    kind = kind_of(version)
+    transaction.on_commit(lambda: store_final_pdf.enqueue(version.pk, kind))
 
 
 def _drop_stored_pdf(sender, version, **kwargs) -> None:
@@ -20,8 +22,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self) -> None:
-        # reviews sends these (it never imports reports): a final version's PDF is stored
-        # once, and dropped if the version is reopened.
+        # reviews and syntheses send these (they never import reports): a final version's
+        # PDF is stored once, and dropped if the version is reopened.
         from reviews.signals import report_final, report_reopened
 
         report_final.connect(_store_pdf_after_commit, dispatch_uid="reports.store_final_pdf")

@@ -1,10 +1,13 @@
-"""Final report PDFs, rendered once and served from the media storage.
+"""Final PDFs, rendered once and served from the media storage: a feedback report's final
+version (`ReportVersion`) and a programme's published comparative report
+(`ComparativeVersion`).
 
 A final version's text, its date and its language cannot change, so its PDF is the same at
-every download: `store_final_pdfs` renders it (a task when the version is made final and
-when it is published) and `final_pdf_response` serves the stored file, rendering and storing
-it first if it is missing. Drafts and frozen versions are always rendered live
-(`reports.responses.pdf_response`). Callers check permissions first; this module does not.
+every download: `store_final_pdfs` renders it (a task when the version is made final, when
+it is published, and when a comparative report is published) and `final_pdf_response`
+serves the stored file, rendering and storing it first if it is missing. Drafts and frozen
+versions are always rendered live (`reports.responses.pdf_response`). Callers check
+permissions first; this module does not.
 """
 
 from __future__ import annotations
@@ -18,17 +21,34 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from core.approvals import FrozenVersion
 from reports import pdf
 from reports.models import StoredPDF
 from reports.responses import pdf_failed, pdf_inline
+from reports.synthesis_print import TEMPLATE as SYNTHESIS_TEMPLATE
+from reports.synthesis_print import print_context as synthesis_context
 from reviews.models import ReportVersion
+from syntheses.models import ComparativeVersion
 
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "reports/report_pdf.html"
 
 
-def offered_languages(version: ReportVersion) -> list[str]:
+# Which StoredPDF column holds each kind of final version, by the name the task is given.
+KINDS = {"report": (ReportVersion, "version"), "synthesis": (ComparativeVersion, "comparative")}
+
+
+def kind_of(version: FrozenVersion) -> str:
+    return "synthesis" if isinstance(version, ComparativeVersion) else "report"
+
+
+def _of(version: FrozenVersion) -> dict:
+    """The StoredPDF filter for `version`'s files."""
+    return {KINDS[kind_of(version)][1]: version}
+
+
+def offered_languages(version: FrozenVersion) -> list[str]:
     """The languages a version's PDF is offered in: the language its text was written in."""
     return [version.content.get("language") or "en"]
 
@@ -52,16 +72,20 @@ def print_context(content: dict, version: ReportVersion | None, draft: bool) -> 
     }
 
 
-def render_final(version: ReportVersion, language: str) -> bytes:
+def render_final(version: FrozenVersion, language: str) -> bytes:
     """The PDF of a final version, in `language`: the same bytes whoever asks."""
+    if isinstance(version, ComparativeVersion):
+        template, context = SYNTHESIS_TEMPLATE, synthesis_context
+    else:
+        template, context = TEMPLATE, print_context
     with translation.override(language):
-        html = render_to_string(TEMPLATE, print_context(version.content, version, False))
+        html = render_to_string(template, context(version.content, version, False))
     return pdf.render_pdf(html)
 
 
-def stored_pdf(version: ReportVersion, language: str) -> StoredPDF | None:
+def stored_pdf(version: FrozenVersion, language: str) -> StoredPDF | None:
     """The stored PDF, if its row and its file are both there."""
-    found = StoredPDF.objects.filter(version=version, language=language).first()
+    found = StoredPDF.objects.filter(**_of(version), language=language).first()
     if found is None:
         return None
     if not found.file.storage.exists(found.file.name):
@@ -71,16 +95,16 @@ def stored_pdf(version: ReportVersion, language: str) -> StoredPDF | None:
     return found
 
 
-def store(version: ReportVersion, language: str, body: bytes) -> StoredPDF | None:
+def store(version: FrozenVersion, language: str, body: bytes) -> StoredPDF | None:
     """Keep `body` as the version's PDF in `language`; None if the version is no longer
     final or another process stored it first (its file is then the one kept)."""
-    stored = StoredPDF(version=version, language=language, size=len(body))
+    stored = StoredPDF(**_of(version), language=language, size=len(body))
     stored.file.save("report.pdf", ContentFile(body), save=False)
     try:
         with transaction.atomic():
-            still_final = ReportVersion.objects.filter(
-                pk=version.pk, state=ReportVersion.FINAL
-            ).exists()
+            still_final = (
+                type(version).objects.filter(pk=version.pk, state=FrozenVersion.FINAL).exists()
+            )
             if still_final:
                 stored.save()
                 return stored
@@ -90,10 +114,12 @@ def store(version: ReportVersion, language: str, body: bytes) -> StoredPDF | Non
     return None
 
 
-def store_final_pdfs(version_id: int) -> int:
-    """Render and store every language of a final version that is not stored yet; the
-    number rendered. A version that is not final (any more) is left alone."""
-    version = ReportVersion.objects.filter(pk=version_id, state=ReportVersion.FINAL).first()
+def store_final_pdfs(version_id: int, kind: str = "report") -> int:
+    """Render and store every language of a final version (of `kind`, see KINDS) that is
+    not stored yet; the number rendered. A version that is not final (any more) is left
+    alone."""
+    model = KINDS[kind][0]
+    version = model.objects.filter(pk=version_id, state=FrozenVersion.FINAL).first()
     if version is None:
         return 0
     rendered = 0
@@ -104,16 +130,18 @@ def store_final_pdfs(version_id: int) -> int:
     return rendered
 
 
-def drop_stored_pdfs(version: ReportVersion) -> None:
+def drop_stored_pdfs(version: FrozenVersion) -> None:
     """The version is no longer final: its PDF goes (files removed once this commits)."""
-    for stored in StoredPDF.objects.filter(version=version):
+    for stored in StoredPDF.objects.filter(**_of(version)):
         stored.delete()
 
 
-def final_pdf_response(request, *, version: ReportVersion, review, read_url: str = ""):
-    """The final version's PDF inline: the stored file, else rendered now and stored."""
+def final_pdf_response(
+    request, *, version: FrozenVersion, filename: str, review=None, read_url: str = ""
+):
+    """The final version's PDF inline: the stored file, else rendered now and stored.
+    `review` (None for a comparative report) and `read_url` shape the retry page."""
     language = offered_languages(version)[0]
-    filename = report_filename(review, version, "pdf")
     found = stored_pdf(version, language)
     if found is not None:
         return FileResponse(
@@ -127,10 +155,10 @@ def final_pdf_response(request, *, version: ReportVersion, review, read_url: str
     try:
         store(version, language, body)
     except Exception:  # storage down: the reader still gets the PDF; the next download retries
-        logger.exception("Could not store the PDF of report version %s", version.pk)
+        logger.exception("Could not store the PDF of %s %s", kind_of(version), version.pk)
     return pdf_inline(body, filename)
 
 
-def is_stored_kind(version: ReportVersion | None) -> bool:
+def is_stored_kind(version: FrozenVersion | None) -> bool:
     """Whether downloads of this version are served from storage (final versions only)."""
-    return version is not None and version.state == ReportVersion.FINAL
+    return version is not None and version.state == FrozenVersion.FINAL

@@ -4,7 +4,9 @@
 is published), so its text can no longer change; ``reports`` stores its PDF.
 ``report_reopened``: a final version is no longer final (reopened before publication);
 ``reports`` drops the stored PDF. Both are sent with ``sender=FeedbackReport`` and
-``version=<ReportVersion>`` inside the service's transaction.
+``version=<ReportVersion>`` inside the service's transaction, and by syntheses with
+``sender=ComparativeReport`` and ``version=<ComparativeVersion>`` when a comparative report
+is published or reopened.
 """
 
 from django.dispatch import Signal

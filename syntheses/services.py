@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from reviews.services.notifications import notify_after_commit
+from reviews.signals import report_final, report_reopened
 from reviews.steps import TEAM_LEADER
 from syntheses.content import build_content
 from syntheses.models import ComparativeReport, ComparativeVersion
@@ -119,6 +120,7 @@ def decision_recorded(*, version: ComparativeVersion, approval, by) -> None:
 def publish_report(*, report: ComparativeReport, by) -> ComparativeVersion:
     """The approved version becomes final and public; its authors hear of it."""
     version = report.publish(by=by)
+    report_final.send(sender=ComparativeReport, version=version)  # reports stores its PDF
     _tell(
         report,
         [p for p in report.approvers() if p != by],
@@ -135,6 +137,7 @@ def publish_report(*, report: ComparativeReport, by) -> ComparativeVersion:
 def reopen_report(*, report: ComparativeReport, by) -> ComparativeVersion:
     """Take the report off the network page; its authors hear that it can change again."""
     version = report.reopen()
+    report_reopened.send(sender=ComparativeReport, version=version)  # its stored PDF goes
     _tell(
         report,
         [p for p in report.approvers() if p != by],

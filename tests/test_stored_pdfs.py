@@ -9,6 +9,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from reports.models import StoredPDF
 from reviews.models import ReportApproval, Review
@@ -216,3 +217,83 @@ def test_deleting_the_review_removes_the_stored_file(
     with django_capture_on_commit_callbacks(execute=True):
         Review.objects.get(pk=review.pk).delete()
     assert not default_storage.exists(name)
+
+
+# --- the comparative report of a programme ------------------------------------------------
+
+
+@pytest.fixture
+def synthesis(db, media):
+    """A programme's comparative report, version 1 approved by both authors, not published."""
+    from core.approvals import record_approval
+    from syntheses.services import freeze_version
+    from tests.conftest import new_cast_member
+    from tests.synthesis_data import synthesis_programme
+
+    programme, report, leaders = synthesis_programme()
+    coordinator = new_cast_member("coordinator")
+    version = freeze_version(report=report, by=coordinator)
+    for leader in leaders[:2]:
+        record_approval(version=version, by=leader, approves=True, comment="")
+    report.forget()
+    return {"programme": programme, "report": report, "coordinator": coordinator}
+
+
+def _public_synthesis(client, programme):
+    return client.get(reverse("reports:public_synthesis_pdf", args=[programme.pk]))
+
+
+def test_publishing_a_comparative_report_stores_its_pdf_once_for_every_reader(
+    client_for, synthesis, renders, django_capture_on_commit_callbacks
+):
+    from syntheses.services import publish_report
+
+    programme = synthesis["programme"]
+    with django_capture_on_commit_callbacks(execute=True):
+        version = publish_report(report=synthesis["report"], by=synthesis["coordinator"])
+    stored = StoredPDF.objects.get(comparative=version)
+    assert (stored.version, stored.language, stored.size) == (None, "en", len(STUB))
+    assert len(renders) == 1
+    for _reader in range(3):
+        response = _public_synthesis(client_for(None), programme)
+        assert response.status_code == 200
+        assert response.streaming  # from the storage
+        assert _body(response) == STUB
+    signed_in = client_for(synthesis["coordinator"]).get(
+        reverse("reports:synthesis_pdf", args=[programme.pk])
+    )
+    assert _body(signed_in) == STUB
+    assert signed_in["Content-Disposition"] == (
+        f'inline; filename="critical-friend-{slugify(programme.name)}-comparative-report-v1.pdf"'
+    )
+    assert len(renders) == 1
+
+
+def test_reopening_a_comparative_report_drops_its_stored_pdf(
+    client_for, synthesis, renders, django_capture_on_commit_callbacks
+):
+    from syntheses.models import ComparativeReport
+    from syntheses.services import publish_report, reopen_report
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_report(report=synthesis["report"], by=synthesis["coordinator"])
+    name = StoredPDF.objects.get().file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_report(report=ComparativeReport.objects.get(), by=synthesis["coordinator"])
+    assert not StoredPDF.objects.exists()
+    assert not default_storage.exists(name)
+    assert _public_synthesis(client_for(None), synthesis["programme"]).status_code == 404
+    # Waiting for approval again: the coordinator's draft download renders live each time.
+    client = client_for(synthesis["coordinator"])
+    address = reverse("reports:synthesis_pdf", args=[synthesis["programme"].pk]) + "?version=1"
+    client.get(address)
+    client.get(address)
+    assert len(renders) == 3
+    assert not StoredPDF.objects.exists()
+
+
+def test_a_stored_pdf_belongs_to_exactly_one_version(synthesis):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        StoredPDF.objects.create(language="en", size=1, file="reports/x.pdf")

@@ -59,7 +59,13 @@ def _pdf_response(request, *, content, version, draft, review, read_url="") -> H
     A final version's PDF is rendered once and served from the media storage after that
     (`reports.stored`); drafts and frozen versions are rendered at every download."""
     if is_stored_kind(version):
-        return final_pdf_response(request, version=version, review=review, read_url=read_url)
+        return final_pdf_response(
+            request,
+            version=version,
+            filename=report_filename(review, version, "pdf"),
+            review=review,
+            read_url=read_url,
+        )
     return pdf_response(
         request,
         template="reports/report_pdf.html",

@@ -12,41 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
 
 from core.approvals import FrozenVersion
-from reports.charts import spread_bars
 from reports.docx import build_synthesis_docx
 from reports.responses import pdf_response
+from reports.stored import final_pdf_response, is_stored_kind
+from reports.synthesis_print import TEMPLATE, print_context
 from reviews.access import get_programme
 from reviews.models import Programme
 from syntheses.content import build_content
-from syntheses.models import ComparativeVersion, existing_report
+from syntheses.models import existing_report
 
-TEMPLATE = "reports/synthesis_pdf.html"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def print_context(content: dict, version: ComparativeVersion | None, draft: bool) -> dict:
-    """The template's context: the content with each chapter's spread chart drawn."""
-    chapters = []
-    for chapter in content["chapters"]:
-        rows = [
-            (row["code"], [tuple(level) for level in row["levels"]]) for row in chapter["spread"]
-        ]
-        chart_title = _("Spread of the cities' ratings per indicator, %(group)s") % {
-            "group": chapter["name"]
-        }
-        chapters.append({**chapter, "chart": spread_bars(rows), "chart_title": chart_title})
-    when = version.final_at or version.frozen_at if version else timezone.now()
-    return {
-        "content": {**content, "chapters": chapters},
-        "draft": draft,
-        "version_number": version.number if version else None,
-        "version_date": timezone.localtime(when).date(),
-    }
 
 
 def _chosen(request, programme: int):
@@ -78,6 +57,11 @@ def _filename(programme: Programme, version, extension: str) -> str:
 
 
 def _pdf(request, programme, content, version, draft) -> HttpResponse:
+    """The PDF inline; a published version's from storage (rendered once, reports.stored)."""
+    if is_stored_kind(version):
+        return final_pdf_response(
+            request, version=version, filename=_filename(programme, version, "pdf")
+        )
     return pdf_response(
         request,
         template=TEMPLATE,

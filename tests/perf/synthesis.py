@@ -89,7 +89,7 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     from django.utils import translation
     from pypdf import PdfReader
 
-    from reports.views.syntheses import TEMPLATE, print_context
+    from reports.synthesis_print import TEMPLATE, print_context
 
     report = build_programme(world)
     version = report.final_version
