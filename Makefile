@@ -30,6 +30,7 @@ setup: $(VENV)/.deps var/.system-debs messages
 	$(MANAGE) load_benchmarks
 	$(MANAGE) load_practices
 	$(MANAGE) load_demo
+	$(MANAGE) load_comparative_demo
 
 $(VENV)/.deps: pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }

@@ -206,3 +206,35 @@ def test_the_demo_programme_has_three_published_reviews_rated_differently(db):
     codes = {tuple(code for code, _level in rated) for rated in ratings.values()}
     assert len(codes) == 1  # the same indicators, so the cities compare
     assert len(set(ratings.values())) == 3  # and each city is rated differently
+
+
+def test_the_demo_programme_has_a_comparative_report_waiting_for_one_author(db, client_for):
+    from django.urls import reverse
+
+    from reviews.models import FeedbackReport
+    from syntheses.models import ComparativeReport, Statement, citation_problems
+
+    _run("load_benchmarks")
+    _run("load_demo")
+    assert _run("load_comparative_demo") == "Demo comparative report: created 1.\n"
+    report = ComparativeReport.objects.get()
+    assert report.programme.name == "INTI-CITIES 2025–2026"
+    written = {c.group.code: c.assignee.email for c in report.chapters.exclude(assignee=None)}
+    assert written == {"GG": "leader@example.org", "IC": "peer2@example.org"}
+    statements = list(Statement.objects.prefetch_related("reviews__host_city"))
+    assert len(statements) == 4
+    for statement in statements:  # each rests on published reviews of the programme, as a
+        cited = list(statement.reviews.all())  # person would have to cite them
+        assert citation_problems(statement.kind, cited) == [], statement.text
+        assert {r.programme_id for r in cited} == {report.programme_id}
+        published = FeedbackReport.objects.filter(review__in=cited, published_at__isnull=False)
+        assert published.count() == len(cited)
+    version = report.pending_version
+    assert version.number == 1
+    assert [p.email for p in version.waiting_for()] == ["peer2@example.org"]
+    page = client_for(User.objects.get(email="peer2@example.org")).get(
+        reverse("syntheses:report", kwargs={"programme": report.programme_id})
+    )
+    assert "Malmö measures its integration targets every year" in page.content.decode()
+    assert _run("load_comparative_demo") == "Demo comparative report: created 0.\n"
+    assert ComparativeReport.objects.get().versions.count() == 1
