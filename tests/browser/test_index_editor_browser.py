@@ -8,16 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from benchmarks.models import Benchmark, Group, Indicator, ScaleLevel
+from tests.browser.test_benchmark_browser import _add
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _add_group(page, code: str, name: str, weight: str) -> None:
-    page.get_by_role("link", name="Add a group").first.click()
-    page.locator("#id_code").fill(code)
-    page.locator("#id_name_en").fill(name)
-    page.locator("#id_weight").fill(weight)
-    page.get_by_role("button", name="Save", exact=True).click()
 
 
 def test_coordinator_builds_an_index_with_scores_and_weights(
@@ -53,8 +46,8 @@ def test_coordinator_builds_an_index_with_scores_and_weights(
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("#answers-unscored")).to_have_count(0)
 
-    _add_group(page, "GOV", "Governance", "2")
-    _add_group(page, "EDU", "Education", "0.5")
+    for code, name, weight in [("GOV", "Governance", "2"), ("EDU", "Education", "0.5")]:
+        _add(page, "Add a group", {"#id_code": code, "#id_name_en": name, "#id_weight": weight})
     expect(page.get_by_text("weight 2", exact=True).first).to_be_visible()
     expect(page.get_by_text("weight 0.5", exact=True).first).to_be_visible()  # not "0.50"
     expect(page.get_by_role("cell", name="50", exact=True)).to_be_visible()  # not "50.00"
