@@ -1297,7 +1297,8 @@ def synthesis_line(synthesis: dict | None) -> str:
             f"coordinator, median of {synthesis['runs']}): view "
             f"{synthesis['view_median_s']:.2f} s, WeasyPrint alone "
             f"{synthesis['weasyprint_median_s']:.2f} s, ratio {synthesis['ratio']:.2f}, "
-            f"{synthesis['pages']} pages"
+            f"{synthesis['pages']} pages; published, from storage "
+            f"{synthesis['stored_median_s']:.3f} s"
             + ("" if synthesis["same_html"] else "; WARNING: HTML differs from the view's")
         )
     if synthesis:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import statistics
+import time
 
 from tests.perf.pdfs import first_download, time_against_weasyprint
 
@@ -23,7 +24,8 @@ PARAGRAPH = (
 
 
 def build_programme(world):
-    """The programme and its published comparative report (returns the report)."""
+    """The programme and its comparative report, version 1 approved, not published yet
+    (returns the report): its PDF renders live until it is published, then from storage."""
     from django.db import transaction
 
     from cities.models import City
@@ -78,7 +80,6 @@ def build_programme(world):
         frozen = freeze_version(report=report, by=world.coordinator)
         record_approval(version=frozen, by=world.leader, approves=True, comment="")
         report.forget()
-        report.publish(by=world.coordinator)
     return report
 
 
@@ -90,11 +91,13 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     from pypdf import PdfReader
 
     from reports.synthesis_print import TEMPLATE, print_context
+    from syntheses.services import publish_report
 
     report = build_programme(world)
-    version = report.final_version
+    version = report.pending_version
     content = version.content
-    url = reverse("reports:synthesis_pdf", args=[report.programme_id])
+    # The approved version before publication: rendered at every download (as a draft).
+    url = reverse("reports:synthesis_pdf", args=[report.programme_id]) + "?version=1"
     user = world.coordinator
     client = client_for(user)
 
@@ -105,7 +108,7 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     request = RequestFactory().get(url)
     request.user = user
     with translation.override(content.get("language") or translation.get_language()):
-        html = render_to_string(TEMPLATE, print_context(content, version, False), request=request)
+        html = render_to_string(TEMPLATE, print_context(content, version, True), request=request)
     same_html = html == view_html
     if not same_html:
         log("WARNING: the comparative report HTML outside the view differs from the view's")
@@ -113,6 +116,19 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
     view, alone = statistics.median(view_times), statistics.median(alone_times)
     pages = len(PdfReader(io.BytesIO(response.content)).pages)
     log(f"comparative report PDF: view {view:.2f} s, WeasyPrint alone {alone:.2f} s, {pages} pages")
+    # Published: rendered once (here by the first public download), then read from storage.
+    publish_report(report=report, by=user)
+    public = reverse("reports:public_synthesis_pdf", args=[report.programme_id])
+    reader = client_for(None)
+    reader.get(public)  # stored now, if the publication's task has not stored it already
+    stored_times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        got = reader.get(public)
+        body = b"".join(got.streaming_content) if got.streaming else got.content
+        stored_times.append(time.perf_counter() - start)
+    stored = statistics.median(stored_times)
+    log(f"comparative report PDF, published, from storage: {stored:.3f} s ({len(body)} bytes)")
     return {
         "status": response.status_code,
         "url": url,
@@ -122,6 +138,7 @@ def measure_synthesis_pdf(world, *, runs: int, client_for, log) -> dict:
         "spread_rows": sum(len(c["spread"]) for c in content["chapters"]),
         "practices": sum(len(c["practices"]) for c in content["chapters"]),
         "view_median_s": view,
+        "stored_median_s": stored,
         "weasyprint_median_s": alone,
         "ratio": view / alone,
         "view_s": view_times,
