@@ -308,6 +308,9 @@ def version_read(request, programme: int, version: int):
             "version": instance,
             "content": instance.content,
             "approvals": instance.approvals.select_related("peer") if may_draft else (),
+            # The notification "waits for your approval" opens this page: the way to decide.
+            "may_decide": instance.state == FrozenVersion.FROZEN
+            and request.user.has_perm("syntheses.approve", report),
         },
     )
 

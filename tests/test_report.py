@@ -504,6 +504,24 @@ def test_whoever_froze_the_version_hears_of_comments_and_of_the_last_approval(
     assert not Notification.objects.filter(user=peer).exists()
 
 
+def test_the_version_page_a_notification_opens_offers_the_decision(
+    client_for, peer, team_leader, review, composed
+):
+    client_for(team_leader).post(reverse("reviews:report_freeze", args=[review.pk]))
+    version_page = reverse("reviews:report_version", args=[review.pk, 1])
+    decide = f'href="{reverse("reviews:report", args=[review.pk])}#approval"'
+    assert decide in client_for(peer).get(version_page).content.decode()
+    home = client_for(peer).get(reverse("reviews:report", args=[review.pk])).content.decode()
+    assert 'id="approval"' in home  # the anchor is the approval form
+    section = composed["section"]
+    client_for(peer).post(
+        reverse("reviews:report_section", args=[review.pk, section.pk]),
+        {"evaluation": "Changed.", "edit_version": section.edit_version},
+    )
+    # Superseded: nothing to decide on this version any more.
+    assert decide not in client_for(peer).get(version_page).content.decode()
+
+
 def test_text_sent_after_the_report_became_final_stays_on_screen(
     client_for, team_leader, peer, coordinator, review, composed
 ):

@@ -376,3 +376,18 @@ def test_news_of_the_comparative_report_reads_in_the_readers_language(
     page = client.get(reverse("reviews:dashboard")).content.decode()
     name = world["programme"].name
     assert f"Versie 1 van het vergelijkend rapport van {name} wacht op je goedkeuring." in page
+
+
+def test_the_version_page_a_notification_opens_offers_the_decision(world, client_for):
+    first = world["leaders"][0]
+    version = freeze_version(report=world["report"], by=world["coordinator"])
+    page = reverse("syntheses:version", args=[world["programme"].pk, version.number])
+    decide = f'href="{reverse("syntheses:approve", args=[world["programme"].pk, 1])}"'
+    assert decide in client_for(first).get(page).content.decode()
+    # The coordinator reads it but does not approve; nor does anyone once it is published.
+    assert decide not in client_for(world["coordinator"]).get(page).content.decode()
+    for leader in world["leaders"][:2]:
+        record_approval(version=version, by=leader, approves=True, comment="")
+    report = ComparativeReport.objects.get()
+    report.publish(by=world["coordinator"])
+    assert decide not in client_for(first).get(page).content.decode()

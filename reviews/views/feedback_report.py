@@ -532,6 +532,9 @@ def version_read(request, review: Review, version: int):
             "version": instance,
             "content": instance.content,
             "approvals": instance.approvals.select_related("peer"),
+            # The notification "waits for your approval" opens this page: the way to decide.
+            "may_decide": instance.state == ReportVersion.FROZEN
+            and request.user.has_perm("reviews.approve_report", review),
         },
     )
 

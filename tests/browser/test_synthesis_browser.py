@@ -32,8 +32,11 @@ def _programme(make_user):
     return programme
 
 
-def _approve(page, url):
-    page.goto(url)
+def _approve(page, url=None):
+    """Approve version 1: from the report's page, or (no `url`) from the version page the
+    notification opened."""
+    if url:
+        page.goto(url)
     page.get_by_role("link", name="Approve version 1 or comment").click()
     page.get_by_label("I approve this version").check()
     page.get_by_role("button", name="Record my decision").click()
@@ -88,16 +91,32 @@ def test_a_chapter_assembled_approved_by_two_leaders_published_and_downloaded(
     page.get_by_role("button", name="Freeze version 1").click()
     expect(page.get_by_text("Version 1 is frozen.")).to_be_visible()
 
-    # Both team leaders approve it.
+    # Both team leaders approve it: the first from the news on their dashboard.
     sign_in(second_page, "antwerp@example.org", PASSWORD)
-    _approve(second_page, url)
+    second_page.goto(f"{live_server.url}/reviews/")
+    news = second_page.get_by_role("listitem").filter(
+        has_text=f"Version 1 of the comparative report of {programme.name} waits for your approval."
+    )
+    expect(news).to_be_visible()
+    assert_accessible(second_page)
+    news.get_by_role("button", name="Open").click()
+    expect(second_page.get_by_role("link", name="Approve version 1 or comment")).to_be_visible()
+    _approve(second_page)
     assert_accessible(second_page)
     ghent = browser.new_context().new_page()
     sign_in(ghent, "ghent@example.org", PASSWORD)
     _approve(ghent, url)
     ghent.context.close()
 
-    # The coordinator publishes it and downloads the PDF.
+    # The coordinator hears that every author approved, and publishes from that news.
+    page.goto(f"{live_server.url}/reviews/")
+    approved = page.get_by_role("listitem").filter(
+        has_text=f"Every author approved version 1 of the comparative report of {programme.name}"
+    )
+    expect(approved).to_be_visible()
+    assert_accessible(page)
+    approved.get_by_role("button", name="Open").click()
+    expect(page.get_by_role("button", name="Publish to the network")).to_be_visible()
     page.goto(url)
     expect(page.get_by_role("row", name="Geert Ghent approves")).to_be_visible()
     page.get_by_role("link", name="Publish…").click()
