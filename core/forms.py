@@ -66,6 +66,17 @@ def _textarea(widget: dict) -> str:
     )
 
 
+def _file(widget: dict) -> str:
+    """As clearable_file_input.html (and file.html) for a field with no file yet: a file
+    input has no value to show."""
+    if widget.get("is_initial") or widget["value"] is not None:
+        raise _Fallback
+    return (
+        f'<input type="{conditional_escape(widget["type"])}" '
+        f'name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+    )
+
+
 def _option(option: dict) -> str:
     return (
         f'<option value="{escape(option["value"])}"{_attrs(option["attrs"])}>'
@@ -101,6 +112,8 @@ _LEAN_WIDGETS = {
     },
     "django/forms/widgets/textarea.html": _textarea,
     "django/forms/widgets/select.html": _select,
+    "django/forms/widgets/clearable_file_input.html": _file,
+    "django/forms/widgets/file.html": _file,
 }
 
 

@@ -16,6 +16,15 @@ from reviews.models import SelfAssessment
 TRICKY = 'Says "yes" & <b>means</b> it\'s done'
 
 
+class StoredFile:
+    """A file already saved, as a FileField's value is: a clearable file input links it."""
+
+    url = "/media/plan.pdf"
+
+    def __str__(self) -> str:
+        return "plan & budget.pdf"
+
+
 class EveryWidget(LeanFieldsMixin, forms.Form):
     text = forms.CharField(initial=TRICKY, help_text="Help")
     note = forms.CharField(widget=forms.Textarea, initial=TRICKY, required=False)
@@ -32,6 +41,8 @@ class EveryWidget(LeanFieldsMixin, forms.Form):
     many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["y"])
     flag = forms.BooleanField(required=False, initial=True)
     upload = forms.FileField(required=False)
+    kept = forms.FileField(required=False, initial=StoredFile())
+    document = forms.FileField(widget=forms.FileInput(attrs={"accept": ".pdf"}))
     radio = forms.ChoiceField(choices=[("1", "One")], widget=forms.RadioSelect, initial="1")
 
 
