@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -214,24 +215,32 @@ class InceptionReport(EditVersioned):
         found = {s.key: s for s in self.backgroundsections.all()}
         return [(key, str(title), found.get(key)) for key, title, _help in SECTIONS]
 
-    def gaps(self) -> ReportGaps:
-        """Background sections not written, indicators in scope not assessed in full (and
-        what each lacks), provenance not given."""
-        indicators = list(self.review.indicators_in_scope())
-        # Plain values, not instances: the parts `missing_parts` reads, of every indicator.
-        filled = {
+    def _filled(self, indicators) -> dict[int, tuple]:
+        """Plain values, not instances: per indicator assessed, the parts `missing_parts`
+        reads."""
+        return {
             row[0]: row[1:]
             for row in SelfAssessment.objects.filter(
                 report=self, indicator__in=indicators
             ).values_list("indicator_id", "rating_id", "achieved", "evidence")
         }
+
+    def _written(self) -> set[str]:
+        """The keys of the background sections written."""
+        return {s.key for s in self.backgroundsections.all() if s.is_written}
+
+    def gaps(self) -> ReportGaps:
+        """Background sections not written, indicators in scope not assessed in full (and
+        what each lacks), provenance not given."""
+        indicators = list(self.review.indicators_in_scope())
+        filled = self._filled(indicators)
         indicator_gaps = []
         for indicator in indicators:
             parts = filled.get(indicator.pk)
             missing = missing_parts(*parts) if parts else list(ASSESSMENT_PARTS)
             if missing:
                 indicator_gaps.append(IndicatorGap(indicator, tuple(missing)))
-        written = {s.key for s in self.backgroundsections.all() if s.is_written}
+        written = self._written()
         return ReportGaps(
             sections=[(key, str(title)) for key, title, _h in SECTIONS if key not in written],
             indicators=indicator_gaps,
@@ -241,16 +250,33 @@ class InceptionReport(EditVersioned):
 
     def progress(self, gaps: ReportGaps | None = None) -> dict:
         """Completed self-assessments per group in scope, overall, and sections written:
-        counted from `gaps()`, so progress and the submit confirmation always agree."""
-        gaps = gaps if gaps is not None else self.gaps()
-        complete = gaps.complete
-        total = len(gaps.in_scope)
+        counted by the rule of `gaps()` (`missing_parts`, `is_written`), so progress and the
+        submit confirmation always agree. Without `gaps`, from plain values: the group pages
+        show the counts only, and building every indicator in scope cost them more than the
+        rest of their data."""
+        if gaps is not None:
+            in_scope, complete = gaps.in_scope, gaps.complete
+            sections_missing = len(gaps.sections)
+        else:
+            from benchmarks.models import Group
+
+            rows = list(self.review.indicators_in_scope().values_list("pk", "group_id"))
+            filled = self._filled([pk for pk, _group in rows])
+            complete = {
+                pk for pk, _group in rows if pk in filled and not missing_parts(*filled[pk])
+            }
+            groups = Group.objects.in_bulk({group for _pk, group in rows})
+            in_scope = [
+                SimpleNamespace(pk=pk, group_id=group, group=groups[group]) for pk, group in rows
+            ]
+            sections_missing = len(set(SECTION_KEYS) - self._written())
+        total = len(in_scope)
         return {
-            "groups": progress_by_group(gaps.in_scope, complete),
+            "groups": progress_by_group(in_scope, complete),
             "done": len(complete),
             "total": total,
             "percent": round(100 * len(complete) / total) if total else 0,
-            "sections_written": len(SECTIONS) - len(gaps.sections),
+            "sections_written": len(SECTIONS) - sections_missing,
             "sections_total": len(SECTIONS),
         }
 
