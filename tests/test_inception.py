@@ -786,3 +786,32 @@ def test_a_kept_file_name_is_shown_escaped(client_for, host, ready):
     html = response.content.decode()
     assert "Kept: &lt;img src=x onerror=alert(1)&gt;.pdf" in html
     assert "<img src=x" not in html
+
+
+def _counts(progress: dict) -> dict:
+    return progress | {"groups": [g | {"group": g["group"].pk} for g in progress["groups"]]}
+
+
+@pytest.mark.parametrize("scoped", [False, True])
+def test_group_tabs_count_as_the_submit_confirmation_does(ready, scoped):
+    """The group pages count progress from plain values (`progress()` without gaps): by
+    the rule of `gaps()`, whatever was typed, with a scope or without."""
+    report = ready.inception_report
+    level = ready.benchmark_version.ratingscales.get(purpose="performance").levels.first()
+    typed = {
+        "AA/X/1": {"rating": level, "achieved": "a", "evidence": "e"},
+        "AA/X/2": {"rating": level, "achieved": " \n\t", "evidence": "e"},  # blank: a gap
+        "AA/Y/1": {"rating": None, "achieved": "a", "evidence": "e"},
+        "BB/X/1": {"rating": level, "achieved": "a", "evidence": "\u00a0"},  # blank: a gap
+    }
+    for code, fields in typed.items():
+        indicator = ready.benchmark_version.indicators.get(code=code)
+        SelfAssessment.objects.update_or_create(report=report, indicator=indicator, defaults=fields)
+    report.backgroundsections.update_or_create(key=SECTION_KEYS[0], defaults={"text": "x"})
+    report.backgroundsections.update_or_create(key=SECTION_KEYS[1], defaults={"text": "  \n"})
+    if scoped:
+        ready.scope.set(ready.benchmark_version.indicators.exclude(code="AA/X/2"))
+    light, full = report.progress(), report.progress(report.gaps())
+    assert _counts(light) == _counts(full)
+    assert (light["done"], light["total"]) == (1, 4 if scoped else 5)
+    assert light["sections_written"] == 1
