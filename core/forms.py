@@ -5,8 +5,9 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+
+from core.escaping import conditional_escape, escape
 
 
 class HelperMixin:

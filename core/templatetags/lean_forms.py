@@ -8,8 +8,9 @@ render through core.forms.LeanRenderer."""
 from __future__ import annotations
 
 from django import template
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
+
+from core.escaping import conditional_escape as esc
 
 register = template.Library()
 

@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import conditional_escape as esc
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from benchmarks.models import Indicator, IndicatorComment, RatingScale, ScaleLevel
 from core.confirm import Confirmation, confirm_page
+from core.escaping import conditional_escape as esc
 from core.versioning import save_or_conflict, save_versioned
 from reviews.access import review_view
 from reviews.forms.evidence import EvaluationForm, EvidenceForm
