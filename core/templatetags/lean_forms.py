@@ -7,10 +7,13 @@ render through core.forms.LeanRenderer."""
 
 from __future__ import annotations
 
+from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import template
+from django.templatetags.l10n import unlocalize
 from django.utils.safestring import SafeString, mark_safe
 
 from core.escaping import conditional_escape as esc
+from core.escaping import escape
 
 register = template.Library()
 
@@ -46,3 +49,37 @@ def lean_fields(form) -> SafeString:
             out.append(f'<div class="form-text" id="{auto_id}_helptext">{field.help_text}</div>')
         out.append("\n</div>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value escaped or already safe
+
+
+@register.simple_tag(takes_context=True)
+def lean_choice_options(context, field) -> SafeString | None:
+    """The options of crispy-bootstrap5's radio_checkbox_select.html (templates/bootstrap5/
+    layout/), as its loop writes them, whitespace and all; None for a field with errors,
+    which that loop writes itself (the last option carries the error block)."""
+    if field.errors:
+        return None
+    inline = " form-check-inline" if context.get("inline_class") else ""
+    name = esc(field.html_name)
+    out = ["\n\n    "]
+    for group, options, _index in optgroups(field):
+        out.append("\n    ")
+        if group:
+            out.append(f"<strong>{esc(group)}</strong>")
+        out.append("\n    ")
+        for option in options:
+            attrs = "".join(
+                f" {esc(key)}" + ("" if value is True else f'="{escape(value)}"')
+                for key, value in option["attrs"].items()
+                if value is not False
+            )
+            out.append(
+                f'\n      <div class="form-check{inline}">\n'
+                f'        <input type="{esc(option["type"])}" class="form-check-input"  '
+                f'name="{name}" value="{esc(unlocalize(option["value"]))}" {attrs}>\n'
+                f'        <label for="{esc(option["attrs"].get("id", ""))}" '
+                f'class="form-check-label">\n'
+                f"            {esc(unlocalize(option['label']))}\n"
+                "        </label>\n        \n     </div>\n    "
+            )
+        out.append("\n    ")
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped above
