@@ -61,7 +61,8 @@ class EvidenceForm(VersionedFormMixin, forms.ModelForm):
         )
         self.fields["colour"].empty_label = None
         # The indicators the session was planned to cover come first.
-        indicators = list(review.indicators_in_scope())
+        # Code and text only: in matrix order, without building each one's group and value.
+        indicators = list(review.indicators_in_scope().select_related(None))
         planned = set(session.indicators.values_list("pk", flat=True)) if session else set()
         indicators.sort(key=lambda i: (i.pk not in planned,))
         self.fields["indicators"].queryset = review.indicators_in_scope()

@@ -72,7 +72,14 @@ def add(request, review: Review):
             request.session[SESSION_KEY.format(review.pk)] = evidence.session_id
         messages.success(request, _("Recorded: %(codes)s") % {"codes": "; ".join(evidence.codes())})
         return redirect("reviews:evidence_add", pk=review.pk)
-    recent = review.evidence.live().for_list().filter(author=request.user)[:5]
+    # Codes and text only: the codes from plain values (as on the list), nothing prefetched.
+    recent = _with_codes(
+        list(
+            review.evidence.live()
+            .select_related("session", "author")
+            .filter(author=request.user)[:5]
+        )
+    )
     return render(
         request,
         "reviews/evidence/form.html",
