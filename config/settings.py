@@ -300,6 +300,10 @@ FACTUAL_ROUND_DAYS = env_int("FACTUAL_ROUND_DAYS", 14)
 # --- Forms
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+# Every form's common widgets (inputs, text areas, selects) are written in Python, in the
+# markup Django's widget templates write (tests/test_lean_forms.py): a select of thirty
+# sessions was thirty template renders. Other widgets render with their templates.
+FORM_RENDERER = "core.forms.LeanRenderer"
 
 # --- Security headers (always on) and HTTPS (production)
 CONTENT_SECURITY_POLICY = {
