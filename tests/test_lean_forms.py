@@ -110,3 +110,62 @@ def test_lean_fields_tag_writes_the_markup_of_the_template_loop(data):
         form.add_error(None, "Both <b>cannot</b> be empty.")
     expected = Template(LOOP).render(Context({"form": form}))
     assert render_to_string("_lean_fields.html", {"form": form}) == expected
+
+
+class Choices(forms.Form):
+    many = forms.MultipleChoiceField(
+        choices=[("a", TRICKY), ("Group & co", [("b", "B & b"), ("c", "C")])],
+        widget=forms.CheckboxSelectMultiple,
+        initial=["b"],
+        help_text="Help",
+    )
+    one = forms.ChoiceField(
+        choices=[("1", "One"), ("2", TRICKY)], widget=forms.RadioSelect, initial="2"
+    )
+    number = forms.TypedChoiceField(
+        choices=[(1000, "Thousand"), (2, "Two")], widget=forms.RadioSelect, coerce=int
+    )
+
+    def __init__(self, *args, inline=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from crispy_forms.bootstrap import InlineRadios
+        from crispy_forms.helper import FormHelper
+        from crispy_forms.layout import Layout
+
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        if inline:
+            self.helper.layout = Layout("many", InlineRadios("one"), "number")
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+@pytest.mark.parametrize("inline", [False, True])
+@pytest.mark.parametrize("data", [None, {"one": "zz", "number": "1000"}])
+def test_crispy_choice_options_are_written_as_crispys_template_writes_them(
+    data, inline, language, settings
+):
+    """templates/bootstrap5/layout/radio_checkbox_select.html writes the options in Python
+    (lean_choice_options), as crispy-bootstrap5's own template does, errors or not."""
+    from unittest import mock
+
+    from django.test import override_settings
+    from django.utils import translation
+
+    from core.templatetags import lean_forms
+
+    def render() -> str:
+        form = Choices(data, inline=inline)
+        return Template("{% load crispy_forms_tags %}{% crispy form %}").render(
+            Context({"form": form})
+        )
+
+    with translation.override(language):
+        with mock.patch.object(lean_forms, "optgroups", wraps=lean_forms.optgroups) as lean:
+            ours = render()
+        theirs_templates = [{**settings.TEMPLATES[0], "DIRS": []}]
+        with override_settings(TEMPLATES=theirs_templates):
+            theirs = render()
+    assert ours == theirs
+    assert 'value="1000"' in ours
+    # The Python path is taken only for the fields without errors.
+    assert lean.call_count == (1 if data else 3)
