@@ -384,3 +384,19 @@ def test_deciding_each_entrys_actions_costs_no_query_per_entry(
     with django_assert_max_num_queries(14):  # measured: 14 at 11 and at 100 entries shown
         html = client.get(reverse("reviews:evidence", args=[ready.pk])).content.decode()
     assert html.count(">Edit<") == 1 and html.count(">Delete<") == 1
+
+
+def test_indicator_choices_are_in_the_readers_language_with_the_english_fallback(ready):
+    """The entry form lists each indicator's code and text as the indicator shows it: in
+    Dutch where it has a Dutch text, else in English."""
+    from django.utils import translation
+
+    from reviews.forms.evidence import EvidenceForm
+
+    untranslated, translated = list(ready.indicators_in_scope())[:2]
+    type(untranslated).objects.filter(pk=untranslated.pk).update(text_nl="")
+    type(translated).objects.filter(pk=translated.pk).update(text_nl="Een Nederlandse tekst")
+    with translation.override("nl"):
+        labels = dict(EvidenceForm(review=ready).fields["indicators"].choices)
+    assert labels[untranslated.pk] == f"{untranslated.code} {untranslated.text_en[:90]}"
+    assert labels[translated.pk] == f"{translated.code} Een Nederlandse tekst"

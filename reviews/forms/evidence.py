@@ -61,14 +61,16 @@ class EvidenceForm(VersionedFormMixin, forms.ModelForm):
         )
         self.fields["colour"].empty_label = None
         # The indicators the session was planned to cover come first.
-        # Code and text only: in matrix order, without building each one's group and value.
-        indicators = list(review.indicators_in_scope().select_related(None))
+        in_scope = review.indicators_in_scope()
+        # Plain values in matrix order (the text in the reader's language, with the same
+        # fallback as on an indicator): a choice shows its code and text only.
+        indicators = list(in_scope.values_list("pk", "code", "text"))
         planned = set(session.indicators.values_list("pk", flat=True)) if session else set()
-        indicators.sort(key=lambda i: (i.pk not in planned,))
-        self.fields["indicators"].queryset = review.indicators_in_scope()
+        indicators.sort(key=lambda i: (i[0] not in planned,))
+        self.fields["indicators"].queryset = in_scope
         self.fields["indicators"].choices = [
-            (i.pk, f"{i.code} {i.text[:90]}" + (" ★" if i.pk in planned else ""))
-            for i in indicators
+            (pk, f"{code} {text[:90]}" + (" ★" if pk in planned else ""))
+            for pk, code, text in indicators
         ]
         if session is not None and not self.instance.pk:
             self.initial.setdefault("session", session.pk)
