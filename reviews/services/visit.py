@@ -8,6 +8,7 @@ submitting their own desk review, a coordinator once every peer has.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import formats
 
 from reviews.models import ConsolidatedEntry, DeskReviewEntry, Review, VisitSession
 from reviews.planning import Slot, timetable
@@ -30,8 +31,8 @@ def timetable_sessions(review: Review) -> list[VisitSession]:
 
     Each session carries `slot` (for the rules of reviews.planning), `people` (the
     interviewees' names) and `team` (the peers' initials), both in the people's own order (by
-    name) as `session.interviewees.all()` lists them, and its links `edit_url`, `brief_url`
-    and `evidence_url`."""
+    name) as `session.interviewees.all()` lists them, `times` ("09:00–10:00", as the
+    grid shows them) and its links `edit_url`, `brief_url` and `evidence_url`."""
     sessions = list(review.visit_sessions.order_by("starts_at", "pk"))
     of_review = {"visitsession__review": review}
     peers = _per_session(
@@ -55,18 +56,19 @@ def timetable_sessions(review: Review) -> list[VisitSession]:
     }
     evidence_add = reverse("reviews:evidence_add", args=[review.pk])
     for session in sessions:
-        pk = session.pk
+        pk, start, end = session.pk, session.local_start, session.local_end
         its_peers, its_people = peers.get(pk, []), people.get(pk, [])
         session.slot = Slot(
             key=pk,
             kind=session.kind,
-            starts_at=session.local_start,
-            ends_at=session.local_end,
+            starts_at=start,
+            ends_at=end,
             peers={user for user, _initials in its_peers},
             interviewees={person for person, _name in its_people},
             indicators={indicator for (indicator,) in indicators.get(pk, [])},
             peer_count_reason=session.peer_count_reason,
         )
+        session.times = "–".join(formats.time_format(t, "TIME_FORMAT") for t in (start, end))
         session.team = [initials for _user, initials in its_peers]
         session.people = [name for _person, name in its_people]
         session.edit_url, session.brief_url = (
