@@ -18,17 +18,20 @@ from reviews.models import DeskReviewEntry, Review, VisitSession
 from reviews.planning import overloaded_peers, thin_coverage, unscheduled
 from reviews.services.visit import (
     brief_context,
-    sessions_of,
     sessions_of_peer,
     timetable_context,
+    timetable_sessions,
 )
 
 
 def _warnings(review: Review, sessions: list[VisitSession], viewer) -> dict:
-    slots = [s.as_slot() for s in sessions]
-    indicators = {i.pk: i for i in review.indicators_in_scope()}
-    people = {p.pk: p for p in review.proposed_interviewees.all()}
-    peers = {m.user_id: m.user for m in review.memberships.select_related("user")}
+    """The checks under the timetable; `sessions` as `timetable_sessions` gives them. Only the
+    peers and people a warning names are read as model instances, and the indicators as their
+    code and text (in the page's language, as `indicator.text` reads it)."""
+    slots = [s.slot for s in sessions]
+    indicators = {
+        i.pk: i for i in review.indicators_in_scope().values_list("pk", "code", "text", named=True)
+    }
     # Whom the desk reviews asked to meet, as far as this person may read them (step 4's
     # rule: the others' only once they submitted and so did this person).
     requested = (
@@ -37,16 +40,24 @@ def _warnings(review: Review, sessions: list[VisitSession], viewer) -> dict:
         .values_list("meet", flat=True)
         .distinct()
     )
+    overloaded = overloaded_peers(slots)
+    missing = unscheduled(slots, sorted(requested))
+    peers = {}
+    if overloaded:
+        named = {p for p, _day, _n in overloaded}
+        memberships = review.memberships.filter(user_id__in=named).select_related("user")
+        peers = {m.user_id: m.user for m in memberships}
+    people = review.proposed_interviewees.in_bulk(missing) if missing else {}
     return {
-        "overloaded": [(peers.get(p), day, n) for p, day, n in overloaded_peers(slots)],
+        "overloaded": [(peers.get(p), day, n) for p, day, n in overloaded],
         "thin": [(indicators[i], n) for i, n in thin_coverage(slots, indicators)],
-        "unscheduled": [people[p] for p in unscheduled(slots, sorted(requested)) if p in people],
+        "unscheduled": [people[p] for p in missing if p in people],
     }
 
 
 @review_view("reviews.see_visit")
 def planner(request, review: Review):
-    sessions = sessions_of(review)
+    sessions = timetable_sessions(review)
     return render(
         request,
         "reviews/visit/planner.html",
