@@ -3,17 +3,24 @@ information requests to the host city."""
 
 from __future__ import annotations
 
+import html
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import conditional_escape as esc
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from modeltranslation.utils import get_translation_fields
 
-from benchmarks.models import IndicatorComment
+from benchmarks.models import IndicatorComment, ScaleLevel
 from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import (
@@ -322,60 +329,238 @@ def reopen(request, review: Review, member: int):
     )
 
 
+def _lines(text: str) -> str:
+    """`text|linebreaksbr` for a plain text: the filter's own steps (newlines made "\\n",
+    escaped, "<br>"), without its wrappers; the team view has a few hundred such cells."""
+    return html.escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>")
+
+
+# A rating's label in every language, as modeltranslation stores it ("label_en", ...).
+_LABELS = get_translation_fields("label")
+
+
+class _Levels:
+    """Ratings read as plain values, with the columns `columns(path)` names: one unsaved
+    ScaleLevel per level, so that its `label` follows the language (and modeltranslation's
+    fallback) as a fetched level's does, and its label escaped once for the page."""
+
+    def __init__(self):
+        self._levels: dict[int, ScaleLevel] = {}
+        self._labels: dict[int, str] = {}
+
+    @staticmethod
+    def columns(path: str) -> list[str]:
+        """The rating at `path` (e.g. "performance"): its pk, order, score and labels."""
+        return [f"{path}_id", f"{path}__order", f"{path}__score"] + [
+            f"{path}__{name}" for name in _LABELS
+        ]
+
+    def get(self, pk, order, score, *labels) -> ScaleLevel | None:
+        if pk is None:
+            return None
+        level = self._levels.get(pk)
+        if level is None:
+            level = ScaleLevel(
+                pk=pk, order=order, score=score, **dict(zip(_LABELS, labels, strict=True))
+            )
+            self._levels[pk] = level
+        return level
+
+    def label(self, level: ScaleLevel | None) -> str:
+        """A rating's label as the templates write `level.label|default:"—"`."""
+        if level is None:
+            return "—"
+        if level.pk not in self._labels:
+            self._labels[level.pk] = esc(level.label) if level.label else "—"
+        return self._labels[level.pk]
+
+
+class _Entry(NamedTuple):
+    """One peer's desk review of one indicator, as the team view shows it."""
+
+    level: ScaleLevel | None
+    hypothesis: str
+    questions: str
+    meet: list  # the names of the host's interviewees the peer wants to meet
+    meet_others: str
+
+
+class _TeamTable:
+    """Each indicator's table of the team view (the host's self-rating and every peer's
+    desk review), written in Python: the template loop over a few hundred entries, with
+    filters per cell, was most of the page's time. The markup is the one
+    templates/reviews/desk_review/team_view.html wrote, text and whitespace alike."""
+
+    def __init__(self, peers: list[str], levels: _Levels):
+        self.peers = [esc(name) for name in peers]
+        self.levels = levels
+        self.disagree = (
+            ' <span class="badge text-bg-warning">'
+            f"{_('peers disagree by more than one level')}</span>"
+        )
+        self.head = (
+            f'<thead><tr><th scope="col">{_("Who")}</th>'
+            f'<th scope="col">{_("Performance")}</th>'
+            f'<th scope="col">{_("Hypothesis")}</th>'
+            f'<th scope="col">{_("Questions")}</th>'
+            f'<th scope="col">{_("Whom to meet")}</th></tr></thead>'
+        )
+        self.host = _("Host city (self-rating)")
+        self.no_entry = f'<td colspan="4">{_("No entry.")}</td>'
+
+    def _entry(self, entry: _Entry | None) -> str:
+        if entry is None:
+            return self.no_entry
+        meet = [esc(name) for name in entry.meet]
+        if entry.meet_others:
+            meet.append(esc(entry.meet_others))
+        return (
+            f"<td>{self.levels.label(entry.level)}</td>"
+            f"<td>{_lines(entry.hypothesis)}</td>"
+            f"<td>{_lines(entry.questions)}</td>"
+            f"<td>{', '.join(meet)}</td>\n          "
+        )
+
+    def render(self, indicator, entries: list, disagree: bool, assessment) -> SafeString:
+        """`entries`: each peer's entry (or None), in the order of the peers; `assessment`:
+        the host's self-rating and what they achieved, or None."""
+        pk, code = indicator.pk, esc(indicator.code)
+        rating, achieved = assessment or (None, "")
+        out = [
+            f'<section class="border rounded p-3 mb-4" aria-labelledby="ind-{pk}">\n'
+            f'    <h2 class="h5" id="ind-{pk}">{code}{self.disagree if disagree else ""}</h2>\n'
+            f"    <p>{esc(indicator.text)}</p>\n"
+            '    <div class="table-responsive">\n'
+            '    <table class="table table-sm align-top">\n'
+            '      <caption class="visually-hidden">'
+            f"{_('Desk reviews of %(code)s') % {'code': code}}</caption>\n"
+            f"      {self.head}\n"
+            "      <tbody>\n"
+            f'        <tr class="table-light"><th scope="row">{self.host}</th>'
+            f"<td>{self.levels.label(rating)}</td>"
+            f'<td colspan="3">{esc(truncatewords(achieved or "", 40))}</td></tr>\n'
+            "        "
+        ]
+        for name, entry in zip(self.peers, entries, strict=True):
+            out.append(
+                f'\n        <tr><th scope="row">{name}</th>\n'
+                f"          {self._entry(entry)}\n"
+                "        </tr>\n        "
+            )
+        out.append("\n      </tbody>\n    </table>\n    </div>")
+        return mark_safe("".join(out))  # noqa: S308 - every value escaped or the app's own
+
+
+def _consolidated(label: str, hypothesis: str, key_questions: str) -> SafeString:
+    """The team's consolidated view of one indicator, for those who cannot change it;
+    `label`: the agreed rating's, escaped."""
+    return mark_safe(  # noqa: S308 - every value escaped or the app's own
+        f'<dl class="row mb-0"><dt class="col-sm-3">{_("Agreed first rating")}</dt>'
+        f'<dd class="col-sm-9">{label}</dd>\n'
+        f'      <dt class="col-sm-3">{_("Working hypothesis")}</dt>'
+        f'<dd class="col-sm-9">{_lines(hypothesis or "—")}</dd>\n'
+        f'      <dt class="col-sm-3">{_("Key questions")}</dt>'
+        f'<dd class="col-sm-9">{_lines(key_questions or "—")}</dd></dl>'
+    )
+
+
 @review_view("reviews.see_team_desk_reviews")
 def team_view(request, review: Review, group: int):
     # The indicators and the group tabs both ask whether a scope is set: read it once.
     prefetch_related_objects([review], "scope")
     indicators = _group_indicators(review, group)
-    submitted = list(review.desk_reviews.submitted().select_related("peer").order_by("peer__name"))
+    # Plain values, not model instances, where the page only shows a name or a text: it
+    # shows a few hundred entries.
+    submitted = list(
+        review.desk_reviews.submitted()
+        .order_by("peer__name")
+        .values_list("pk", "peer_id", "peer__name")
+    )
+    levels = _Levels()
     entries = {}
-    for entry in (
+    for row in (
         DeskReviewEntry.objects.visible_to(request.user, review)
-        .filter(desk_review__in=submitted, indicator__in=indicators)
-        .select_related("performance")
-        # A list, not a manager per entry: the page shows a few hundred entries.
-        .prefetch_related(Prefetch("meet", to_attr="meet_list"))
+        .filter(desk_review__in=[pk for pk, _peer, _name in submitted], indicator__in=indicators)
+        .values_list(
+            "pk",
+            "indicator_id",
+            "desk_review_id",
+            "hypothesis",
+            "questions",
+            "meet_others",
+            *_Levels.columns("performance"),
+        )
     ):
-        entries[(entry.indicator_id, entry.desk_review_id)] = entry
-    assessments = SelfAssessment.objects.for_indicators(review.inception_report, indicators)
-    consolidated = {
-        c.indicator_id: c
-        for c in ConsolidatedEntry.objects.visible_to(request.user, review)
-        .filter(indicator__in=indicators)
-        .select_related("rating")
+        pk, indicator, desk_review, hypothesis, questions, others = row[:6]
+        entries[pk] = (indicator, desk_review, levels.get(*row[6:]), hypothesis, questions, others)
+    meet = {pk: [] for pk in entries}
+    if entries:
+        for pk, name in (
+            DeskReviewEntry.meet.through.objects.filter(deskreviewentry_id__in=list(entries))
+            .order_by("proposedinterviewee__name")
+            .values_list("deskreviewentry_id", "proposedinterviewee__name")
+        ):
+            meet[pk].append(name)
+    by_cell = {
+        (indicator, desk_review): _Entry(level, hypothesis, questions, meet[pk], others)
+        for pk, (indicator, desk_review, level, hypothesis, questions, others) in entries.items()
     }
+    assessments = {
+        row[0]: (levels.get(*row[2:]), row[1])
+        for row in SelfAssessment.objects.filter(
+            report=review.inception_report, indicator__in=indicators
+        ).values_list("indicator_id", "achieved", *_Levels.columns("rating"))
+    }
+    visible = ConsolidatedEntry.objects.visible_to(request.user, review).filter(
+        indicator__in=indicators
+    )
     can_consolidate = request.user.has_perm("reviews.consolidate", review)
     forms = {}
+    consolidated = {}
     if can_consolidate:  # only the forms need the rating scale
+        saved = {c.indicator_id: c for c in visible.select_related("rating")}
         choices = rating_choices(review.benchmark_version)
         for indicator in indicators:
             forms[indicator.pk] = ConsolidatedForm(
                 request.POST or None,
                 prefix=f"c{indicator.pk}",
-                instance=consolidated.get(indicator.pk)
+                instance=saved.get(indicator.pk)
                 or ConsolidatedEntry(review=review, indicator=indicator),
                 indicator=indicator,
                 rating_choices=choices,
             )
+    else:  # the others read it
+        for row in visible.values_list(
+            "indicator_id", "hypothesis", "key_questions", *_Levels.columns("rating")
+        ):
+            label = levels.label(levels.get(*row[3:]))
+            consolidated[row[0]] = _consolidated(label, row[1], row[2])
+    table = _TeamTable([name for _pk, _peer, name in submitted], levels)
     rows = []
     for indicator in indicators:
-        peer_entries = [entries.get((indicator.pk, d.pk)) for d in submitted]
+        peer_entries = [by_cell.get((indicator.pk, pk)) for pk, _peer, _name in submitted]
+        disagree = levels_disagree(e.level for e in peer_entries if e)
         rows.append(
             {
                 "indicator": indicator,
-                "entries": list(zip([d.peer for d in submitted], peer_entries, strict=True)),
-                "disagree": levels_disagree(e.performance for e in peer_entries if e),
-                "self": assessments.get(indicator.pk),
-                "consolidated": consolidated.get(indicator.pk),
+                "table": table.render(
+                    indicator, peer_entries, disagree, assessments.get(indicator.pk)
+                ),
+                "consolidated": consolidated.get(indicator.pk, ""),
                 "form": forms.get(indicator.pk),
             }
         )
-    done = {d.peer_id for d in submitted}
-    waiting = [person for person in review.team() if person.pk not in done]
+    done = {peer for _pk, peer, _name in submitted}
+    waiting = [  # the review team (Review.team()), by name
+        name
+        for user, name in review.memberships.with_roles(*TEAM_ROLES)
+        .order_by("user__name")
+        .values_list("user_id", "user__name")
+        if user not in done
+    ]
     context = {
         "review": review,
         "group": indicators[0].group,
-        "peers": [d.peer for d in submitted],
         "waiting": waiting,
         "rows": rows,
         "can_consolidate": can_consolidate,
