@@ -13,8 +13,9 @@ What it does, in order:
    page, then empties the database (``flush``), builds the LARGE data set and measures
    again. Each size has its own database contents, so "all reviews" lists 1 or 20 reviews.
 3. Per page: the SQL query count of one request (after the warm-ups) and the median of
-   ``--n`` timed requests through ``django.test.Client``; the ratio is that median over
-   the median of the baseline page (the profile page) at the same size. At both sizes also
+   ``--n`` timed requests through ``django.test.Client``, each paired with a request of
+   the baseline page (the profile page) at the same size; the ratio is the page's median
+   over the median of its paired baseline requests, so both saw the same machine load. At both sizes also
    the SQL queries of ``reviews.services.report_content.build_content`` (the feedback report's content).
 4. The PDFs (LARGE), each in a forked child so that both start from the same state and
    each peak memory is its own: the inception report PDF view against WeasyPrint alone on
@@ -969,23 +970,33 @@ def signed_in_client(user):
     return client
 
 
-def measure_page(url: str, user, *, n: int, warmups: int) -> dict:
+def measure_page(url: str, user, *, n: int, warmups: int, baseline=None) -> dict:
+    """One page's query count and timings. With `baseline` (url, user), each timed request
+    is paired with one of the baseline page, in turn: both see the same load on the
+    machine, so the ratio holds when other processes compete for the CPUs."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = signed_in_client(user)
+    base_client = signed_in_client(baseline[1]) if baseline else None
     for _ in range(warmups):
         client.get(url)
+        if base_client:
+            base_client.get(baseline[0])
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     # Read now: the next request resets the connection's query log.
     queries = len(captured.captured_queries)
-    timings = []
+    timings, base_timings = [], []
     for _ in range(n):
+        if base_client:
+            start = time.perf_counter()
+            base_client.get(baseline[0])
+            base_timings.append((time.perf_counter() - start) * 1000)
         start = time.perf_counter()
         client.get(url)
         timings.append((time.perf_counter() - start) * 1000)
-    return {
+    result = {
         "status": response.status_code,
         "bytes": len(response.content),
         "queries": queries,
@@ -993,6 +1004,9 @@ def measure_page(url: str, user, *, n: int, warmups: int) -> dict:
         "min_ms": min(timings),
         "max_ms": max(timings),
     }
+    if base_timings:
+        result["baseline_median_ms"] = statistics.median(base_timings)
+    return result
 
 
 def measure_pages(
@@ -1001,11 +1015,15 @@ def measure_pages(
     """Every page of `page_specs`; with `only`, just those whose label contains one of its
     words (and the baseline page, which the ratios need)."""
     rows = []
-    for label, url, user, wrapper in page_specs(world):
+    specs = page_specs(world)
+    baseline = next((url, user) for label, url, user, _wrapper in specs if label == BASELINE)
+    for label, url, user, wrapper in specs:
         if only and label != BASELINE and not any(word in label for word in only):
             continue
         with wrapper(world) if wrapper else contextlib.nullcontext():
-            result = measure_page(url, user, n=n, warmups=warmups)
+            result = measure_page(
+                url, user, n=n, warmups=warmups, baseline=None if label == BASELINE else baseline
+            )
         if result["status"] != 200:
             log(f"WARNING: {label} ({world.size.name}) answered {result['status']}")
         rows.append(
@@ -1021,9 +1039,10 @@ def measure_pages(
             f"{world.size.name:5} {label:28} {result['queries']:3} queries "
             f"{result['median_ms']:8.1f} ms (status {result['status']})"
         )
-    baseline = next(r["median_ms"] for r in rows if r["page"] == BASELINE)
+    # Each page against the baseline requests timed beside its own (see measure_page).
+    alone = next(r["median_ms"] for r in rows if r["page"] == BASELINE)
     for row in rows:
-        row["ratio"] = row["median_ms"] / baseline
+        row["ratio"] = row["median_ms"] / row.get("baseline_median_ms", alone)
     return rows
 
 
