@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -59,6 +60,9 @@ from core.confirm import Confirmation, confirm_page
 from core.limits import posts_left
 from core.versioning import save_or_conflict, save_versioned
 from jobs.services import start_job
+
+# A pk no indicator has: a link reversed once with it, then each indicator's pk replaces it.
+_PLACEHOLDER = 2147483647
 
 PARTS = {
     "group": (Group, GroupForm),
@@ -149,6 +153,14 @@ def version_detail(request, slug: str, number: int):
     can_edit = request.user.has_perm("benchmarks.edit_version", version)
     # Revising a draft: the remarks flagged in reviews of earlier versions, per indicator.
     matrix = version.matrix()
+    # Each indicator's page, reversed once: the page links every indicator twice.
+    link = reverse(
+        "benchmarks:indicator",
+        kwargs={"slug": version.benchmark.slug, "number": version.number, "pk": _PLACEHOLDER},
+    )
+    for row in matrix.rows:
+        for indicator in row.indicators:
+            indicator.url = link.replace(f"/{_PLACEHOLDER}/", f"/{indicator.pk}/")
     from_use: dict = {}
     if can_edit:
         for comment in IndicatorComment.objects.for_next_draft(version):
