@@ -205,7 +205,14 @@ class BenchmarkVersion(models.Model):
         groups = list(self.groups.all())
         values = list(self.values.all())
         by_group: dict[int, list[Indicator]] = {g.pk: [] for g in groups}
-        for indicator in self.indicators.for_matrix():
+        # Each indicator gets its group and value from the two lists above, not a copy of
+        # them joined in on every row of the query.
+        values_by_pk = {v.pk: v for v in values}
+        groups_by_pk = {g.pk: g for g in groups}
+        for indicator in self.indicators.for_matrix().select_related(None):
+            indicator.group = groups_by_pk[indicator.group_id]
+            if indicator.value_id in values_by_pk:
+                indicator.value = values_by_pk[indicator.value_id]
             by_group[indicator.group_id].append(indicator)
         rows = [
             MatrixRow(
