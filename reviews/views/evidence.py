@@ -310,10 +310,23 @@ def overview(request, review: Review):
     for pk, status in statuses.items():
         counts[status.state] += 1
         status.url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")  # the chip's link
-    # Codes and text only.
+    # Codes and text only: of each entry, session and author just the fields for them (the
+    # codes need the source's label and the author's initials; the review is kept, as the
+    # manager sets it on each entry).
     good = _with_codes(
         list(
-            review.evidence.live().filter(is_good_practice=True).select_related("session", "author")
+            review.evidence.live()
+            .filter(is_good_practice=True)
+            .select_related("session", "author")
+            .only(
+                "review",
+                "text",
+                "document_number",
+                "session__kind",
+                "session__number",
+                "session__title",
+                "author__initials",
+            )
         )
     )
     return render(
