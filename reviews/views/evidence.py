@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -293,6 +295,52 @@ def _with_codes(entries: list) -> list:
     return entries
 
 
+# An indicator's chip on the overview, linking to its evaluation: the confirmed colour's
+# swatch and label, else the state's word.
+_CHIP = (
+    '<a class="status-chip status-{} d-inline-block me-1 mb-1" href="{}">{} {} '
+    '<span class="visually-hidden">: </span><span class="small">{}</span></a>'
+)
+_SWATCH = (
+    '<svg width="14" height="14" aria-hidden="true" focusable="false">'
+    '<rect width="14" height="14" rx="2" fill="{}"/></svg>'
+)
+
+
+def _status_chips(review: Review, matrix, statuses: dict) -> list:
+    """Each matrix row with its cells' chips as HTML, written here once per indicator rather
+    than by a template included for each of seventy indicators and more: one cell per value,
+    or one with the whole row when the benchmark has no values. An indicator without a
+    status (outside the scope) has no chip."""
+    words = {
+        "contradictory": _("contradictory"),
+        "unconfirmed": _("unconfirmed"),
+        "none": _("no evidence"),
+    }
+    link = reverse("reviews:evaluation", args=[review.pk, _PLACEHOLDER])
+    chips = {}
+    for pk, status in statuses.items():
+        state = status.state
+        if state == "confirmed":
+            colour = status.confirmed[0]
+            swatch, label = format_html(_SWATCH, colour.colour), colour.label
+        else:
+            swatch, label = "", words[state]
+        url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")
+        chips[pk] = format_html(_CHIP, state, url, swatch, status.indicator.code, label)
+    return [
+        (
+            row,
+            [
+                # A line each, as the included template wrote them.
+                mark_safe("".join(f"{chips.get(i.pk, '')}\n" for i in cell))  # noqa: S308 - escaped
+                for cell in (row.cells if matrix.values else [row.indicators])
+            ],
+        )
+        for row in matrix.rows
+    ]
+
+
 @review_view("reviews.see_evidence")
 def overview(request, review: Review):
     version = review.benchmark_version
@@ -306,10 +354,8 @@ def overview(request, review: Review):
         else {}
     )
     counts = {"confirmed": 0, "unconfirmed": 0, "contradictory": 0, "none": 0}
-    link = reverse("reviews:evaluation", args=[review.pk, _PLACEHOLDER])
-    for pk, status in statuses.items():
+    for status in statuses.values():
         counts[status.state] += 1
-        status.url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")  # the chip's link
     # Codes and text only: of each entry, session and author just the fields for them (the
     # codes need the source's label and the author's initials; the review is kept, as the
     # manager sets it on each entry).
@@ -337,7 +383,9 @@ def overview(request, review: Review):
             "matrix": matrix,
             "statuses": statuses,
             "counts": counts,
-            "good_practices": good,
+            "chip_rows": _status_chips(review, matrix, statuses) if matrix else [],
+            # Each good practice's line: its codes, then its text.
+            "good_practices": [format_html("{}: {}", "; ".join(e.code_list), e.text) for e in good],
         },
     )
 
