@@ -397,7 +397,8 @@ def _status_chips(review: Review, matrix, statuses: dict) -> list:
 @review_view("reviews.see_evidence")
 def overview(request, review: Review):
     version = review.benchmark_version
-    matrix = version.matrix() if version else None
+    # Of each indicator the page shows its code only.
+    matrix = version.matrix(indicator_fields=("code",)) if version else None
     scoped = set(review.indicators_in_scope().values_list("pk", flat=True))
     statuses = (
         indicator_statuses(
