@@ -201,11 +201,23 @@ class BenchmarkVersion(models.Model):
     def has_values(self) -> bool:
         return self.values.exists()
 
-    def matrix(self) -> Matrix:
+    def matrix(self, *, indicator_fields: tuple[str, ...] = ()) -> Matrix:
+        """The version's matrix. With `indicator_fields`, each indicator is loaded with only
+        those fields (and its place in the matrix), for a page that shows no more of it."""
         groups = list(self.groups.all())
         values = list(self.values.all())
         by_group: dict[int, list[Indicator]] = {g.pk: [] for g in groups}
-        for indicator in self.indicators.for_matrix():
+        # Each indicator gets its group and value from the two lists above, not a copy of
+        # them joined in on every row of the query.
+        values_by_pk = {v.pk: v for v in values}
+        groups_by_pk = {g.pk: g for g in groups}
+        indicators = self.indicators.for_matrix().select_related(None)
+        if indicator_fields:
+            indicators = indicators.only("version", "group", "value", "number", *indicator_fields)
+        for indicator in indicators:
+            indicator.group = groups_by_pk[indicator.group_id]
+            if indicator.value_id in values_by_pk:
+                indicator.value = values_by_pk[indicator.value_id]
             by_group[indicator.group_id].append(indicator)
         rows = [
             MatrixRow(

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -376,10 +377,110 @@ def _with_codes(entries: list) -> list:
     return entries
 
 
+def _good_practice_lines(review: Review) -> list:
+    """Each live good practice's line on the overview, as HTML: its codes, then its text.
+
+    The codes as `_with_codes` makes them, but from plain values in three queries: the
+    overview shows nothing else of the entries, and building a hundred and more entries
+    with their sessions and authors cost more than the rest of the list."""
+    rows = list(
+        review.evidence.live()
+        .filter(is_good_practice=True)
+        .values_list(
+            "pk",
+            "text",
+            "document_number",
+            "session__kind",
+            "session__number",
+            "session__title",
+            "author__initials",
+        )
+    )
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    codes: dict[int, list[str]] = {}
+    for entry_id, code in (
+        Evidence.indicators.through.objects.filter(evidence_id__in=ids)
+        .order_by(*(f"indicator__{key}" for key in Indicator._meta.ordering), "indicator_id")
+        .values_list("evidence_id", "indicator__code")
+    ):
+        codes.setdefault(entry_id, []).append(code)
+    initials: dict[int, list[str]] = {}
+    for entry_id, person in Evidence.interviewers.through.objects.filter(
+        evidence_id__in=ids
+    ).values_list("evidence_id", "user__initials"):
+        initials.setdefault(entry_id, []).append(person)
+    sources: dict[tuple, str] = {}  # a session's label (as VisitSession.label), once each
+    lines = []
+    for pk, text, number, kind, session_number, title, author in rows:
+        if kind is None:  # no session: as Evidence.source_label
+            source = str(_("Document %(n)s") % {"n": number})
+        else:
+            key = (kind, session_number, title)
+            if key not in sources:
+                sources[key] = VisitSession(kind=kind, number=session_number, title=title).label
+            source = sources[key]
+        # As Evidence.initials: the interviewers', else the author's.
+        people = initials.get(pk) or [author or ""]
+        mark = " & ".join(sorted(p for p in people if p))
+        lines.append(
+            format_html("{}: {}", "; ".join(entry_codes(source, mark, codes.get(pk, []))), text)
+        )
+    return lines
+
+
+# An indicator's chip on the overview, linking to its evaluation: the confirmed colour's
+# swatch and label, else the state's word.
+_CHIP = (
+    '<a class="status-chip status-{} d-inline-block me-1 mb-1" href="{}">{} {} '
+    '<span class="visually-hidden">: </span><span class="small">{}</span></a>'
+)
+_SWATCH = (
+    '<svg width="14" height="14" aria-hidden="true" focusable="false">'
+    '<rect width="14" height="14" rx="2" fill="{}"/></svg>'
+)
+
+
+def _status_chips(review: Review, matrix, statuses: dict) -> list:
+    """Each matrix row with its cells' chips as HTML, written here once per indicator rather
+    than by a template included for each of seventy indicators and more: one cell per value,
+    or one with the whole row when the benchmark has no values. An indicator without a
+    status (outside the scope) has no chip."""
+    words = {
+        "contradictory": _("contradictory"),
+        "unconfirmed": _("unconfirmed"),
+        "none": _("no evidence"),
+    }
+    link = reverse("reviews:evaluation", args=[review.pk, _PLACEHOLDER])
+    chips = {}
+    for pk, status in statuses.items():
+        state = status.state
+        if state == "confirmed":
+            colour = status.confirmed[0]
+            swatch, label = format_html(_SWATCH, colour.colour), colour.label
+        else:
+            swatch, label = "", words[state]
+        url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")
+        chips[pk] = format_html(_CHIP, state, url, swatch, status.indicator.code, label)
+    return [
+        (
+            row,
+            [
+                # A line each, as the included template wrote them.
+                mark_safe("".join(f"{chips.get(i.pk, '')}\n" for i in cell))  # noqa: S308 - escaped
+                for cell in (row.cells if matrix.values else [row.indicators])
+            ],
+        )
+        for row in matrix.rows
+    ]
+
+
 @review_view("reviews.see_evidence")
 def overview(request, review: Review):
     version = review.benchmark_version
-    matrix = version.matrix() if version else None
+    # Of each indicator the page shows its code only.
+    matrix = version.matrix(indicator_fields=("code",)) if version else None
     scoped = set(review.indicators_in_scope().values_list("pk", flat=True))
     statuses = (
         indicator_statuses(
@@ -389,16 +490,8 @@ def overview(request, review: Review):
         else {}
     )
     counts = {"confirmed": 0, "unconfirmed": 0, "contradictory": 0, "none": 0}
-    link = reverse("reviews:evaluation", args=[review.pk, _PLACEHOLDER])
-    for pk, status in statuses.items():
+    for status in statuses.values():
         counts[status.state] += 1
-        status.url = link.replace(_PLACEHOLDER_TEXT, f"/{pk}/")  # the chip's link
-    # Codes and text only.
-    good = _with_codes(
-        list(
-            review.evidence.live().filter(is_good_practice=True).select_related("session", "author")
-        )
-    )
     return render(
         request,
         "reviews/evidence/overview.html",
@@ -407,7 +500,8 @@ def overview(request, review: Review):
             "matrix": matrix,
             "statuses": statuses,
             "counts": counts,
-            "good_practices": good,
+            "chip_rows": _status_chips(review, matrix, statuses) if matrix else [],
+            "good_practices": _good_practice_lines(review),
         },
     )
 
