@@ -350,13 +350,9 @@ def _list_rows(entries: list) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value escaped above
 
 
-def _with_codes(entries: list) -> list:
-    """Set each entry's `code_list` (as `Evidence.codes`) from two queries of plain values,
-    not from prefetched indicators and people: the entries need their session and author
-    loaded (select_related); the lists show hundreds of entries."""
-    if not entries:
-        return entries
-    ids = [entry.pk for entry in entries]
+def _codes_and_initials(ids: list[int]) -> tuple[dict, dict]:
+    """Per entry, in two queries of plain values: its indicators' codes (in the indicators'
+    order, as `Evidence.codes` lists them) and its interviewers' initials."""
     codes: dict[int, list[str]] = {}
     for entry_id, code in (
         Evidence.indicators.through.objects.filter(evidence_id__in=ids)
@@ -369,6 +365,17 @@ def _with_codes(entries: list) -> list:
         evidence_id__in=ids
     ).values_list("evidence_id", "user__initials"):
         initials.setdefault(entry_id, []).append(person)
+    return codes, initials
+
+
+def _with_codes(entries: list) -> list:
+    """Set each entry's `code_list` (as `Evidence.codes`) from two queries of plain values,
+    not from prefetched indicators and people: the entries need their session and author
+    loaded (select_related); the lists show hundreds of entries."""
+    if not entries:
+        return entries
+    ids = [entry.pk for entry in entries]
+    codes, initials = _codes_and_initials(ids)
     for entry in entries:
         # As Evidence.initials: the interviewers', else the author's.
         people = initials.get(entry.pk) or [entry.author.initials if entry.author else ""]
@@ -399,18 +406,7 @@ def _good_practice_lines(review: Review) -> list:
     if not rows:
         return []
     ids = [row[0] for row in rows]
-    codes: dict[int, list[str]] = {}
-    for entry_id, code in (
-        Evidence.indicators.through.objects.filter(evidence_id__in=ids)
-        .order_by(*(f"indicator__{key}" for key in Indicator._meta.ordering), "indicator_id")
-        .values_list("evidence_id", "indicator__code")
-    ):
-        codes.setdefault(entry_id, []).append(code)
-    initials: dict[int, list[str]] = {}
-    for entry_id, person in Evidence.interviewers.through.objects.filter(
-        evidence_id__in=ids
-    ).values_list("evidence_id", "user__initials"):
-        initials.setdefault(entry_id, []).append(person)
+    codes, initials = _codes_and_initials(ids)
     sources: dict[tuple, str] = {}  # a session's label (as VisitSession.label), once each
     lines = []
     for pk, text, number, kind, session_number, title, author in rows:
